@@ -1,0 +1,51 @@
+/// The I/O model an echo engine runs on (`--backend`).
+public enum Backend: String, CaseIterable, Codable, Sendable {
+    case select
+    case poll
+    case epollLevel = "epoll-level"
+    case epollEdge = "epoll-edge"
+    case reactorLevel = "reactor-level"
+    case reactorEdge = "reactor-edge"
+    case flipflop
+
+    /// The default (`DESIGN.md` §2).
+    public static let `default` = Backend.reactorEdge
+
+    /// One line for `--help` and `backends`.
+    public var summary: String {
+        switch self {
+        case .select: "select(2), write interest only while the queue is non-empty"
+        case .poll: "poll(2), write interest only while the queue is non-empty"
+        case .epollLevel: "epoll(7) level-triggered, used directly"
+        case .epollEdge: "epoll(7) edge-triggered, drains until EAGAIN"
+        case .reactorLevel: "udplab's Mio-like reactor, level-triggered"
+        case .reactorEdge: "udplab's Mio-like reactor, edge-triggered (default)"
+        case .flipflop: "tokio-core echo-udp: no read while a send is blocked"
+        }
+    }
+
+    /// The seed program this backend mirrors.
+    public var mirrors: String {
+        switch self {
+        case .select: "echo-select"
+        case .poll: "echo-select, on poll(2)"
+        case .epollLevel: "echo-epoll-level"
+        case .epollEdge: "echo-epoll-edge"
+        case .reactorLevel: "echo-mio-level"
+        case .reactorEdge: "echo-mio-edge"
+        case .flipflop: "tokio-core examples/echo-udp"
+        }
+    }
+
+    /// Whether the backend handles readiness level- or edge-triggered.
+    public var trigger: Trigger {
+        switch self {
+        case .select, .poll, .epollLevel, .reactorLevel: .level
+        case .epollEdge, .reactorEdge, .flipflop: .edge
+        }
+    }
+
+    /// Datagrams handled per readiness event by default: 1 on level backends (as the seed's
+    /// programs did), 0 = drain until would-block on edge ones.
+    public var defaultBudget: Int { trigger == .level ? 1 : 0 }
+}

@@ -1,0 +1,123 @@
+/// What every queue-based echo backend shares, from the seed's `Message` and `VecDeque`: receive
+/// one datagram into the outgoing queue (or drop it when the queue is full), send the oldest
+/// one back, and count each step.
+///
+/// The backends differ only in when they call ``receive()`` and ``send()``; that is the lesson.
+final class EchoPath {
+    /// The engine's socket.
+    let socket: UDPSocket
+    private var queue: OutgoingQueue
+    private let scratch: UnsafeMutableRawBufferPointer
+    private let counters: EngineCounters
+    private let residence: ResidenceHistogram
+    private let trace: TraceSink?
+    private let tracesPendingWrites: Bool
+
+    /// - Parameters:
+    ///   - socket: the bound socket, now owned by the path.
+    ///   - spec: queue capacity and buffer size come from here.
+    ///   - trace: where per-event lines go, or `nil` for none.
+    ///   - tracesPendingWrites: whether to print `total pending writes: K` (echo-select did not).
+    init(
+        socket: consuming UDPSocket,
+        spec: EngineSpec,
+        counters: EngineCounters,
+        residence: ResidenceHistogram,
+        trace: TraceSink?,
+        tracesPendingWrites: Bool = true
+    ) {
+        self.socket = socket
+        self.queue = OutgoingQueue(capacity: spec.queueCapacity, bufferSize: spec.bufferSize)
+        self.scratch = .allocate(byteCount: spec.bufferSize, alignment: 16)
+        self.counters = counters
+        self.residence = residence
+        self.trace = trace
+        self.tracesPendingWrites = tracesPendingWrites
+    }
+
+    deinit { scratch.deallocate() }
+
+    /// `true` when nothing waits to be sent.
+    var isQueueEmpty: Bool { queue.isEmpty }
+
+    /// Receives one datagram: into the queue, or, when the queue is full, into a scratch buffer
+    /// to be counted in `dropped` and discarded (the seed's "outgoing buffers exhausted").
+    ///
+    /// - Returns: `.wouldBlock` when no datagram was queued in the kernel; `.processed` otherwise,
+    ///   also after an error, which is counted and skipped.
+    func receive() -> IOResult<Void> {
+        let isFull = queue.isFull
+        let buffer = isFull ? scratch : queue.tail
+        counters.syscalls.increment()
+        let datagram: ReceivedDatagram
+        do {
+            guard case .processed(let received) = try socket.receive(into: buffer) else {
+                counters.recvWouldBlock.increment()
+                return .wouldBlock
+            }
+            datagram = received
+        } catch {
+            counters.errors.increment()
+            trace?("recvfrom: \(error.reason); ignoring.")
+            return .processed(())
+        }
+        counters.rxDatagrams.increment()
+        counters.rxBytes.increment(by: UInt64(datagram.byteCount))
+        if datagram.isTruncated {
+            counters.truncated.increment()
+        }
+        if let trace {
+            let truncation = datagram.isTruncated ? " (truncated from \(datagram.wireLength))" : ""
+            trace("recv \(datagram.byteCount) bytes from \(datagram.source)\(truncation).")
+        }
+        if isFull {
+            counters.dropped.increment()
+            trace?("outgoing buffers exhausted; dropping packet.")
+            return .processed(())
+        }
+        queue.commitTail(length: datagram.byteCount, address: datagram.source, receivedAt: MonotonicClock.nanoseconds())
+        counters.queueHighWater.raise(to: UInt64(queue.count))
+        if tracesPendingWrites {
+            trace?("total pending writes: \(queue.count)")
+        }
+        return .processed(())
+    }
+
+    /// Receives until the socket would block or `budget` datagrams were received (0: no limit).
+    ///
+    /// - Returns: `true` when it stopped because the socket would block (it is drained).
+    func receive(budget: Int) -> Bool {
+        var received = 0
+        while budget == 0 || received < budget {
+            guard case .processed = receive() else { return true }
+            received += 1
+        }
+        return false
+    }
+
+    /// Sends the oldest queued datagram back to its source.
+    ///
+    /// - Returns: `.wouldBlock` when the socket's buffer is full: the datagram stays at the front,
+    ///   so order is kept (the seed's epoll-edge put it at the back). `.processed` when it was sent,
+    ///   or failed with an error, which is counted and the datagram dropped.
+    /// - Important: the queue must not be empty.
+    func send() -> IOResult<Void> {
+        let (bytes, address, receivedAt) = queue.front
+        counters.syscalls.increment()
+        do {
+            guard case .processed(let sent) = try socket.send(bytes, to: address) else {
+                counters.sendWouldBlock.increment()
+                return .wouldBlock
+            }
+            counters.txDatagrams.increment()
+            counters.txBytes.increment(by: UInt64(sent))
+            residence.record(nanoseconds: MonotonicClock.nanoseconds() &- receivedAt)
+            trace?("sent \(sent) bytes to \(address).")
+        } catch {
+            counters.errors.increment()
+            trace?("sendto \(address): \(error.reason); dropping packet.")
+        }
+        queue.removeFront()
+        return .processed(())
+    }
+}

@@ -1,0 +1,168 @@
+import Glibc
+import Synchronization
+
+/// One running engine: a bound socket and an event loop on its own thread.
+///
+/// ``start(_:trace:sendGate:onExit:)`` binds and sets everything up on the caller's thread, so
+/// a busy address or a bad option is reported there, as a typed ``EngineError``. ``stop()``
+/// wakes the loop through its waker and returns once the thread has ended and its sockets are
+/// closed. Counters and the residence histogram can be read from any thread at any time.
+public final class Engine: Sendable {
+    /// What was started.
+    public let spec: EngineSpec
+    /// Where the socket is bound (with the kernel's port if the spec asked for port 0).
+    public let localAddress: SocketAddress
+    /// The loop's counters.
+    public let counters: EngineCounters
+    /// Receive-to-send times of echoed datagrams.
+    public let residence: ResidenceHistogram
+    /// When the engine started, in microseconds since the Unix epoch.
+    public let startedMicroseconds: UInt64
+
+    private let control: LoopControl
+    private let status = Mutex<(state: EngineState, failure: String?)>((.starting, nil))
+    private let thread = Mutex<OSThread?>(nil)
+
+    private init(
+        spec: EngineSpec,
+        localAddress: SocketAddress,
+        counters: EngineCounters,
+        residence: ResidenceHistogram,
+        control: LoopControl
+    ) {
+        self.spec = spec
+        self.localAddress = localAddress
+        self.counters = counters
+        self.residence = residence
+        self.control = control
+        self.startedMicroseconds = MonotonicClock.realtimeMicroseconds()
+    }
+
+    /// Validates `spec`, binds its socket, builds its loop and starts the loop's thread.
+    ///
+    /// - Parameters:
+    ///   - spec: what to start.
+    ///   - trace: where `--trace` lines go (used only when `spec.trace` is set).
+    ///   - sendGate: a test seam that makes sends report would-block; see ``SendGate``.
+    ///   - onExit: called on the engine's thread once its loop has ended (stopped or failed).
+    ///   - beforeLoop: a test seam, run on the engine's thread before its loop starts, so a test
+    ///     can queue datagrams the loop will find at its first look.
+    /// - Returns: the running engine.
+    /// - Throws: ``EngineError``; nothing is left open when it throws.
+    public static func start(
+        _ spec: EngineSpec,
+        trace: TraceSink? = nil,
+        sendGate: SendGate? = nil,
+        onExit: (@Sendable (Engine) -> Void)? = nil,
+        beforeLoop: (@Sendable () -> Void)? = nil
+    ) throws(EngineError) -> Engine {
+        try spec.validate()
+        let counters = EngineCounters()
+        let residence = ResidenceHistogram()
+        let socket: UDPSocket
+        do {
+            socket = try UDPSocket(binding: spec.bind, sendGate: sendGate)
+        } catch {
+            throw bindError(error, spec.bind)
+        }
+        counters.syscalls.increment(by: 3)
+        let localAddress = socket.localAddress
+        do {
+            let control = LoopControl(waker: try Waker())
+            let loop = try spec.backend.makeEchoLoop(
+                socket: socket,
+                spec: spec,
+                control: control,
+                counters: counters,
+                residence: residence,
+                trace: spec.trace ? trace : nil
+            )
+            let engine = Engine(
+                spec: spec,
+                localAddress: localAddress,
+                counters: counters,
+                residence: residence,
+                control: control
+            )
+            try engine.launch(loop, onExit: onExit, beforeLoop: beforeLoop)
+            return engine
+        } catch {
+            throw .system(error)
+        }
+    }
+
+    /// The engine's state now.
+    public var state: EngineState { status.withLock { $0.state } }
+
+    /// Why the loop failed, when ``state`` is `failed`.
+    public var failure: String? { status.withLock { $0.failure } }
+
+    /// Stops the loop and waits for its thread to end; its sockets are closed on return.
+    ///
+    /// Safe to call from any thread but the engine's own, and more than once: every call returns
+    /// once the engine has ended.
+    public func stop() {
+        status.withLock { status in
+            if status.state == .starting || status.state == .running {
+                status.state = .stopping
+            }
+        }
+        control.requestStop()
+        thread.withLock { thread in
+            thread?.join()
+            thread = nil
+        }
+    }
+
+    private func launch(
+        _ loop: any EngineLoop,
+        onExit: (@Sendable (Engine) -> Void)?,
+        beforeLoop: (@Sendable () -> Void)?
+    ) throws(SystemError) {
+        // The loop was built here and from now on is used by the new thread alone.
+        let handoff = LoopHandoff(loop)
+        let name = "udplab-\(spec.backend.rawValue)"
+        let thread = try OSThread.spawn(name: name) { [self] in
+            beforeLoop?()
+            status.withLock { if $0.state == .starting { $0.state = .running } }
+            let outcome: Result<Void, SystemError>
+            do throws(SystemError) {
+                try handoff.take().run()
+                outcome = .success(())
+            } catch {
+                outcome = .failure(error)
+            }
+            status.withLock { status in
+                switch outcome {
+                case .success: status.state = .stopped
+                case .failure(let error): (status.state, status.failure) = (.failed, error.description)
+                }
+            }
+            onExit?(self)
+        }
+        self.thread.withLock { $0 = thread }
+    }
+
+    private static func bindError(_ error: SystemError, _ address: SocketAddress) -> EngineError {
+        switch error.code {
+        case EADDRINUSE: .addressInUse(address)
+        case EADDRNOTAVAIL: .invalidSpec("cannot bind \(address): the host has no such address")
+        case EACCES: .permissionDenied("binding \(address) needs privilege (CAP_NET_BIND_SERVICE for ports below 1024)")
+        default: .system(error)
+        }
+    }
+}
+
+/// Moves a loop, built on the starting thread, to the engine's thread, which then owns it alone.
+private final class LoopHandoff: @unchecked Sendable {
+    private var loop: (any EngineLoop)?
+
+    init(_ loop: any EngineLoop) { self.loop = loop }
+
+    /// Takes the loop; the engine's thread calls this once, and drops the loop (closing its
+    /// sockets) when `run` returns.
+    func take() -> any EngineLoop {
+        defer { loop = nil }
+        return loop!
+    }
+}

@@ -1,0 +1,85 @@
+/// Backend `reactor-edge` (the default), after the seed's echo-mio-edge: the echo loop on
+/// udplab's ``Reactor`` with an edge-triggered registration.
+///
+/// It reads and sends until both would block, and registers writable interest only after a
+/// send would block; see ``EpollEdgeEcho`` for the same loop on bare epoll and for the ways
+/// udplab differs from the seed (order kept on a blocked send, `--budget` against starvation).
+final class ReactorEdgeEcho: EngineLoop {
+    private static let socketToken = Token(0)
+    private static let wakerToken = Token(1)
+
+    private let path: EchoPath
+    private let control: LoopControl
+    private let counters: EngineCounters
+    private let budget: Int
+    private let reactor: Reactor
+
+    init(path: EchoPath, control: LoopControl, counters: EngineCounters, budget: Int) throws(SystemError) {
+        self.path = path
+        self.control = control
+        self.counters = counters
+        self.budget = budget
+        reactor = try Reactor(counters: counters)
+        try reactor.registry.register(path.socket, token: Self.socketToken, interest: .readable, trigger: .edge)
+        try reactor.registry.register(control.waker, token: Self.wakerToken)
+    }
+
+    func run() throws(SystemError) {
+        let events = Events(capacity: 16)
+        var canRead = true
+        var canWrite = true
+        var interest: Interest = .readable
+        var received = 0
+        while !control.isStopRequested {
+            var progressed = false
+            if canRead && (budget == 0 || received < budget) {
+                switch path.receive() {
+                case .processed:
+                    progressed = true
+                    received += 1
+                case .wouldBlock:
+                    canRead = false
+                }
+            }
+            if canWrite && !path.isQueueEmpty {
+                switch path.send() {
+                case .processed: progressed = true
+                case .wouldBlock: canWrite = false
+                }
+            }
+            if progressed { continue }
+
+            if !path.isQueueEmpty {
+                // A send would block. Re-registering re-arms the edge: writable comes as soon as there is room.
+                interest = [.readable, .writable]
+                try reactor.registry.reregister(
+                    path.socket,
+                    token: Self.socketToken,
+                    interest: interest,
+                    trigger: .edge
+                )
+            } else if interest != .readable {
+                interest = .readable
+                try reactor.registry.reregister(
+                    path.socket,
+                    token: Self.socketToken,
+                    interest: interest,
+                    trigger: .edge
+                )
+            }
+            // Still readable here means the budget ran out: only look, then carry on reading.
+            try reactor.poll(events, timeout: canRead ? .zero : nil)
+            received = 0
+
+            for event in events {
+                switch event.token {
+                case Self.wakerToken:
+                    if control.consumeWake(counting: counters) { return }
+                default:
+                    canRead = canRead || event.isReadable
+                    canWrite = canWrite || event.isWritable
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,58 @@
+/// Backend `reactor-level`, after the seed's echo-mio-level: the echo loop on udplab's
+/// ``Reactor`` with a level-triggered registration.
+///
+/// Writable interest is registered only while the queue holds something; mio's example
+/// re-registered before every poll, udplab only when the interest changes.
+final class ReactorLevelEcho: EngineLoop {
+    private static let socketToken = Token(0)
+    private static let wakerToken = Token(1)
+
+    private let path: EchoPath
+    private let control: LoopControl
+    private let counters: EngineCounters
+    private let budget: Int
+    private let reactor: Reactor
+
+    init(path: EchoPath, control: LoopControl, counters: EngineCounters, budget: Int) throws(SystemError) {
+        self.path = path
+        self.control = control
+        self.counters = counters
+        self.budget = budget
+        reactor = try Reactor(counters: counters)
+        try reactor.registry.register(path.socket, token: Self.socketToken, interest: .readable, trigger: .level)
+        try reactor.registry.register(control.waker, token: Self.wakerToken)
+    }
+
+    func run() throws(SystemError) {
+        let events = Events(capacity: 16)
+        var interest: Interest = .readable
+        while true {
+            let wanted: Interest = path.isQueueEmpty ? .readable : [.readable, .writable]
+            if wanted != interest {
+                interest = wanted
+                try reactor.registry.reregister(
+                    path.socket,
+                    token: Self.socketToken,
+                    interest: interest,
+                    trigger: .level
+                )
+            }
+
+            try reactor.poll(events, timeout: nil)
+
+            for event in events {
+                switch event.token {
+                case Self.wakerToken:
+                    if control.consumeWake(counting: counters) { return }
+                default:
+                    if event.isReadable {
+                        _ = path.receive(budget: budget)
+                    }
+                    if event.isWritable && !path.isQueueEmpty {
+                        _ = path.send()
+                    }
+                }
+            }
+        }
+    }
+}

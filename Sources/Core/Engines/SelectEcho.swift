@@ -1,0 +1,51 @@
+/// Backend `select`, after the seed's echo-select: select(2) over the socket and the stop waker.
+///
+/// The socket is in the write set only while the queue holds something: an idle UDP socket is
+/// always writable and would make select(2) return at once, forever. So a lone datagram costs
+/// two wakeups: one to read it, one to learn the socket is writable and send it.
+final class SelectEcho: EngineLoop {
+    private let path: EchoPath
+    private let control: LoopControl
+    private let counters: EngineCounters
+    private let budget: Int
+
+    init(path: EchoPath, control: LoopControl, counters: EngineCounters, budget: Int) {
+        self.path = path
+        self.control = control
+        self.counters = counters
+        self.budget = budget
+    }
+
+    func run() throws(SystemError) {
+        var readSet = Select.DescriptorSet()
+        var writeSet = Select.DescriptorSet()
+        var wantsWrite = false
+        while true {
+            readSet.removeAll()
+            writeSet.removeAll()
+            readSet.insert(path.socket.descriptor)
+            readSet.insert(control.waker.eventFD.descriptor)
+            if !path.isQueueEmpty {
+                writeSet.insert(path.socket.descriptor)
+            }
+            if wantsWrite == path.isQueueEmpty {
+                wantsWrite.toggle()
+                counters.interestChanges.increment()
+            }
+
+            counters.willWait(blocks: true)
+            let readyCount = try Select.wait(read: &readSet, write: &writeSet, timeout: nil)
+            counters.didWait(readyCount: readyCount)
+
+            if readSet.contains(control.waker.eventFD.descriptor) {
+                if control.consumeWake(counting: counters) { return }
+            }
+            if readSet.contains(path.socket.descriptor) {
+                _ = path.receive(budget: budget)
+            }
+            if writeSet.contains(path.socket.descriptor) && !path.isQueueEmpty {
+                _ = path.send()
+            }
+        }
+    }
+}

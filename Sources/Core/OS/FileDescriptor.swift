@@ -1,0 +1,21 @@
+import Glibc
+
+/// Owns one open file descriptor and closes it exactly once, when the owner goes away.
+///
+/// It cannot be copied, so two owners can never close the same number twice.
+public struct FileDescriptor: ~Copyable, Sendable {
+    /// The descriptor number. Only `Core/OS` reads it.
+    let rawValue: Int32
+
+    /// Takes ownership of `rawValue`, which must be an open descriptor.
+    init(rawValue: Int32) {
+        precondition(rawValue >= 0, "invalid descriptor \(rawValue)")
+        self.rawValue = rawValue
+    }
+
+    deinit {
+        // close(2) on Linux always releases the descriptor, even when it reports EINTR; retrying
+        // could close a descriptor another thread has just been given. So the result is ignored.
+        _ = Glibc.close(rawValue)
+    }
+}

@@ -1,0 +1,12 @@
+import CLinux
+
+/// The process's standard output.
+public enum StandardOutput {
+    /// Flushes stdout at every newline, even into a pipe or the journal, so each trace line is
+    /// one write(2) and arrives when it happens (C stdio buffers fully when stdout is not a tty).
+    ///
+    /// The corresponding C call is `setvbuf(3)` with `_IOLBF`.
+    public static func useLineBuffering() {
+        CLinux_stdout_line_buffered()
+    }
+}

@@ -1,0 +1,59 @@
+import Synchronization
+
+/// The queue of user-space sources with readiness set, shared by a ``Reactor`` and its
+/// ``SetReadiness`` handles; and the reactor's internal waker, written only when needed.
+final class UserReadinessQueue: Sendable {
+    /// mio's awakener: registered once under a reserved `epoll_event.data`, never delivered.
+    let awakener: EventFD
+    private let sources = Mutex<[SetReadiness]>([])
+    private let pendingCount = Atomic<Int>(0)
+    /// `true` only while the polling thread is in (or about to enter) a blocking wait.
+    private let sleeping = Atomic<Bool>(false)
+    private let counters: EngineCounters
+
+    /// The `epoll_event.data` of the awakener; tokens are ≥ 0, so it never collides with one.
+    static let awakenerData = UInt64.max
+
+    init(counters: EngineCounters) throws(SystemError) {
+        awakener = try EventFD()
+        self.counters = counters
+        sources.withLock { $0.reserveCapacity(16) }
+    }
+
+    /// `true` when a source waits to be delivered.
+    var hasPending: Bool { pendingCount.load(ordering: .sequentiallyConsistent) > 0 }
+
+    /// Queues `source`, and writes to the awakener only if the poller sleeps in the kernel.
+    func push(_ source: SetReadiness) {
+        sources.withLock { $0.append(source) }
+        pendingCount.add(1, ordering: .sequentiallyConsistent)
+        // Paired with `prepareToSleep`: either the poller sees the pending count and does not
+        // block, or this sees `sleeping` and wakes it. Both orders are sequentially consistent.
+        if sleeping.exchange(false, ordering: .sequentiallyConsistent) {
+            counters.wakerWrites.add()
+            _ = try? awakener.signal()
+        }
+    }
+
+    /// Marks the poller as about to block. Returns `false` (and stays awake) when a source is
+    /// already pending, so the caller must not block.
+    func prepareToSleep() -> Bool {
+        sleeping.store(true, ordering: .sequentiallyConsistent)
+        if hasPending {
+            sleeping.store(false, ordering: .sequentiallyConsistent)
+            return false
+        }
+        return true
+    }
+
+    /// Marks the poller as awake again: from now on no set writes to the awakener.
+    func wokeUp() {
+        sleeping.store(false, ordering: .sequentiallyConsistent)
+    }
+
+    /// Moves the queued sources into `spare` (which must be empty) without allocating.
+    func takeAll(into spare: inout [SetReadiness]) {
+        sources.withLock { swap(&$0, &spare) }
+        pendingCount.subtract(spare.count, ordering: .sequentiallyConsistent)
+    }
+}

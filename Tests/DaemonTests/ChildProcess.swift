@@ -1,0 +1,99 @@
+import Foundation
+import Synchronization
+
+/// A udplab binary run as a child process, its output collected as it comes.
+final class ChildProcess: Sendable {
+    private let process: Process
+    private let output = Output()
+    private let exited = DispatchSemaphore(value: 0)
+
+    /// The built `udplabd` (or `UDPLABD` from the environment).
+    static func udplabdPath() -> String {
+        if let path = ProcessInfo.processInfo.environment["UDPLABD"] { return path }
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent()
+        return root.appendingPathComponent(".build/debug/udplabd").path
+    }
+
+    /// Starts `udplabd` with `arguments`.
+    init(udplabd arguments: [String]) throws {
+        process = Process()
+        process.executableURL = URL(fileURLWithPath: Self.udplabdPath())
+        process.arguments = arguments
+        let stdoutPipe = Pipe()
+        let stderrPipe = Pipe()
+        process.standardOutput = stdoutPipe
+        process.standardError = stderrPipe
+        let output = self.output
+        stdoutPipe.fileHandleForReading.readabilityHandler = { handle in
+            let text = String(decoding: handle.availableData, as: UTF8.self)
+            output.withLock { $0.stdout += text }
+        }
+        stderrPipe.fileHandleForReading.readabilityHandler = { handle in
+            let text = String(decoding: handle.availableData, as: UTF8.self)
+            output.withLock { $0.stderr += text }
+        }
+        let exited = self.exited
+        process.terminationHandler = { _ in exited.signal() }
+        try process.run()
+    }
+
+    var stdout: String { output.withLock { $0.stdout } }
+    var stderr: String { output.withLock { $0.stderr } }
+
+    /// Waits until stdout has a line matching `predicate`, and returns it.
+    func waitForLine(timeout: Duration = .seconds(10), where predicate: (Substring) -> Bool) throws -> String {
+        let deadline = ContinuousClock.now + timeout
+        while ContinuousClock.now < deadline {
+            if let line = stdout.split(separator: "\n").first(where: predicate) { return String(line) }
+            if !process.isRunning { break }
+            Thread.sleep(forTimeInterval: 0.005)
+        }
+        throw ChildFailure("no matching line; stdout: \(stdout) stderr: \(stderr)")
+    }
+
+    /// Sends SIGINT.
+    func interrupt() { process.interrupt() }
+
+    /// Sends SIGTERM.
+    func terminate() { process.terminate() }
+
+    /// Waits for the process to exit and returns its status, with its output fully read.
+    func waitForExit(timeout: Duration = .seconds(10)) throws -> Int32 {
+        let (seconds, attoseconds) = timeout.components
+        guard exited.wait(timeout: .now() + Double(seconds) + Double(attoseconds) / 1e18) == .success else {
+            process.terminate()
+            throw ChildFailure("still running after \(timeout)")
+        }
+        // The pipes may still hold the last lines: drain them.
+        for pipe in [process.standardOutput, process.standardError].compactMap({ $0 as? Pipe }) {
+            pipe.fileHandleForReading.readabilityHandler = nil
+            let rest = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            output.withLock {
+                if pipe === process.standardOutput as? Pipe { $0.stdout += rest } else { $0.stderr += rest }
+            }
+        }
+        return process.terminationStatus
+    }
+
+    /// Runs `udplabd` with `arguments` to completion.
+    static func runUdplabd(_ arguments: [String]) throws -> (status: Int32, stdout: String, stderr: String) {
+        let child = try ChildProcess(udplabd: arguments)
+        let status = try child.waitForExit()
+        return (status, child.stdout, child.stderr)
+    }
+}
+
+/// What a child wrote so far, appended from the pipes' reader threads.
+private final class Output: Sendable {
+    private let text = Mutex((stdout: "", stderr: ""))
+
+    func withLock<R>(_ body: (inout (stdout: String, stderr: String)) -> R) -> R {
+        text.withLock { body(&$0) }
+    }
+}
+
+struct ChildFailure: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}
