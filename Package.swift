@@ -6,6 +6,7 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "udplabd", targets: ["Daemon"]),
+        .executable(name: "udplabctl", targets: ["CtlClient"]),
         .library(name: "UDPLabCore", targets: ["UDPLabCore"]),
     ],
     dependencies: [
@@ -46,7 +47,16 @@ let package = Package(
             ],
             path: "Sources/Daemon"
         ),
+        .executableTarget(
+            name: "CtlClient",
+            dependencies: [
+                "UDPLabCore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            path: "Sources/CtlClient"
+        ),
+        .testTarget(name: "CtlClientTests", dependencies: ["CtlClient", "UDPLabCore"], path: "Tests/CtlClientTests"),
         .testTarget(name: "CoreTests", dependencies: ["UDPLabCore"], path: "Tests/CoreTests"),
-        .testTarget(name: "DaemonTests", dependencies: ["UDPLabCore", "Daemon"], path: "Tests/DaemonTests"),
+        .testTarget(name: "DaemonTests", dependencies: ["UDPLabCore", "Daemon", "CtlClient"], path: "Tests/DaemonTests"),
     ]
 )

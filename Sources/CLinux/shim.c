@@ -3,6 +3,7 @@
 #include "CLinux.h"
 
 #include <stdio.h>
+#include <sys/socket.h>
 
 void CLinux_FD_ZERO(fd_set *set) {
     FD_ZERO(set);
@@ -22,4 +23,20 @@ int CLinux_pthread_setname(pthread_t thread, const char *name) {
 
 void CLinux_stdout_line_buffered(void) {
     setvbuf(stdout, NULL, _IOLBF, 0);
+}
+
+int CLinux_accept_cloexec(int fd) {
+    return accept4(fd, NULL, NULL, SOCK_CLOEXEC);
+}
+
+int CLinux_peer_credentials(int fd, int *pid, unsigned int *uid, unsigned int *gid) {
+    struct ucred credentials;
+    socklen_t length = sizeof(credentials);
+    int result = getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &credentials, &length);
+    if (result == 0) {
+        *pid = credentials.pid;
+        *uid = credentials.uid;
+        *gid = credentials.gid;
+    }
+    return result;
 }

@@ -20,6 +20,12 @@ int CLinux_FD_ISSET(int fd, const fd_set *set);
 /// pthread_setname_np(3), which glibc declares only under _GNU_SOURCE.
 int CLinux_pthread_setname(pthread_t thread, const char *name);
 
+/// accept4(2) with SOCK_CLOEXEC, which glibc declares only under _GNU_SOURCE.
+int CLinux_accept_cloexec(int fd);
+
+/// getsockopt(SO_PEERCRED): struct ucred is declared only under _GNU_SOURCE.
+int CLinux_peer_credentials(int fd, int *pid, unsigned int *uid, unsigned int *gid);
+
 /// setvbuf(stdout, NULL, _IOLBF, 0): Swift 6 cannot touch the global `stdout` safely.
 void CLinux_stdout_line_buffered(void);
 

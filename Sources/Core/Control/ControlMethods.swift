@@ -1,0 +1,253 @@
+/// The parameters and replies of every `io.udplab` method, one namespace per method.
+///
+/// Field names are the wire's (snake_case where there is more than one word).
+
+/// Parameters of a method that takes none.
+public struct NoParameters: Codable, Sendable, Equatable {
+    public init() {}
+}
+
+/// `io.udplab.Start`: start (and, unless transient, persist) an engine.
+public enum StartMethod {
+    public static let name = "io.udplab.Start"
+
+    public struct Parameters: Codable, Sendable, Equatable {
+        /// Defaults to the kind's name.
+        public var name: String?
+        public var kind: String
+        public var backend: String?
+        public var bind: String?
+        public var queue: Int?
+        public var buffer: Int?
+        public var budget: Int?
+        public var trace: Bool?
+        /// Not saved to the state file: gone after a restart.
+        public var transient: Bool?
+
+        public init(
+            name: String? = nil,
+            kind: String,
+            backend: String? = nil,
+            bind: String? = nil,
+            queue: Int? = nil,
+            buffer: Int? = nil,
+            budget: Int? = nil,
+            trace: Bool? = nil,
+            transient: Bool? = nil
+        ) {
+            self.name = name
+            self.kind = kind
+            self.backend = backend
+            self.bind = bind
+            self.queue = queue
+            self.buffer = buffer
+            self.budget = budget
+            self.trace = trace
+            self.transient = transient
+        }
+    }
+
+    public struct Reply: Codable, Sendable, Equatable {
+        public var engine: EngineInfo
+        public init(engine: EngineInfo) { self.engine = engine }
+    }
+}
+
+/// `io.udplab.Stop`: stop engines by name, or all of them.
+public enum StopMethod {
+    public static let name = "io.udplab.Stop"
+
+    public struct Parameters: Codable, Sendable, Equatable {
+        public var names: [String]?
+        public var all: Bool?
+        public init(names: [String]? = nil, all: Bool? = nil) {
+            self.names = names
+            self.all = all
+        }
+    }
+
+    public struct Reply: Codable, Sendable, Equatable {
+        public var stopped: [String]
+        public init(stopped: [String]) { self.stopped = stopped }
+    }
+}
+
+/// `io.udplab.List`: every engine.
+public enum ListMethod {
+    public static let name = "io.udplab.List"
+
+    public struct Reply: Codable, Sendable, Equatable {
+        public var engines: [EngineInfo]
+        public init(engines: [EngineInfo]) { self.engines = engines }
+    }
+}
+
+/// `io.udplab.Stats`: counters of some or all engines; with `more`, again every `interval` seconds.
+public enum StatsMethod {
+    public static let name = "io.udplab.Stats"
+
+    public struct Parameters: Codable, Sendable, Equatable {
+        public var names: [String]?
+        /// Seconds between replies of a `more` call (default 1, at least 0.05).
+        public var interval: Double?
+        public init(names: [String]? = nil, interval: Double? = nil) {
+            self.names = names
+            self.interval = interval
+        }
+    }
+
+    public struct Reply: Codable, Sendable, Equatable {
+        public var engines: [EngineStats]
+        public init(engines: [EngineStats]) { self.engines = engines }
+    }
+}
+
+/// `io.udplab.Backends`: what this daemon can run.
+public enum BackendsMethod {
+    public static let name = "io.udplab.Backends"
+
+    public struct Backend: Codable, Sendable, Equatable {
+        public var name: String
+        public var kinds: [String]
+        public var trigger: String
+        public var mirrors: String
+        public var summary: String
+        public var available: Bool
+        public init(name: String, kinds: [String], trigger: String, mirrors: String, summary: String, available: Bool) {
+            self.name = name
+            self.kinds = kinds
+            self.trigger = trigger
+            self.mirrors = mirrors
+            self.summary = summary
+            self.available = available
+        }
+    }
+
+    public struct Kind: Codable, Sendable, Equatable {
+        public var name: String
+        public var summary: String
+        public init(name: String, summary: String) {
+            self.name = name
+            self.summary = summary
+        }
+    }
+
+    public struct Reply: Codable, Sendable, Equatable {
+        public var backends: [Backend]
+        public var kinds: [Kind]
+        public init(backends: [Backend], kinds: [Kind]) {
+            self.backends = backends
+            self.kinds = kinds
+        }
+    }
+}
+
+/// `io.udplab.Status`: the daemon itself.
+public enum StatusMethod {
+    public static let name = "io.udplab.Status"
+
+    public struct Reply: Codable, Sendable, Equatable {
+        public var version: String
+        public var interfaceVersion: Int
+        public var pid: Int32
+        public var startedUsec: UInt64
+        public var engines: Int
+        public var running: Int
+        public var socket: String
+        public var stateDir: String
+        public var config: String
+        public var logLevel: String
+
+        public init(
+            version: String,
+            interfaceVersion: Int,
+            pid: Int32,
+            startedUsec: UInt64,
+            engines: Int,
+            running: Int,
+            socket: String,
+            stateDir: String,
+            config: String,
+            logLevel: String
+        ) {
+            self.version = version
+            self.interfaceVersion = interfaceVersion
+            self.pid = pid
+            self.startedUsec = startedUsec
+            self.engines = engines
+            self.running = running
+            self.socket = socket
+            self.stateDir = stateDir
+            self.config = config
+            self.logLevel = logLevel
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case version, pid, engines, running, socket, config
+            case interfaceVersion = "interface_version"
+            case startedUsec = "started_usec"
+            case stateDir = "state_dir"
+            case logLevel = "log_level"
+        }
+    }
+}
+
+/// `io.udplab.Reload`: re-read the config and reconcile declared engines, all or nothing.
+public enum ReloadMethod {
+    public static let name = "io.udplab.Reload"
+
+    public struct Reply: Codable, Sendable, Equatable {
+        public var started: [String]
+        public var stopped: [String]
+        public var restarted: [String]
+        public var unchanged: [String]
+        public init(started: [String], stopped: [String], restarted: [String], unchanged: [String]) {
+            self.started = started
+            self.stopped = stopped
+            self.restarted = restarted
+            self.unchanged = unchanged
+        }
+    }
+}
+
+/// `io.udplab.SetLogLevel`: change the daemon's log level until the next restart.
+public enum SetLogLevelMethod {
+    public static let name = "io.udplab.SetLogLevel"
+
+    public struct Parameters: Codable, Sendable, Equatable {
+        /// trace, debug, info, notice, warning, error or critical.
+        public var level: String
+        public init(level: String) { self.level = level }
+    }
+}
+
+/// `org.varlink.service`: introspection every varlink service answers.
+public enum VarlinkService {
+    public static let getInfo = "org.varlink.service.GetInfo"
+    public static let getInterfaceDescription = "org.varlink.service.GetInterfaceDescription"
+
+    public struct Info: Codable, Sendable, Equatable {
+        public var vendor: String
+        public var product: String
+        public var version: String
+        public var url: String
+        public var interfaces: [String]
+        public init(vendor: String, product: String, version: String, url: String, interfaces: [String]) {
+            self.vendor = vendor
+            self.product = product
+            self.version = version
+            self.url = url
+            self.interfaces = interfaces
+        }
+    }
+
+    public struct DescriptionParameters: Codable, Sendable, Equatable {
+        public var interface: String
+        public init(interface: String) { self.interface = interface }
+    }
+
+    public struct Description: Codable, Sendable, Equatable {
+        public var description: String
+        public init(description: String) { self.description = description }
+    }
+}

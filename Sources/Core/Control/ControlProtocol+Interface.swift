@@ -1,0 +1,115 @@
+/// The `io.udplab` interface description (varlink IDL), served by `GetInterfaceDescription`.
+///
+/// It is the text of `packaging/io.udplab.varlink`; a test keeps the two identical.
+extension ControlProtocol {
+    public static let interfaceDescription = """
+        # udplab's control interface: start, stop and observe UDP engines in udplabd.
+        # Served on /run/udplabd.sock (root) or $XDG_RUNTIME_DIR/udplabd.sock; see docs/protocol.md.
+        # Mutating methods (Start, Stop, Reload, SetLogLevel) need root, the daemon's uid or group udplab.
+        interface io.udplab
+
+        type EngineInfo (
+          name: string,
+          kind: string,
+          backend: string,
+          bind: string,
+          address: string,
+          state: string,
+          failure: ?string,
+          origin: string,
+          transient: bool,
+          queue: ?int,
+          buffer: ?int,
+          budget: ?int,
+          trace: bool,
+          started_usec: int
+        )
+
+        type Counters (
+          rx_datagrams: int,
+          rx_bytes: int,
+          tx_datagrams: int,
+          tx_bytes: int,
+          dropped: int,
+          truncated: int,
+          recv_would_block: int,
+          send_would_block: int,
+          errors: int,
+          wakeups: int,
+          empty_wakeups: int,
+          events: int,
+          interest_changes: int,
+          syscalls: int,
+          waker_writes: int,
+          queue_high_water: int
+        )
+
+        type Residence (count: int, p50: int, p99: int, p999: int, max: int)
+
+        type EngineStats (
+          name: string,
+          kind: string,
+          backend: string,
+          state: string,
+          address: string,
+          started_usec: int,
+          counters: Counters,
+          residence_ns: Residence
+        )
+
+        type BackendInfo (name: string, kinds: []string, trigger: string, mirrors: string, summary: string, available: bool)
+
+        type KindInfo (name: string, summary: string)
+
+        # Starts an engine and, unless transient, saves it to engines.json; replies once it is bound.
+        method Start(
+          name: ?string,
+          kind: string,
+          backend: ?string,
+          bind: ?string,
+          queue: ?int,
+          buffer: ?int,
+          budget: ?int,
+          trace: ?bool,
+          transient: ?bool
+        ) -> (engine: EngineInfo)
+
+        # Stops the named engines, or all of them; replies once their sockets are closed.
+        method Stop(names: ?[]string, all: ?bool) -> (stopped: []string)
+
+        method List() -> (engines: []EngineInfo)
+
+        # With "more", replies again every interval seconds (default 1) until the client disconnects.
+        method Stats(names: ?[]string, interval: ?float) -> (engines: []EngineStats)
+
+        method Backends() -> (backends: []BackendInfo, kinds: []KindInfo)
+
+        method Status() -> (
+          version: string,
+          interface_version: int,
+          pid: int,
+          started_usec: int,
+          engines: int,
+          running: int,
+          socket: string,
+          state_dir: string,
+          config: string,
+          log_level: string
+        )
+
+        # Validates the whole config file, then starts, stops and restarts declared engines; all or nothing.
+        method Reload() -> (started: []string, stopped: []string, restarted: []string, unchanged: []string)
+
+        method SetLogLevel(level: string) -> ()
+
+        error EngineNotFound (name: string)
+        error EngineExists (name: string)
+        error InvalidSpec (reason: string)
+        error AddressInUse (address: string)
+        error BackendUnavailable (backend: string, reason: string)
+        error PermissionDenied (method: string)
+        error LimitReached (limit: string, maximum: int)
+        error ProtocolError (reason: string)
+        error InternalError (reason: string)
+        """
+}

@@ -1,0 +1,5 @@
+// Placeholder: the udplabctl helper replaces this file.
+@main
+struct UdplabCtl {
+    static func main() {}
+}
