@@ -1,4 +1,5 @@
 import CLinux
+import Glibc
 
 /// The process's standard output.
 public enum StandardOutput {
@@ -9,4 +10,9 @@ public enum StandardOutput {
     public static func useLineBuffering() {
         CLinux_stdout_line_buffered()
     }
+
+    /// `true` when stdout is a terminal, where output may redraw in place.
+    ///
+    /// The corresponding C call is `isatty(3)`.
+    public static var isTerminal: Bool { isatty(1) == 1 }
 }
