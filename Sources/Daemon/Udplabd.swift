@@ -1,21 +1,28 @@
 import ArgumentParser
 import Foundation
+import UDPLabCore
 
-/// `udplabd`: the udplab daemon. For now it runs one engine in the foreground (`udplabd run`).
+/// `udplabd`: the udplab daemon (`serve`, the default), one foreground engine (`run`), and
+/// `check-config`.
 @main
-struct Udplabd: ParsableCommand {
+struct Udplabd: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "udplabd",
         abstract: "The udplab daemon: UDP echo engines on a chosen I/O model, and what each costs per datagram.",
         version: UDPLabVersion.current,
-        subcommands: [RunCommand.self]
+        subcommands: [ServeCommand.self, RunCommand.self, CheckConfigCommand.self],
+        defaultSubcommand: ServeCommand.self
     )
 
     /// Parses and runs the command; a usage error is one line on stderr, not the whole usage text.
-    static func main() {
+    static func main() async {
         do {
             var command = try parseAsRoot()
-            try command.run()
+            if var command = command as? AsyncParsableCommand {
+                try await command.run()
+            } else {
+                try command.run()
+            }
         } catch {
             let code = exitCode(for: error)
             guard code != .success, !(error is CleanExit) else { exit(withError: error) }
@@ -39,5 +46,5 @@ struct CommandFailure: Error {
 
 /// The version both binaries report.
 enum UDPLabVersion {
-    static let current = "0.1.0"
+    static let current = ControlProtocol.productVersion
 }

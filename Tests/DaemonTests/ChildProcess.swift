@@ -15,6 +15,12 @@ final class ChildProcess: Sendable {
         return root.appendingPathComponent(".build/debug/udplabd").path
     }
 
+    /// A file under `packaging/`.
+    static func packagingPath(_ name: String) -> String {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        return root.appendingPathComponent("packaging/\(name)").path
+    }
+
     /// Starts `udplabd` with `arguments`.
     init(udplabd arguments: [String]) throws {
         process = Process()
@@ -52,6 +58,29 @@ final class ChildProcess: Sendable {
         throw ChildFailure("no matching line; stdout: \(stdout) stderr: \(stderr)")
     }
 
+    /// Waits until stderr has a line matching `predicate`.
+    func waitForStderrLine(timeout: Duration = .seconds(10), where predicate: (Substring) -> Bool) throws {
+        let deadline = ContinuousClock.now + timeout
+        while ContinuousClock.now < deadline {
+            if stderr.split(separator: "\n").contains(where: predicate) { return }
+            if !process.isRunning { break }
+            Thread.sleep(forTimeInterval: 0.005)
+        }
+        throw ChildFailure("no matching stderr line; stderr: \(stderr)")
+    }
+
+    /// `true` while the process runs.
+    var isRunning: Bool { process.isRunning }
+
+    /// The process id.
+    var pid: Int32 { process.processIdentifier }
+
+    /// Sends SIGKILL.
+    func kill() { Foundation.kill(process.processIdentifier, SIGKILL) }
+
+    /// Sends SIGHUP.
+    func hangUp() { Foundation.kill(process.processIdentifier, SIGHUP) }
+
     /// Sends SIGINT.
     func interrupt() { process.interrupt() }
 
@@ -78,7 +107,12 @@ final class ChildProcess: Sendable {
 
     /// Runs `udplabd` with `arguments` to completion.
     static func runUdplabd(_ arguments: [String]) throws -> (status: Int32, stdout: String, stderr: String) {
-        let child = try ChildProcess(udplabd: arguments)
+        try run(productPath("udplabd"), arguments)
+    }
+
+    /// Runs `executable` with `arguments` to completion.
+    static func run(_ executable: String, _ arguments: [String]) throws -> (status: Int32, stdout: String, stderr: String) {
+        let child = try ChildProcess(executable: executable, arguments: arguments)
         let status = try child.waitForExit()
         return (status, child.stdout, child.stderr)
     }

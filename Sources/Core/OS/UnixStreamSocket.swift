@@ -108,6 +108,28 @@ public struct UnixStreamSocket: ~Copyable, Sendable {
         try wait(for: .writable, timeout: timeout)
     }
 
+    /// What ``waitReadable(timeout:wakingOn:)`` saw first.
+    public enum WaitOutcome: Sendable, Equatable {
+        /// The socket can be read (data, a pending connection, or the peer's close).
+        case readable
+        /// The waker was woken (it is left woken, so every waiter sees it).
+        case woken
+        /// The timeout passed.
+        case timedOut
+    }
+
+    /// Waits until the socket can be read or `waker` is woken, at most `timeout`.
+    ///
+    /// The corresponding C call is `poll(2)` on the socket and the waker's eventfd.
+    public func waitReadable(timeout: Duration?, wakingOn waker: Waker) throws(SystemError) -> WaitOutcome {
+        var pollSet = PollSet()
+        let socketIndex = pollSet.append(descriptor, events: .readable)
+        let wakerIndex = pollSet.append(waker.eventFD.descriptor, events: .readable)
+        guard try pollSet.wait(timeout: timeout) > 0 else { return .timedOut }
+        if pollSet.returnedEvents(at: wakerIndex).contains(.readable) { return .woken }
+        return pollSet.returnedEvents(at: socketIndex).isEmpty ? .timedOut : .readable
+    }
+
     private func wait(for events: PollSet.Events, timeout: Duration?) throws(SystemError) -> Bool {
         var pollSet = PollSet()
         pollSet.append(descriptor, events: events)

@@ -75,7 +75,7 @@ public final class ResidenceHistogram: Sendable {
                 total += count
             }
         }
-        guard total > 0 else { return ResidenceSummary(count: 0, p50: 0, p99: 0, p999: 0, max: 0) }
+        guard total > 0 else { return .empty }
         let maximum = maximum.load(ordering: .relaxed)
         return ResidenceSummary(
             count: total,
@@ -96,4 +96,7 @@ public struct ResidenceSummary: Codable, Sendable, Equatable {
     public var p999: UInt64
     /// The exact largest value.
     public var max: UInt64
+
+    /// Nothing recorded.
+    public static let empty = ResidenceSummary(count: 0, p50: 0, p99: 0, p999: 0, max: 0)
 }

@@ -1,0 +1,167 @@
+import Foundation
+import Logging
+import Synchronization
+import UDPLabCore
+
+/// The control socket: accepts clients on its own thread and serves each on a thread of its own.
+///
+/// At most ``ControlProtocol/maximumClients`` at once: the next one gets `LimitReached` and is
+/// closed. ``stop()`` wakes every thread, waits for them, and removes the socket file.
+final class ControlServer: Sendable {
+    private let path: String
+    private let handler: RequestHandler
+    private let logger: Logger
+    private let shutdown: Waker
+    private let clients = Atomic<Int>(0)
+    /// Client threads by number; finished ones are joined at the next accept and at stop.
+    private let threads = Mutex<(running: [Int: OSThread], finished: [Int], next: Int)>(([:], [], 0))
+    private let acceptThread = Mutex<OSThread?>(nil)
+
+    /// Why the control socket cannot be opened.
+    struct OpenError: Error, CustomStringConvertible {
+        let description: String
+    }
+
+    private init(path: String, handler: RequestHandler, logger: Logger) throws(SystemError) {
+        self.path = path
+        self.handler = handler
+        self.logger = logger
+        self.shutdown = try Waker()
+    }
+
+    /// Binds `path` with `mode` and starts accepting.
+    ///
+    /// A stale socket file (nobody answers) is replaced; a live one (another daemon answers)
+    /// or a file that is not a socket makes this fail with a message that says so.
+    static func open(path: String, mode: UInt16, handler: RequestHandler, logger: Logger) throws(OpenError) -> ControlServer {
+        do {
+            let listener = try bindReplacingStale(path: path, mode: mode)
+            let server = try ControlServer(path: path, handler: handler, logger: logger)
+            try server.startAccepting(listener)
+            return server
+        } catch let error as OpenError {
+            throw error
+        } catch {
+            throw OpenError(description: "cannot listen on \(path): \(error)")
+        }
+    }
+
+    /// Stops accepting, wakes every client thread, waits for them, removes the socket file.
+    func stop() {
+        shutdown.wake()
+        acceptThread.withLock { thread in
+            thread?.join()
+            thread = nil
+        }
+        let remaining = threads.withLock { threads in
+            defer { threads.running.removeAll() }
+            return Array(threads.running.values)
+        }
+        for thread in remaining {
+            thread.join()
+        }
+        AtomicFile.remove(path)
+    }
+
+    private static func bindReplacingStale(path: String, mode: UInt16) throws -> UnixStreamSocket {
+        let directory = (path as NSString).deletingLastPathComponent
+        if !directory.isEmpty {
+            try AtomicFile.createDirectory(directory)
+        }
+        if let type = (try? FileManager.default.attributesOfItem(atPath: path))?[.type] as? FileAttributeType {
+            guard type == .typeSocket else {
+                throw OpenError(description: "\(path) exists and is not a socket; remove it or choose another --socket")
+            }
+            if isAnswering(path) {
+                throw OpenError(description: "another udplabd is already listening on \(path)")
+            }
+            // A stale socket file: its daemon is gone.
+            AtomicFile.remove(path)
+        }
+        return try UnixStreamSocket.listen(path: path, mode: mode)
+    }
+
+    /// `true` when something accepts connections on the socket at `path`.
+    private static func isAnswering(_ path: String) -> Bool {
+        do {
+            _ = try UnixStreamSocket.connect(path: path)
+            return true
+        } catch {
+            return false
+        }
+    }
+
+    private func startAccepting(_ listener: consuming UnixStreamSocket) throws(SystemError) {
+        let handoff = ListenerHandoff(listener)
+        let thread = try OSThread.spawn(name: "udplab-control") { [self] in
+            acceptLoop(handoff.listener)
+        }
+        acceptThread.withLock { $0 = thread }
+    }
+
+    private func acceptLoop(_ listener: borrowing UnixStreamSocket) {
+        while true {
+            do {
+                guard try listener.waitReadable(timeout: nil, wakingOn: shutdown) == .readable else { return }
+                guard let connection = try listener.accept() else { continue }
+                try admit(connection)
+            } catch {
+                logger.error("control socket accept failed, retrying", metadata: ["reason": "\(error)"])
+            }
+        }
+    }
+
+    private func admit(_ connection: consuming UnixStreamSocket) throws {
+        let credentials = try connection.peerCredentials()
+        guard clients.add(1, ordering: .relaxed).newValue <= ControlProtocol.maximumClients else {
+            clients.subtract(1, ordering: .relaxed)
+            let reply = VarlinkReply(.limitReached(limit: "clients", maximum: ControlProtocol.maximumClients)).frame()
+            try? reply.withUnsafeBytes { try connection.writeAll($0, timeout: .seconds(1)) }
+            logger.warning("control client refused: too many clients", metadata: ["peer_pid": "\(credentials.pid)"])
+            return
+        }
+        let session = ControlConnection(
+            socket: connection,
+            peer: Peer(credentials: credentials),
+            handler: handler,
+            shutdown: shutdown,
+            logger: logger
+        )
+        let handoff = SessionHandoff(session)
+        joinFinishedThreads()
+        let number = threads.withLock { threads in
+            defer { threads.next += 1 }
+            return threads.next
+        }
+        let thread = try OSThread.spawn(name: "udplab-client") { [self] in
+            handoff.session.run()
+            clients.subtract(1, ordering: .relaxed)
+            threads.withLock { $0.finished.append(number) }
+        }
+        threads.withLock { $0.running[number] = thread }
+    }
+
+    /// Joins client threads that have ended (at once: they have returned).
+    private func joinFinishedThreads() {
+        let finished = threads.withLock { threads in
+            let ready = threads.finished.filter { threads.running[$0] != nil }
+            threads.finished.removeAll { threads.running[$0] != nil }
+            return ready.compactMap { threads.running.removeValue(forKey: $0) }
+        }
+        for thread in finished {
+            thread.join()
+        }
+    }
+}
+
+/// Moves the listener to the accept thread, which then owns it alone.
+private final class ListenerHandoff: @unchecked Sendable {
+    let listener: UnixStreamSocket
+    init(_ listener: consuming UnixStreamSocket) { self.listener = listener }
+}
+
+/// Moves a connection to its thread, which then owns it alone.
+private final class SessionHandoff: @unchecked Sendable {
+    let session: ControlConnection
+    init(_ session: ControlConnection) { self.session = session }
+}

@@ -1,0 +1,186 @@
+import Logging
+import UDPLabCore
+
+/// Answers varlink calls: one `switch` over methods, one small function per method, and the
+/// authorization check before anything changes.
+struct RequestHandler: Sendable {
+    let runtime: DaemonRuntime
+
+    /// Methods that change the daemon: admins only.
+    static let mutatingMethods: Set<String> = [
+        StartMethod.name, StopMethod.name, ReloadMethod.name, SetLogLevelMethod.name,
+    ]
+
+    /// The reply to `call` from `peer` (an error reply when it fails).
+    func reply(to call: VarlinkCall, from peer: Peer) async -> VarlinkReply {
+        do {
+            return try await answer(call, from: peer)
+        } catch let error as ControlError {
+            return VarlinkReply(error)
+        } catch {
+            return VarlinkReply(.internalError(reason: "\(error)"))
+        }
+    }
+
+    private func answer(_ call: VarlinkCall, from peer: Peer) async throws -> VarlinkReply {
+        if Self.mutatingMethods.contains(call.method) && !peer.isAdmin {
+            runtime.logger.warning(
+                "control request denied",
+                metadata: [
+                    "method": "\(call.method)", "peer_uid": "\(peer.credentials.uid)", "peer_pid": "\(peer.credentials.pid)",
+                ]
+            )
+            throw ControlError.permissionDenied(method: call.method)
+        }
+        switch call.method {
+        case StartMethod.name: return try VarlinkReply(await start(try call.decodeParameters(StartMethod.Parameters.self)))
+        case StopMethod.name: return try VarlinkReply(await stop(try call.decodeParameters(StopMethod.Parameters.self)))
+        case ListMethod.name: return try VarlinkReply(ListMethod.Reply(engines: await runtime.supervisor.list()))
+        case StatsMethod.name: return try VarlinkReply(await stats(try call.decodeParameters(StatsMethod.Parameters.self)))
+        case BackendsMethod.name: return try VarlinkReply(Self.backends())
+        case StatusMethod.name: return try VarlinkReply(await runtime.status())
+        case ReloadMethod.name: return try VarlinkReply(try await runtime.reload())
+        case SetLogLevelMethod.name: return try VarlinkReply(try setLogLevel(try call.decodeParameters(SetLogLevelMethod.Parameters.self)))
+        case VarlinkService.getInfo: return try VarlinkReply(Self.info())
+        case VarlinkService.getInterfaceDescription:
+            return try VarlinkReply(try Self.describe(try call.decodeParameters(VarlinkService.DescriptionParameters.self)))
+        default: throw Self.unknownMethodError(call.method)
+        }
+    }
+
+    // MARK: - Methods
+
+    private func start(_ parameters: StartMethod.Parameters) async throws(ControlError) -> StartMethod.Reply {
+        let definition = try EngineDefinition(parameters)
+        return StartMethod.Reply(
+            engine: try await runtime.supervisor.start(definition, origin: .runtime, transient: parameters.transient ?? false)
+        )
+    }
+
+    private func stop(_ parameters: StopMethod.Parameters) async throws(ControlError) -> StopMethod.Reply {
+        let names = parameters.names ?? []
+        switch (parameters.all ?? false, names.isEmpty) {
+        case (true, true): return StopMethod.Reply(stopped: await runtime.supervisor.stopAll())
+        case (false, false): return StopMethod.Reply(stopped: try await runtime.supervisor.stop(names: names))
+        default: throw .invalidParameter(parameter: parameters.all == true ? "all" : "names")
+        }
+    }
+
+    /// One `Stats` reply (also each reply of a stream).
+    func stats(_ parameters: StatsMethod.Parameters) async throws(ControlError) -> StatsMethod.Reply {
+        StatsMethod.Reply(engines: try await runtime.supervisor.stats(names: parameters.names ?? []))
+    }
+
+    /// One reply of a `Stats` stream: `continues: true`, or the error that ends the stream.
+    func streamedStats(_ parameters: StatsMethod.Parameters) async -> VarlinkReply {
+        do {
+            return try VarlinkReply(try await stats(parameters), continues: true)
+        } catch let error as ControlError {
+            return VarlinkReply(error)
+        } catch {
+            return VarlinkReply(.internalError(reason: "\(error)"))
+        }
+    }
+
+    private func setLogLevel(_ parameters: SetLogLevelMethod.Parameters) throws(ControlError) -> NoParameters {
+        guard let level = Logger.Level(rawValue: parameters.level) else { throw .invalidParameter(parameter: "level") }
+        runtime.levelControl.current = level
+        runtime.logger.notice("log level changed", metadata: ["level": "\(level)"])
+        return NoParameters()
+    }
+
+    private static func backends() -> BackendsMethod.Reply {
+        BackendsMethod.Reply(
+            backends: Backend.allCases.map { backend in
+                BackendsMethod.Backend(
+                    name: backend.rawValue,
+                    kinds: [EngineKind.echo.rawValue],
+                    trigger: backend.trigger == .level ? "level" : "edge",
+                    mirrors: backend.mirrors,
+                    summary: backend.summary,
+                    available: true
+                )
+            },
+            kinds: EngineKind.allCases.map { BackendsMethod.Kind(name: $0.rawValue, summary: $0.summary) }
+        )
+    }
+
+    private static func info() -> VarlinkService.Info {
+        VarlinkService.Info(
+            vendor: "udplab",
+            product: "udplabd",
+            version: ControlProtocol.productVersion,
+            url: "https://github.com/udplab/udplab",
+            interfaces: ["org.varlink.service", ControlProtocol.interface]
+        )
+    }
+
+    private static func describe(_ parameters: VarlinkService.DescriptionParameters) throws(ControlError) -> VarlinkService.Description {
+        switch parameters.interface {
+        case ControlProtocol.interface: return VarlinkService.Description(description: ControlProtocol.interfaceDescription)
+        case "org.varlink.service": return VarlinkService.Description(description: Self.serviceInterface)
+        default: throw .interfaceNotFound(interface: parameters.interface)
+        }
+    }
+
+    /// `MethodNotFound` for an unknown method of a known interface, else `InterfaceNotFound`.
+    private static func unknownMethodError(_ method: String) -> ControlError {
+        let interface = method.split(separator: ".").dropLast().joined(separator: ".")
+        if interface == ControlProtocol.interface || interface == "org.varlink.service" {
+            return .methodNotFound(method: method)
+        }
+        return .interfaceNotFound(interface: interface)
+    }
+
+    /// The standard introspection interface every varlink service implements.
+    static let serviceInterface = """
+        interface org.varlink.service
+        method GetInfo() -> (vendor: string, product: string, version: string, url: string, interfaces: []string)
+        method GetInterfaceDescription(interface: string) -> (description: string)
+        error InterfaceNotFound (interface: string)
+        error MethodNotFound (method: string)
+        error MethodNotImplemented (method: string)
+        error InvalidParameter (parameter: string)
+        """
+}
+
+extension EngineDefinition {
+    /// The engine a `Start` call asks for.
+    /// - Throws: ``ControlError/invalidSpec(reason:)`` naming the bad field.
+    init(_ parameters: StartMethod.Parameters) throws(ControlError) {
+        guard let kind = EngineKind(rawValue: parameters.kind) else {
+            let kinds = EngineKind.allCases.map(\.rawValue).joined(separator: ", ")
+            throw .invalidSpec(reason: "unknown kind '\(parameters.kind)': use one of \(kinds)")
+        }
+        var spec = EngineSpec(kind: kind, queue: parameters.queue, buffer: parameters.buffer, budget: parameters.budget)
+        spec.trace = parameters.trace ?? false
+        if let backend = parameters.backend {
+            guard let known = Backend(rawValue: backend) else {
+                let names = Backend.allCases.map(\.rawValue).joined(separator: ", ")
+                throw .invalidSpec(reason: "unknown backend '\(backend)': use one of \(names)")
+            }
+            spec.backend = known
+        }
+        if let bind = parameters.bind {
+            do {
+                spec.bind = try SocketAddress(parsing: bind)
+            } catch {
+                throw .invalidSpec(reason: "invalid bind: \(error)")
+            }
+        }
+        var name = EngineName(defaultFor: kind)
+        if let text = parameters.name {
+            do {
+                name = try EngineName(text)
+            } catch {
+                throw .invalidSpec(reason: error.description)
+            }
+        }
+        do {
+            try spec.validate()
+        } catch {
+            throw .invalidSpec(reason: error.description)
+        }
+        self.init(name: name, spec: spec)
+    }
+}

@@ -1,0 +1,91 @@
+import Logging
+import UDPLabCore
+
+/// What the serving daemon shares between its control server, signal handlers and reporters:
+/// the engine supervisor, the log level, the paths, and reload.
+final class DaemonRuntime: Sendable {
+    let supervisor: EngineSupervisor
+    let levelControl: LogLevelControl
+    let logger: Logger
+    /// The config file, or `nil` when the embedded default is in use.
+    let configPath: String?
+    let socketPath: String
+    let stateDirectory: String
+    /// `--log-level` was given: reload then leaves the level alone.
+    let isLogLevelPinned: Bool
+    let startedMicroseconds = MonotonicClock.realtimeMicroseconds()
+
+    init(
+        supervisor: EngineSupervisor,
+        levelControl: LogLevelControl,
+        logger: Logger,
+        configPath: String?,
+        socketPath: String,
+        stateDirectory: String,
+        isLogLevelPinned: Bool
+    ) {
+        self.supervisor = supervisor
+        self.levelControl = levelControl
+        self.logger = logger
+        self.configPath = configPath
+        self.socketPath = socketPath
+        self.stateDirectory = stateDirectory
+        self.isLogLevelPinned = isLogLevelPinned
+    }
+
+    /// Reads the config file (or the embedded default).
+    func loadConfig() throws(ConfigError) -> DaemonConfig {
+        guard let configPath else {
+            return try DaemonConfig.parse(DaemonConfig.embeddedDefaultText, source: "<embedded default>")
+        }
+        return try DaemonConfig.load(path: configPath)
+    }
+
+    /// Re-reads the config, validates all of it, then reconciles the declared engines; all or
+    /// nothing, and it returns only when done (SIGHUP and `Reload` both come here).
+    ///
+    /// - Throws: ``ControlError/invalidSpec(reason:)`` with every problem of a bad file, or the
+    ///   error of the engine that could not start; in both cases nothing changed.
+    func reload() async throws(ControlError) -> ReloadMethod.Reply {
+        let config: DaemonConfig
+        do {
+            config = try loadConfig()
+        } catch {
+            logger.error("reload failed", metadata: ["config": "\(configPath ?? "<embedded default>")", "reason": "\(error)"])
+            throw .invalidSpec(reason: "config rejected, nothing changed:\n\(error)")
+        }
+        do throws(ControlError) {
+            let reply = try await supervisor.reconcile(declared: config.engines)
+            if !isLogLevelPinned {
+                levelControl.current = config.logLevel
+            }
+            logger.notice(
+                "reload ok",
+                metadata: [
+                    "started": "\(reply.started)", "stopped": "\(reply.stopped)", "restarted": "\(reply.restarted)",
+                ]
+            )
+            return reply
+        } catch {
+            logger.error("reload failed", metadata: ["reason": "\(error)"])
+            throw error
+        }
+    }
+
+    /// What `Status` reports.
+    func status() async -> StatusMethod.Reply {
+        let (engines, running) = await supervisor.counts()
+        return StatusMethod.Reply(
+            version: ControlProtocol.productVersion,
+            interfaceVersion: ControlProtocol.interfaceVersion,
+            pid: Accounts.processID,
+            startedUsec: startedMicroseconds,
+            engines: engines,
+            running: running,
+            socket: socketPath,
+            stateDir: stateDirectory,
+            config: configPath ?? "<embedded default>",
+            logLevel: levelControl.current.rawValue
+        )
+    }
+}

@@ -1,0 +1,255 @@
+import Logging
+import UDPLabCore
+
+/// Owns the engine table: starts, stops, lists and restores engines, and keeps the state file.
+///
+/// One actor, so every change is serialised; an engine that fails only changes its own row.
+actor EngineSupervisor {
+    private var engines: [EngineName: SupervisedEngine] = [:]
+    /// Start order, for stopping in reverse at shutdown.
+    private var order: [EngineName] = []
+    /// Saved engines that could not be restored because a config engine took their name:
+    /// kept in the state file so nothing the user saved is lost.
+    private var shadowed: [EngineDefinition] = []
+    private let store: EngineStore
+    private let logger: Logger
+
+    init(store: EngineStore, logger: Logger) {
+        self.store = store
+        self.logger = logger
+    }
+
+    // MARK: - Start and stop
+
+    /// Starts `definition` and, when it is a persistent runtime engine, saves the table.
+    ///
+    /// - Returns: the new engine's info.
+    /// - Throws: ``ControlError``: `engineExists`, `limitReached`, `invalidSpec`,
+    ///   `addressInUse`, `internalError` (the state file could not be written; the engine is
+    ///   then stopped again so that nothing runs that would be lost).
+    func start(_ definition: EngineDefinition, origin: SupervisedEngine.Origin, transient: Bool) throws(ControlError) -> EngineInfo {
+        guard engines[definition.name] == nil else { throw .engineExists(name: definition.name.rawValue) }
+        guard engines.count < ControlProtocol.maximumEngines else {
+            throw .limitReached(limit: "engines", maximum: ControlProtocol.maximumEngines)
+        }
+        let sockets = engines.values.reduce(0) { $0 + $1.socketCount }
+        guard sockets + 1 <= ControlProtocol.maximumEngineSockets else {
+            throw .limitReached(limit: "engine sockets", maximum: ControlProtocol.maximumEngineSockets)
+        }
+        var row = SupervisedEngine(definition: definition, origin: origin, isTransient: transient)
+        row.engine = try launch(definition)
+        engines[definition.name] = row
+        order.append(definition.name)
+        if row.isPersistent {
+            do {
+                try save()
+            } catch {
+                stopRow(definition.name, reason: "state file not written")
+                throw .internalError(reason: "cannot save \(store.path): \(error); engine not started")
+            }
+        }
+        logger.notice("engine started", metadata: metadata(row))
+        return row.info
+    }
+
+    /// Stops the named engines, all or none: an unknown name fails the whole call.
+    ///
+    /// - Returns: the names stopped, in the order given.
+    /// - Throws: ``ControlError/engineNotFound(name:)``.
+    func stop(names: [String]) throws(ControlError) -> [String] {
+        var found: [EngineName] = []
+        for text in names {
+            guard let name = try? EngineName(text), engines[name] != nil else { throw .engineNotFound(name: text) }
+            if !found.contains(name) { found.append(name) }
+        }
+        let persistentChanged = found.contains { engines[$0]?.isPersistent == true }
+        for name in found {
+            stopRow(name, reason: "asked")
+        }
+        if persistentChanged {
+            saveOrLog()
+        }
+        return found.map(\.rawValue)
+    }
+
+    /// Stops every engine in reverse start order and saves the table: the graceful shutdown.
+    ///
+    /// Runtime engines stay in the state file: they come back at the next start.
+    func shutdown() {
+        for name in order.reversed() {
+            if let engine = engines[name]?.engine {
+                engine.stop()
+                logger.notice("engine stopped", metadata: metadata(engines[name]!).merging(counterMetadata(engine)) { $1 })
+            }
+        }
+        saveOrLog()
+        engines.removeAll()
+        order.removeAll()
+    }
+
+    /// Stops every engine (`Stop` with `all`), removing runtime ones from the state file.
+    func stopAll() -> [String] {
+        let names = order.reversed().map(\.rawValue)
+        return (try? stop(names: names)) ?? []
+    }
+
+    // MARK: - Restore
+
+    /// Starts the config's engines, then the saved runtime engines; a failure is logged and
+    /// kept as a failed row (a saved engine is never dropped).
+    func restore(declared: [EngineDefinition]) {
+        for definition in declared {
+            startKeepingFailure(definition, origin: .config, event: "engine started")
+        }
+        for definition in store.load(logger: logger) {
+            if engines[definition.name] != nil {
+                shadowed.append(definition)
+                logger.error(
+                    "saved engine not restored: a config engine has its name, ignoring",
+                    metadata: ["engine": "\(definition.name)"]
+                )
+                continue
+            }
+            startKeepingFailure(definition, origin: .runtime, event: "engine restored")
+        }
+    }
+
+    // MARK: - Queries
+
+    /// Every engine, in start order.
+    func list() -> [EngineInfo] {
+        order.compactMap { engines[$0]?.info }
+    }
+
+    /// Statistics of the named engines (all when `names` is empty).
+    /// - Throws: ``ControlError/engineNotFound(name:)``.
+    func stats(names: [String]) throws(ControlError) -> [EngineStats] {
+        if names.isEmpty {
+            return order.compactMap { engines[$0]?.stats }
+        }
+        var result: [EngineStats] = []
+        for text in names {
+            guard let name = try? EngineName(text), let row = engines[name] else { throw .engineNotFound(name: text) }
+            result.append(row.stats)
+        }
+        return result
+    }
+
+    /// How many engines there are, and how many run.
+    func counts() -> (engines: Int, running: Int) {
+        (engines.count, engines.values.filter { $0.engine?.state == .running }.count)
+    }
+
+    /// The config engines now in the table.
+    func declaredDefinitions() -> [EngineName: SupervisedEngine] {
+        engines.filter { $0.value.origin == .config }
+    }
+
+    /// Logs a statistics summary of every engine (every `stats_interval`).
+    func logStatistics() {
+        for name in order {
+            guard let row = engines[name], let engine = row.engine else { continue }
+            logger.info("engine stats", metadata: metadata(row).merging(counterMetadata(engine)) { $1 })
+        }
+    }
+
+    // MARK: - Helpers shared with reload
+
+    /// Starts an engine for `definition`, mapping its errors to the wire's.
+    func launch(_ definition: EngineDefinition) throws(ControlError) -> Engine {
+        let logger = self.logger
+        let name = definition.name
+        do {
+            return try Engine.start(
+                definition.spec,
+                trace: { line in logger.debug("\(line)", metadata: ["engine": "\(name)"]) },
+                onExit: { engine in
+                    if engine.state == .failed {
+                        logger.error("engine failed", metadata: ["engine": "\(name)", "reason": "\(engine.failure ?? "")"])
+                    }
+                }
+            )
+        } catch {
+            throw ControlError(error)
+        }
+    }
+
+    /// Adds a row for an engine started elsewhere (reload's rollback).
+    func insert(_ row: SupervisedEngine) {
+        engines[row.definition.name] = row
+        order.append(row.definition.name)
+    }
+
+    /// Stops one engine and removes its row, logging its final statistics.
+    @discardableResult
+    func stopRow(_ name: EngineName, reason: String) -> SupervisedEngine? {
+        guard let row = engines.removeValue(forKey: name) else { return nil }
+        order.removeAll { $0 == name }
+        if let engine = row.engine {
+            engine.stop()
+            logger.notice("engine stopped", metadata: metadata(row).merging(counterMetadata(engine)) { $1 })
+        }
+        return row
+    }
+
+    /// Writes the persistent rows (and shadowed saved engines) to the state file.
+    func save() throws(SystemError) {
+        let kept = order.compactMap { engines[$0] }.filter(\.isPersistent).map(\.definition) + shadowed
+        try store.save(kept)
+    }
+
+    private func saveOrLog() {
+        do {
+            try save()
+        } catch {
+            logger.error("cannot save state file", metadata: ["path": "\(store.path)", "reason": "\(error)"])
+        }
+    }
+
+    private func startKeepingFailure(_ definition: EngineDefinition, origin: SupervisedEngine.Origin, event: Logger.Message) {
+        var row = SupervisedEngine(definition: definition, origin: origin, isTransient: false)
+        do {
+            row.engine = try launch(definition)
+            logger.notice(event, metadata: metadata(row))
+        } catch {
+            row.startFailure = error.description
+            logger.error("engine failed", metadata: metadata(row).merging(["reason": "\(error)"]) { $1 })
+        }
+        engines[definition.name] = row
+        order.append(definition.name)
+    }
+
+    func metadata(_ row: SupervisedEngine) -> Logger.Metadata {
+        [
+            "engine": "\(row.definition.name)",
+            "kind": "\(row.definition.spec.kind.rawValue)",
+            "backend": "\(row.definition.spec.backend.rawValue)",
+            "bind": "\(row.engine?.localAddress.description ?? row.definition.spec.bind.description)",
+            "origin": "\(row.origin.rawValue)",
+        ]
+    }
+
+    private func counterMetadata(_ engine: Engine) -> Logger.Metadata {
+        let counters = engine.counters.snapshot()
+        return [
+            "rx_datagrams": "\(counters.rxDatagrams)",
+            "tx_datagrams": "\(counters.txDatagrams)",
+            "dropped": "\(counters.dropped)",
+            "errors": "\(counters.errors)",
+            "wakeups": "\(counters.wakeups)",
+            "syscalls": "\(counters.syscalls)",
+        ]
+    }
+}
+
+extension ControlError {
+    /// The wire error for an engine that could not start.
+    init(_ error: EngineError) {
+        switch error {
+        case .invalidSpec(let reason): self = .invalidSpec(reason: reason)
+        case .addressInUse(let address): self = .addressInUse(address: address.description)
+        case .permissionDenied(let reason): self = .invalidSpec(reason: reason)
+        case .system(let error): self = .internalError(reason: error.description)
+        }
+    }
+}

@@ -1,0 +1,63 @@
+import UDPLabCore
+
+/// One row of the supervisor's table: what was asked for, and the engine running it (if any).
+struct SupervisedEngine: Sendable {
+    /// Where an engine comes from, which decides who may change it.
+    enum Origin: String, Sendable {
+        /// Declared in the config file: reload starts, restarts and stops it.
+        case config
+        /// Started through the control socket: saved unless transient, untouched by reload.
+        case runtime
+    }
+
+    var definition: EngineDefinition
+    let origin: Origin
+    let isTransient: Bool
+    /// `nil` when the engine could not be started (see ``startFailure``).
+    var engine: Engine?
+    /// Why the engine could not be started (e.g. a restored engine's address is now taken).
+    var startFailure: String?
+
+    /// Whether the state file keeps it.
+    var isPersistent: Bool { origin == .runtime && !isTransient }
+
+    /// The sockets it holds, for the daemon-wide limit.
+    var socketCount: Int { 1 }
+
+    /// What `List` and `Start` report.
+    var info: EngineInfo {
+        let spec = definition.spec
+        let state = engine?.state.rawValue ?? EngineState.failed.rawValue
+        return EngineInfo(
+            name: definition.name.rawValue,
+            kind: spec.kind.rawValue,
+            backend: spec.backend.rawValue,
+            bind: spec.bind.description,
+            address: engine?.localAddress.description ?? spec.bind.description,
+            state: state,
+            failure: engine?.failure ?? startFailure,
+            origin: origin.rawValue,
+            transient: isTransient,
+            queue: spec.queue,
+            buffer: spec.buffer,
+            budget: spec.budget,
+            trace: spec.trace,
+            startedUsec: engine?.startedMicroseconds ?? 0
+        )
+    }
+
+    /// What `Stats` reports.
+    var stats: EngineStats {
+        let spec = definition.spec
+        return EngineStats(
+            name: definition.name.rawValue,
+            kind: spec.kind.rawValue,
+            backend: spec.backend.rawValue,
+            state: engine?.state.rawValue ?? EngineState.failed.rawValue,
+            address: engine?.localAddress.description ?? spec.bind.description,
+            startedUsec: engine?.startedMicroseconds ?? 0,
+            counters: engine?.counters.snapshot() ?? EngineCounters().snapshot(),
+            residenceNs: engine?.residence.summary() ?? .empty
+        )
+    }
+}
