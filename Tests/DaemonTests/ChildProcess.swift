@@ -7,24 +7,29 @@ final class ChildProcess: Sendable {
     private let output = Output()
     private let exited = DispatchSemaphore(value: 0)
 
-    /// The built `udplabd` (or `UDPLABD` from the environment).
-    static func udplabdPath() -> String {
-        if let path = ProcessInfo.processInfo.environment["UDPLABD"] { return path }
-        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent()
-        return root.appendingPathComponent(".build/debug/udplabd").path
+    /// The package's root directory (this file is Tests/DaemonTests/ChildProcess.swift).
+    static let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent()
+
+    /// A built product (`udplabd`, `udplabctl`) in `.build/debug`.
+    static func productPath(_ name: String) -> String {
+        packageRoot.appendingPathComponent(".build/debug/\(name)").path
     }
 
     /// A file under `packaging/`.
     static func packagingPath(_ name: String) -> String {
-        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        return root.appendingPathComponent("packaging/\(name)").path
+        packageRoot.appendingPathComponent("packaging/\(name)").path
     }
 
     /// Starts `udplabd` with `arguments`.
-    init(udplabd arguments: [String]) throws {
+    convenience init(udplabd arguments: [String]) throws {
+        try self.init(executable: Self.productPath("udplabd"), arguments: arguments)
+    }
+
+    /// Starts `executable` with `arguments`.
+    init(executable: String, arguments: [String]) throws {
         process = Process()
-        process.executableURL = URL(fileURLWithPath: Self.udplabdPath())
+        process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
         let stdoutPipe = Pipe()
         let stderrPipe = Pipe()

@@ -124,7 +124,6 @@ public final class Engine: Sendable {
         let name = "udplab-\(spec.backend.rawValue)"
         let thread = try OSThread.spawn(name: name) { [self] in
             beforeLoop?()
-            status.withLock { if $0.state == .starting { $0.state = .running } }
             let outcome: Result<Void, SystemError>
             do throws(SystemError) {
                 try handoff.take().run()
@@ -141,6 +140,9 @@ public final class Engine: Sendable {
             onExit?(self)
         }
         self.thread.withLock { $0 = thread }
+        // The socket is bound and its loop's thread exists: datagrams are being served (the
+        // kernel queues them until the loop's first look).
+        status.withLock { if $0.state == .starting { $0.state = .running } }
     }
 
     private static func bindError(_ error: SystemError, _ address: SocketAddress) -> EngineError {

@@ -54,7 +54,21 @@ final class ControlConnection {
         } catch {
             let limit = ControlProtocol.maximumFrameSize
             try send(VarlinkReply(.protocolError(reason: "frame larger than \(limit) bytes")))
+            discardInput()
             throw error
+        }
+    }
+
+    /// Reads and drops what the client is still sending (for at most a second), so that closing
+    /// does not reset the connection before the client has read the error reply.
+    private func discardInput() {
+        var buffer = [UInt8](repeating: 0, count: 64 * 1024)
+        let deadline = ContinuousClock.now + .seconds(1)
+        while ContinuousClock.now < deadline {
+            let remaining = deadline - ContinuousClock.now
+            guard (try? socket.waitReadable(timeout: remaining, wakingOn: shutdown)) == .readable,
+                let count = try? buffer.withUnsafeMutableBytes({ try socket.read(into: $0) }), count > 0
+            else { return }
         }
     }
 
