@@ -11,7 +11,7 @@ DESTDIR     ?=
 APT_PACKAGES := libsystemd-dev pkg-config
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: all deps build release run test lint format clean
+.PHONY: all deps build release run test lint format clean bench-control
 
 all: build
 
@@ -49,6 +49,10 @@ lint:
 ## format: rewrite sources in the project's style.
 format:
 	$(SWIFT) format format -i -r Sources Tests Package.swift
+
+## bench-control: Start/Stop round-trip latency through the control socket → docs/control-latency.md.
+bench-control: release
+	bench/control-latency.sh
 
 clean:
 	rm -rf .build

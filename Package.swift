@@ -7,6 +7,7 @@ let package = Package(
     products: [
         .executable(name: "udplabd", targets: ["Daemon"]),
         .executable(name: "udplabctl", targets: ["CtlClient"]),
+        .executable(name: "udplab-control-bench", targets: ["ControlRoundTrip"]),
         .library(name: "UDPLabCore", targets: ["UDPLabCore"]),
     ],
     dependencies: [
@@ -54,6 +55,11 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Sources/CtlClient"
+        ),
+        .executableTarget(
+            name: "ControlRoundTrip",
+            dependencies: ["UDPLabCore", .product(name: "Histogram", package: "hdrhistogram-swift")],
+            path: "Benchmarks/ControlRoundTrip"
         ),
         .testTarget(name: "CtlClientTests", dependencies: ["CtlClient", "UDPLabCore"], path: "Tests/CtlClientTests"),
         .testTarget(name: "CoreTests", dependencies: ["UDPLabCore"], path: "Tests/CoreTests"),
