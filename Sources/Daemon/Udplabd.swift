@@ -26,6 +26,10 @@ struct Udplabd: AsyncParsableCommand {
         } catch {
             let code = exitCode(for: error)
             guard code != .success, !(error is CleanExit) else { exit(withError: error) }
+            if let code = error as? ExitCode {
+                // The command has already said what went wrong.
+                Foundation.exit(code.rawValue)
+            }
             if case let failure as CommandFailure = error {
                 FileHandle.standardError.write(Data("udplabd: \(failure.message)\n".utf8))
                 Foundation.exit(failure.exitCode)

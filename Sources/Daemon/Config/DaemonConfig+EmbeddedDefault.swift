@@ -1,0 +1,87 @@
+extension DaemonConfig {
+    /// The config used when there is no `/etc/udplabd/udplabd.toml` and no `--config`: one echo
+    /// engine on reactor-edge at 127.0.0.1:2000, every other key shown commented out with its
+    /// default.
+    /// - Important: Byte for byte the text of `packaging/udplabd.toml`, the commented example for
+    ///   `/etc/udplabd/udplabd.toml`; a test compares the two. Edit that file, then paste it here.
+    static let embeddedDefaultText = #"""
+        # udplabd configuration (TOML): /etc/udplabd/udplabd.toml, or the file given with --config.
+        #
+        # Without that file udplabd uses this one, which is built into it; `make run` starts it too.
+        # Check a file without starting anything:  udplabd check-config --config PATH
+        # Every key is optional. A commented-out key shows its default.
+
+        # The daemon itself.
+        [daemon]
+
+        # Path of the control socket, where udplabctl (or any varlink client) connects. Default:
+        # /run/udplabd.sock for root, $XDG_RUNTIME_DIR/udplabd.sock otherwise. --socket overrides it.
+        #socket = "/run/udplabd.sock"
+
+        # Permission bits of the control socket, in octal ("0660" or 0o660). Whoever can connect may
+        # list engines and read statistics; only root, udplabd's own user and members of group udplab
+        # may also start and stop engines. "0660" keeps everyone else out. Default "0666".
+        #socket_mode = "0666"
+
+        # Where engines started with `udplabctl start` are remembered (engines.json) across restarts.
+        # Default: $STATE_DIRECTORY if set, else /var/lib/udplabd for root and $XDG_STATE_HOME/udplabd
+        # otherwise. --state-dir overrides it.
+        #state_dir = "/var/lib/udplabd"
+
+        # How often each engine's counters are logged (and once more when it stops): "500ms", "60s",
+        # "2m", "1h" (1ms to 24h), or an integer number of seconds. Default "60s".
+        #stats_interval = "60s"
+
+        # The least severe messages logged: trace, debug, info, notice, warning, error or critical.
+        # --log-level and `udplabctl log-level` override it. Default "info".
+        #log_level = "info"
+
+        # Engines: each [[engine]] table is started at boot. `udplabctl reload` (or SIGHUP) checks the
+        # whole file first, then starts new engines, stops removed ones and restarts changed ones.
+        # The keys are the options of `udplabctl start`.
+        [[engine]]
+
+        # A unique name: 1–63 characters of A–Z, a–z, 0–9, '_', '.' and '-'. Default: the kind.
+        name = "echo"
+
+        # What the engine does. Default "echo": send each datagram back to its sender.
+        kind = "echo"
+
+        # The I/O model: select, poll, epoll-level, epoll-edge, reactor-level, reactor-edge or
+        # flipflop (`udplabctl backends` describes each). Default "reactor-edge".
+        backend = "reactor-edge"
+
+        # The address to bind, numeric: "HOST:PORT" or "[IPv6]:PORT". Default "127.0.0.1:2000".
+        bind = "127.0.0.1:2000"
+
+        # Outgoing queue capacity in datagrams, 1–4096; a datagram that finds it full is dropped and
+        # counted. Not for flipflop, which holds exactly one. Default 8.
+        #queue = 8
+
+        # Receive buffer per datagram in bytes, 1–65535; a longer datagram is truncated and counted.
+        # Default 1500.
+        #buffer = 1500
+
+        # Datagrams handled per readiness event before the engine waits again, 0–1000000; 0 drains
+        # until the socket would block. Default 1 on level-triggered backends, 0 on edge-triggered ones.
+        #budget = 0
+
+        # Emit the seed programs' per-event lines (recv …, sent …, total pending writes). Default false.
+        #trace = false
+
+        # A second engine, to compare two I/O models side by side:
+        #[[engine]]
+        #name = "echo-level"
+        #backend = "epoll-level"
+        #bind = "127.0.0.1:2001"
+        #queue = 64
+
+        # An IPv6 engine on every interface, for datagrams up to 64 KiB:
+        #[[engine]]
+        #name = "echo6"
+        #backend = "epoll-edge"
+        #bind = "[::]:2002"
+        #buffer = 65535
+
+        """#
+}
