@@ -33,6 +33,7 @@ let package = Package(
                 "CLinux",
                 "CSystemd",
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             path: "Sources/Core"
         ),

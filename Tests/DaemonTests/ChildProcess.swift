@@ -26,10 +26,11 @@ final class ChildProcess: Sendable {
         try self.init(executable: Self.productPath("udplabd"), arguments: arguments)
     }
 
-    /// Starts `executable` with `arguments`.
-    init(executable: String, arguments: [String]) throws {
+    /// Starts `executable` with `arguments`, and `environment` added to this process's own.
+    init(executable: String, arguments: [String], environment: [String: String] = [:]) throws {
         process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
+        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
         process.arguments = arguments
         let stdoutPipe = Pipe()
         let stderrPipe = Pipe()

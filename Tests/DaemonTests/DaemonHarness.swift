@@ -43,9 +43,11 @@ final class DaemonHarness {
 
     /// Starts the daemon and waits until it reports ready.
     @discardableResult
-    func start(extraArguments: [String] = []) throws -> ChildProcess {
+    func start(extraArguments: [String] = [], environment: [String: String] = [:]) throws -> ChildProcess {
         let child = try ChildProcess(
-            udplabd: ["--config", configPath, "--socket", socketPath, "--state-dir", stateDirectory] + extraArguments
+            executable: ChildProcess.productPath("udplabd"),
+            arguments: ["--config", configPath, "--socket", socketPath, "--state-dir", stateDirectory] + extraArguments,
+            environment: environment
         )
         self.child = child
         try child.waitForStderrLine { $0.contains("daemon ready") }

@@ -114,6 +114,25 @@ public final class Engine: Sendable {
         }
     }
 
+    /// Blocks the engine's loop for `duration` outside its wait, as a wedged loop would be.
+    ///
+    /// - Important: for tests of the watchdog only; the daemon offers it only when started with
+    ///   `UDPLABD_TEST_HOOKS=1`.
+    public func stall(for duration: Duration) {
+        control.requestStall(for: duration)
+    }
+
+    /// A number that grows whenever the loop goes round its wait or moves a datagram.
+    public var progressMarker: UInt64 {
+        counters.heartbeats.value &+ counters.rxDatagrams.value &+ counters.txDatagrams.value
+    }
+
+    /// `true` when the loop is waiting for readiness or has made progress since `marker` was
+    /// read (``progressMarker``): a loop that is neither is stuck.
+    public func hasProgressed(since marker: UInt64) -> Bool {
+        counters.isWaiting || progressMarker != marker
+    }
+
     private func launch(
         _ loop: any EngineLoop,
         onExit: (@Sendable (Engine) -> Void)?,

@@ -1,3 +1,4 @@
+import Foundation
 import Synchronization
 
 /// One engine's event loop: built on the thread that starts the engine (so every setup error is
@@ -13,6 +14,8 @@ final class LoopControl: Sendable {
     /// Registered by the loop with its selector; woken by ``requestStop()``.
     let waker: Waker
     private let stopRequested = Atomic<Bool>(false)
+    /// Milliseconds the loop should stall at its next wake: the watchdog test's hook.
+    private let stallMilliseconds = Atomic<Int>(0)
 
     init(waker: Waker) {
         self.waker = waker
@@ -26,7 +29,20 @@ final class LoopControl: Sendable {
     func consumeWake(counting counters: EngineCounters) -> Bool {
         counters.syscalls.increment()
         waker.reset()
+        let stall = stallMilliseconds.exchange(0, ordering: .acquiringAndReleasing)
+        if stall > 0 && !isStopRequested {
+            // Blocks the loop outside its wait, as a wedged loop would be: no heartbeat, not waiting.
+            Thread.sleep(forTimeInterval: Double(stall) / 1000)
+        }
         return isStopRequested
+    }
+
+    /// Makes the loop stall for `duration` at its next wake (and wakes it). Only the daemon's
+    /// test hooks call this, to prove the watchdog notices a wedged loop.
+    func requestStall(for duration: Duration) {
+        let (seconds, attoseconds) = duration.components
+        stallMilliseconds.store(Int(seconds * 1000 + attoseconds / 1_000_000_000_000_000), ordering: .releasing)
+        waker.wake()
     }
 
     /// Asks the loop to return, and wakes it if it is blocked. Safe from any thread.

@@ -9,6 +9,9 @@ import UDPLabCore
 /// closed. ``stop()`` wakes every thread, waits for them, and removes the socket file.
 final class ControlServer: Sendable {
     private let path: String
+    /// Whether the daemon created the socket file (and so removes it at stop); an activated
+    /// socket's file belongs to systemd.
+    private let ownsSocketFile: Bool
     private let handler: RequestHandler
     private let logger: Logger
     private let shutdown: Waker
@@ -22,8 +25,9 @@ final class ControlServer: Sendable {
         let description: String
     }
 
-    private init(path: String, handler: RequestHandler, logger: Logger) throws(SystemError) {
+    private init(path: String, ownsSocketFile: Bool, handler: RequestHandler, logger: Logger) throws(SystemError) {
         self.path = path
+        self.ownsSocketFile = ownsSocketFile
         self.handler = handler
         self.logger = logger
         self.shutdown = try Waker()
@@ -36,13 +40,29 @@ final class ControlServer: Sendable {
     static func open(path: String, mode: UInt16, handler: RequestHandler, logger: Logger) throws(OpenError) -> ControlServer {
         do {
             let listener = try bindReplacingStale(path: path, mode: mode)
-            let server = try ControlServer(path: path, handler: handler, logger: logger)
+            let server = try ControlServer(path: path, ownsSocketFile: true, handler: handler, logger: logger)
             try server.startAccepting(listener)
             return server
         } catch let error as OpenError {
             throw error
         } catch {
             throw OpenError(description: "cannot listen on \(path): \(error)")
+        }
+    }
+
+    /// Serves an already listening socket (systemd's socket activation) described by `path`.
+    static func adopt(
+        _ listener: consuming UnixStreamSocket,
+        path: String,
+        handler: RequestHandler,
+        logger: Logger
+    ) throws(OpenError) -> ControlServer {
+        do {
+            let server = try ControlServer(path: path, ownsSocketFile: false, handler: handler, logger: logger)
+            try server.startAccepting(listener)
+            return server
+        } catch {
+            throw OpenError(description: "cannot serve the activated control socket: \(error)")
         }
     }
 
@@ -60,7 +80,9 @@ final class ControlServer: Sendable {
         for thread in remaining {
             thread.join()
         }
-        AtomicFile.remove(path)
+        if ownsSocketFile {
+            AtomicFile.remove(path)
+        }
     }
 
     private static func bindReplacingStale(path: String, mode: UInt16) throws -> UnixStreamSocket {

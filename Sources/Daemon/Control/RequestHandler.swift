@@ -8,7 +8,7 @@ struct RequestHandler: Sendable {
 
     /// Methods that change the daemon: admins only.
     static let mutatingMethods: Set<String> = [
-        StartMethod.name, StopMethod.name, ReloadMethod.name, SetLogLevelMethod.name,
+        StartMethod.name, StopMethod.name, ReloadMethod.name, SetLogLevelMethod.name, DebugStallMethod.name,
     ]
 
     /// The reply to `call` from `peer` (an error reply when it fails).
@@ -24,8 +24,9 @@ struct RequestHandler: Sendable {
 
     private func answer(_ call: VarlinkCall, from peer: Peer) async throws -> VarlinkReply {
         if Self.mutatingMethods.contains(call.method) && !peer.isAdmin {
-            runtime.logger.warning(
-                "control request denied",
+            runtime.logger.log(
+                .controlDenied,
+                level: .warning,
                 metadata: [
                     "method": "\(call.method)", "peer_uid": "\(peer.credentials.uid)", "peer_pid": "\(peer.credentials.pid)",
                 ]
@@ -41,6 +42,8 @@ struct RequestHandler: Sendable {
         case StatusMethod.name: return try VarlinkReply(await runtime.status())
         case ReloadMethod.name: return try VarlinkReply(try await runtime.reload())
         case SetLogLevelMethod.name: return try VarlinkReply(try setLogLevel(try call.decodeParameters(SetLogLevelMethod.Parameters.self)))
+        case DebugStallMethod.name where runtime.areTestHooksEnabled:
+            return try VarlinkReply(try await stall(try call.decodeParameters(DebugStallMethod.Parameters.self)))
         case VarlinkService.getInfo: return try VarlinkReply(Self.info())
         case VarlinkService.getInterfaceDescription:
             return try VarlinkReply(try Self.describe(try call.decodeParameters(VarlinkService.DescriptionParameters.self)))
@@ -80,6 +83,11 @@ struct RequestHandler: Sendable {
         } catch {
             return VarlinkReply(.internalError(reason: "\(error)"))
         }
+    }
+
+    private func stall(_ parameters: DebugStallMethod.Parameters) async throws(ControlError) -> NoParameters {
+        try await runtime.supervisor.stall(parameters.name, for: .milliseconds(Int64(parameters.seconds * 1000)))
+        return NoParameters()
     }
 
     private func setLogLevel(_ parameters: SetLogLevelMethod.Parameters) throws(ControlError) -> NoParameters {
@@ -182,5 +190,16 @@ extension EngineDefinition {
             throw .invalidSpec(reason: error.description)
         }
         self.init(name: name, spec: spec)
+    }
+}
+
+/// `io.udplab.Debug.StallEngine`: blocks an engine's loop, to prove the watchdog notices.
+/// Exists only when the daemon runs with `UDPLABD_TEST_HOOKS=1`; it is not in the IDL.
+enum DebugStallMethod {
+    static let name = "io.udplab.Debug.StallEngine"
+
+    struct Parameters: Codable, Sendable {
+        var name: String
+        var seconds: Double
     }
 }

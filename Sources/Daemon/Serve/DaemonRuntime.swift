@@ -13,6 +13,8 @@ final class DaemonRuntime: Sendable {
     let stateDirectory: String
     /// `--log-level` was given: reload then leaves the level alone.
     let isLogLevelPinned: Bool
+    /// `UDPLABD_TEST_HOOKS=1`: the `io.udplab.Debug` methods exist (tests only).
+    let areTestHooksEnabled: Bool
     let startedMicroseconds = MonotonicClock.realtimeMicroseconds()
 
     init(
@@ -22,7 +24,8 @@ final class DaemonRuntime: Sendable {
         configPath: String?,
         socketPath: String,
         stateDirectory: String,
-        isLogLevelPinned: Bool
+        isLogLevelPinned: Bool,
+        areTestHooksEnabled: Bool
     ) {
         self.supervisor = supervisor
         self.levelControl = levelControl
@@ -31,6 +34,7 @@ final class DaemonRuntime: Sendable {
         self.socketPath = socketPath
         self.stateDirectory = stateDirectory
         self.isLogLevelPinned = isLogLevelPinned
+        self.areTestHooksEnabled = areTestHooksEnabled
     }
 
     /// Reads the config file (or the embedded default).
@@ -47,11 +51,25 @@ final class DaemonRuntime: Sendable {
     /// - Throws: ``ControlError/invalidSpec(reason:)`` with every problem of a bad file, or the
     ///   error of the engine that could not start; in both cases nothing changed.
     func reload() async throws(ControlError) -> ReloadMethod.Reply {
+        Notify.reloading(status: "reloading \(configPath ?? "the embedded default config")")
+        let result: Result<ReloadMethod.Reply, ControlError>
+        do throws(ControlError) {
+            result = .success(try await reconcileWithConfig())
+        } catch {
+            result = .failure(error)
+        }
+        // Success or not, the daemon is serving again (a failed reload changed nothing).
+        Notify.ready(status: await supervisor.statusLine())
+        return try result.get()
+    }
+
+    /// Loads the config and reconciles the declared engines; ``reload()`` wraps it in notifications.
+    private func reconcileWithConfig() async throws(ControlError) -> ReloadMethod.Reply {
         let config: DaemonConfig
         do {
             config = try loadConfig()
         } catch {
-            logger.error("reload failed", metadata: ["config": "\(configPath ?? "<embedded default>")", "reason": "\(error)"])
+            logger.log(.reloadFailed, level: .error, metadata: ["config": "\(configPath ?? "<embedded default>")", "reason": "\(error)"])
             throw .invalidSpec(reason: "config rejected, nothing changed:\n\(error)")
         }
         do throws(ControlError) {
@@ -59,15 +77,16 @@ final class DaemonRuntime: Sendable {
             if !isLogLevelPinned {
                 levelControl.current = config.logLevel
             }
-            logger.notice(
-                "reload ok",
+            logger.log(
+                .reloadSucceeded,
+                level: .notice,
                 metadata: [
                     "started": "\(reply.started)", "stopped": "\(reply.stopped)", "restarted": "\(reply.restarted)",
                 ]
             )
             return reply
         } catch {
-            logger.error("reload failed", metadata: ["reason": "\(error)"])
+            logger.log(.reloadFailed, level: .error, metadata: ["reason": "\(error)"])
             throw error
         }
     }

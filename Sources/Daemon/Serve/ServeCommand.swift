@@ -32,6 +32,15 @@ struct ServeCommand: AsyncParsableCommand {
     var stateDirectory: String?
 
     @Option(
+        name: .customLong("log-target"),
+        help: ArgumentHelp(
+            "auto (the journal when stderr is connected to it, else the console), journal or console.",
+            valueName: "target"
+        )
+    )
+    var logTarget: String = "auto"
+
+    @Option(
         name: .customLong("log-level"),
         help: ArgumentHelp("trace, debug, info, notice, warning, error or critical (default: the config's).", valueName: "level")
     )
@@ -46,6 +55,7 @@ struct ServeCommand: AsyncParsableCommand {
             settings = try configPath.map { path throws(ConfigError) in try DaemonConfig.load(path: path) }
                 ?? DaemonConfig.parse(DaemonConfig.embeddedDefaultText, source: "<embedded default>")
         } catch {
+            Notify.failed(status: "config rejected: \("\(error)".split(separator: "\n").first ?? "")", errno: 22)
             throw CommandFailure(message: "config rejected:\n\(error)", exitCode: 78)
         }
         let pinnedLevel = try logLevel.map { text in
@@ -56,8 +66,7 @@ struct ServeCommand: AsyncParsableCommand {
         }
 
         let levelControl = LogLevelControl(pinnedLevel ?? settings.logLevel)
-        let showsTime = environment["JOURNAL_STREAM"] == nil
-        LoggingSystem.bootstrap { label in ConsoleLogHandler(label: label, levelControl: levelControl, showsTime: showsTime) }
+        try Self.bootstrapLogging(target: logTarget, levelControl: levelControl, environment: environment)
         let logger = Logger(label: "udplabd")
 
         let socketPath = socket ?? settings.socketPath ?? ControlProtocol.defaultSocketPath(environment: environment, isRoot: isRoot)
@@ -70,36 +79,81 @@ struct ServeCommand: AsyncParsableCommand {
             configPath: configPath,
             socketPath: socketPath,
             stateDirectory: stateDirectory,
-            isLogLevelPinned: pinnedLevel != nil
+            isLogLevelPinned: pinnedLevel != nil,
+            areTestHooksEnabled: environment["UDPLABD_TEST_HOOKS"] == "1"
         )
 
-        let server: ControlServer
-        do {
-            server = try ControlServer.open(path: socketPath, mode: settings.socketMode, handler: RequestHandler(runtime: runtime), logger: logger)
-        } catch {
-            throw CommandFailure(message: error.description, exitCode: 73)
+        let server = try Self.openControlSocket(path: socketPath, mode: settings.socketMode, runtime: runtime)
+        let saved = settings.engines.count
+        if saved > 16 {
+            Notify.extendTimeout(by: .milliseconds(100 * saved))
         }
         await supervisor.restore(declared: settings.engines)
         let (engines, running) = await supervisor.counts()
-        logger.notice(
-            "daemon ready",
+        logger.log(
+            .daemonReady,
+            level: .notice,
             metadata: ["socket": "\(socketPath)", "state_dir": "\(stateDirectory)", "engines": "\(engines)", "running": "\(running)"]
         )
 
+        Notify.ready(status: await supervisor.statusLine())
+
+        var services: [any Service] = [
+            EngineService(runtime: runtime),
+            ControlService(server: server),
+            ReloadSignalService(runtime: runtime),
+            StatsReporter(runtime: runtime, interval: settings.statsInterval),
+            StatusNotifier(runtime: runtime),
+        ]
+        if let interval = Notify.watchdogInterval() {
+            services.append(WatchdogService(runtime: runtime, interval: interval))
+        }
         let group = ServiceGroup(
             configuration: ServiceGroupConfiguration(
-                services: [
-                    EngineService(runtime: runtime),
-                    ControlService(server: server),
-                    ReloadSignalService(runtime: runtime),
-                    StatsReporter(runtime: runtime, interval: settings.statsInterval),
-                ],
+                services: services,
                 gracefulShutdownSignals: [.sigterm, .sigint],
                 logger: logger
             )
         )
         try await group.run()
         logger.notice("daemon stopped")
+    }
+
+    /// Sends log events to the journal (native entries) or to stderr, as `target` says.
+    static func bootstrapLogging(target: String, levelControl: LogLevelControl, environment: [String: String]) throws {
+        let toJournal: Bool
+        switch target {
+        case "auto": toJournal = JournalLogHandler.isStandardErrorJournal(environment: environment)
+        case "journal": toJournal = true
+        case "console": toJournal = false
+        default: throw CommandFailure(message: "unknown --log-target '\(target)': use auto, journal or console", exitCode: 64)
+        }
+        let showsTime = environment["JOURNAL_STREAM"] == nil
+        LoggingSystem.bootstrap { label in
+            guard toJournal else { return ConsoleLogHandler(label: label, levelControl: levelControl, showsTime: showsTime) }
+            return JournalLogHandler(
+                identifier: "udplabd",
+                level: { levelControl.current },
+                setLevel: { levelControl.current = $0 }
+            )
+        }
+    }
+
+    /// The control socket: the one systemd passed as `control`, else a socket bound at `path`.
+    /// A failure is reported to systemd (`STATUS=`, `ERRNO=`) before the daemon exits 73.
+    static func openControlSocket(path: String, mode: UInt16, runtime: DaemonRuntime) throws -> ControlServer {
+        let handler = RequestHandler(runtime: runtime)
+        do {
+            if let activated = try ListenFDs.takeUnixListener(named: "control") {
+                runtime.logger.info("control socket passed by systemd", metadata: ["socket": "\(path)"])
+                return try ControlServer.adopt(activated, path: path, handler: handler, logger: runtime.logger)
+            }
+            return try ControlServer.open(path: path, mode: mode, handler: handler, logger: runtime.logger)
+        } catch {
+            let message = "\(error)"
+            Notify.failed(status: message, errno: 98)
+            throw CommandFailure(message: message, exitCode: 73)
+        }
     }
 
     /// `$STATE_DIRECTORY` (set by systemd's `StateDirectory=`), else the per-user or system default.

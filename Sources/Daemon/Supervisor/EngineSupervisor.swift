@@ -12,7 +12,13 @@ actor EngineSupervisor {
     /// kept in the state file so nothing the user saved is lost.
     private var shadowed: [EngineDefinition] = []
     private let store: EngineStore
-    private let logger: Logger
+    let logger: Logger
+    /// Each engine's progress marker at the last watchdog check.
+    var progressMarkers: [EngineName: UInt64] = [:]
+    /// Engines already reported as stalled (logged once per stall).
+    var reportedStalls: Set<EngineName> = []
+    /// The time and total receive count of the previous status line.
+    var lastStatusSample: (nanoseconds: UInt64, received: UInt64)?
 
     init(store: EngineStore, logger: Logger) {
         self.store = store
@@ -48,7 +54,7 @@ actor EngineSupervisor {
                 throw .internalError(reason: "cannot save \(store.path): \(error); engine not started")
             }
         }
-        logger.notice("engine started", metadata: metadata(row))
+        logger.log(.engineStarted, level: .notice, metadata: metadata(row))
         return row.info
     }
 
@@ -79,7 +85,7 @@ actor EngineSupervisor {
         for name in order.reversed() {
             if let engine = engines[name]?.engine {
                 engine.stop()
-                logger.notice("engine stopped", metadata: metadata(engines[name]!).merging(counterMetadata(engine)) { $1 })
+                logger.log(.engineStopped, level: .notice, metadata: metadata(engines[name]!).merging(counterMetadata(engine)) { $1 })
             }
         }
         saveOrLog()
@@ -99,7 +105,7 @@ actor EngineSupervisor {
     /// kept as a failed row (a saved engine is never dropped).
     func restore(declared: [EngineDefinition]) {
         for definition in declared {
-            startKeepingFailure(definition, origin: .config, event: "engine started")
+            startKeepingFailure(definition, origin: .config, event: .engineStarted)
         }
         for definition in store.load(logger: logger) {
             if engines[definition.name] != nil {
@@ -110,7 +116,7 @@ actor EngineSupervisor {
                 )
                 continue
             }
-            startKeepingFailure(definition, origin: .runtime, event: "engine restored")
+            startKeepingFailure(definition, origin: .runtime, event: .engineRestored)
         }
     }
 
@@ -140,6 +146,19 @@ actor EngineSupervisor {
         (engines.count, engines.values.filter { $0.engine?.state == .running }.count)
     }
 
+    /// The engines whose loops are running, by name.
+    func runningEngines() -> [(EngineName, Engine)] {
+        order.compactMap { name in
+            guard let engine = engines[name]?.engine, engine.state == .running else { return nil }
+            return (name, engine)
+        }
+    }
+
+    /// `true` when the table has an engine named `name`.
+    func engineExists(_ name: EngineName) -> Bool {
+        engines[name] != nil
+    }
+
     /// The config engines now in the table.
     func declaredDefinitions() -> [EngineName: SupervisedEngine] {
         engines.filter { $0.value.origin == .config }
@@ -149,7 +168,7 @@ actor EngineSupervisor {
     func logStatistics() {
         for name in order {
             guard let row = engines[name], let engine = row.engine else { continue }
-            logger.info("engine stats", metadata: metadata(row).merging(counterMetadata(engine)) { $1 })
+            logger.log(.engineStats, level: .info, metadata: metadata(row).merging(counterMetadata(engine)) { $1 })
         }
     }
 
@@ -159,13 +178,14 @@ actor EngineSupervisor {
     func launch(_ definition: EngineDefinition) throws(ControlError) -> Engine {
         let logger = self.logger
         let name = definition.name
+        let limiter = TraceLimiter(logger: logger, engine: name.rawValue)
         do {
             return try Engine.start(
                 definition.spec,
-                trace: { line in logger.debug("\(line)", metadata: ["engine": "\(name)"]) },
+                trace: { line in limiter.trace(line) },
                 onExit: { engine in
                     if engine.state == .failed {
-                        logger.error("engine failed", metadata: ["engine": "\(name)", "reason": "\(engine.failure ?? "")"])
+                        logger.log(.engineFailed, level: .error, metadata: ["engine": "\(name)", "reason": "\(engine.failure ?? "")"])
                     }
                 }
             )
@@ -187,7 +207,7 @@ actor EngineSupervisor {
         order.removeAll { $0 == name }
         if let engine = row.engine {
             engine.stop()
-            logger.notice("engine stopped", metadata: metadata(row).merging(counterMetadata(engine)) { $1 })
+            logger.log(.engineStopped, level: .notice, metadata: metadata(row).merging(counterMetadata(engine)) { $1 })
         }
         return row
     }
@@ -206,14 +226,14 @@ actor EngineSupervisor {
         }
     }
 
-    private func startKeepingFailure(_ definition: EngineDefinition, origin: SupervisedEngine.Origin, event: Logger.Message) {
+    private func startKeepingFailure(_ definition: EngineDefinition, origin: SupervisedEngine.Origin, event: JournalEvent) {
         var row = SupervisedEngine(definition: definition, origin: origin, isTransient: false)
         do {
             row.engine = try launch(definition)
-            logger.notice(event, metadata: metadata(row))
+            logger.log(event, level: .notice, metadata: metadata(row))
         } catch {
             row.startFailure = error.description
-            logger.error("engine failed", metadata: metadata(row).merging(["reason": "\(error)"]) { $1 })
+            logger.log(.engineFailed, level: .error, metadata: metadata(row).merging(["reason": "\(error)"]) { $1 })
         }
         engines[definition.name] = row
         order.append(definition.name)

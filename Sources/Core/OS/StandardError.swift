@@ -1,0 +1,13 @@
+import Glibc
+
+/// The process's standard error.
+public enum StandardError {
+    /// stderr's `DEVICE:INODE`, in the form systemd puts in `$JOURNAL_STREAM`; `nil` if closed.
+    ///
+    /// The corresponding C call is `fstat(2)`.
+    public static var streamIdentity: String? {
+        var status = stat()
+        guard fstat(2, &status) == 0 else { return nil }
+        return "\(status.st_dev):\(status.st_ino)"
+    }
+}

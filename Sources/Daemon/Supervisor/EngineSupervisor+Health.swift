@@ -1,0 +1,49 @@
+import Logging
+import UDPLabCore
+
+extension EngineSupervisor {
+    /// The running engines whose loops made no progress since the previous check (and are not
+    /// waiting for readiness): what stops the watchdog pings. Each stall is logged once.
+    func stalledEngines() -> [EngineName] {
+        var stalled: [EngineName] = []
+        for (name, engine) in runningEngines() {
+            let previous = progressMarkers[name]
+            let marker = engine.progressMarker
+            progressMarkers[name] = marker
+            if let previous, !engine.hasProgressed(since: previous) {
+                stalled.append(name)
+            }
+        }
+        progressMarkers = progressMarkers.filter { name, _ in engineExists(name) }
+        let newlyStalled = Set(stalled).subtracting(reportedStalls)
+        for name in newlyStalled.sorted() {
+            logger.log(.engineStalled, level: .critical, metadata: ["engine": "\(name)"])
+        }
+        reportedStalls = Set(stalled)
+        return stalled
+    }
+
+    /// Stalls the named engine's loop for `duration` (the watchdog test hook).
+    /// - Throws: ``ControlError/engineNotFound(name:)``.
+    func stall(_ text: String, for duration: Duration) throws(ControlError) {
+        guard let name = try? EngineName(text), let engine = runningEngines().first(where: { $0.0 == name })?.1 else {
+            throw .engineNotFound(name: text)
+        }
+        engine.stall(for: duration)
+    }
+
+    /// A one-line summary for `STATUS=`: engines running, and total datagrams received per
+    /// second since the previous summary.
+    func statusLine() -> String {
+        let now = MonotonicClock.nanoseconds()
+        let received = runningEngines().reduce(UInt64(0)) { $0 + $1.1.counters.rxDatagrams.value }
+        let (total, running) = counts()
+        var line = "\(running) of \(total) engines running"
+        if let (previousTime, previousCount) = lastStatusSample, now > previousTime, received >= previousCount {
+            let rate = Double(received - previousCount) / (Double(now - previousTime) / 1e9)
+            line += String(format: ", %.0f datagrams/s", rate)
+        }
+        lastStatusSample = (now, received)
+        return line
+    }
+}
