@@ -43,7 +43,13 @@ let backend = arguments.count > 3 ? arguments[3] : Backend.default.rawValue
 var client = try BenchClient(path: arguments[1])
 let start = try VarlinkCall(
     method: StartMethod.name,
-    parameters: StartMethod.Parameters(name: "bench", kind: "echo", backend: backend, bind: "127.0.0.1:0", transient: true)
+    parameters: StartMethod.Parameters(
+        name: "bench",
+        kind: "echo",
+        backend: backend,
+        bind: "127.0.0.1:0",
+        transient: true
+    )
 ).frame()
 let stop = try VarlinkCall(method: StopMethod.name, parameters: StopMethod.Parameters(names: ["bench"])).frame()
 

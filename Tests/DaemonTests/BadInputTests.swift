@@ -12,7 +12,10 @@ final class BadInputTests {
     init() throws {
         daemon = try DaemonHarness()
         try daemon.start()
-        let reply = try daemon.connect().call(StartMethod.name, #"{"kind":"echo","bind":"127.0.0.1:0","transient":true}"#)
+        let reply = try daemon.connect().call(
+            StartMethod.name,
+            #"{"kind":"echo","bind":"127.0.0.1:0","transient":true}"#
+        )
         let engine = try #require(reply.object["engine"] as? [String: Any])
         engineAddress = try SocketAddress(parsing: try #require(engine["address"] as? String))
     }
@@ -73,7 +76,8 @@ final class BadInputTests {
     @Test("A 1 MiB frame gets a ProtocolError and the connection is closed")
     func oversizedFrame() throws {
         let client = try daemon.connect()
-        let huge = Array(#"{"method":"io.udplab.List","parameters":{"x":""#.utf8) + [UInt8](repeating: 0x61, count: 1 << 20)
+        let huge =
+            Array(#"{"method":"io.udplab.List","parameters":{"x":""#.utf8) + [UInt8](repeating: 0x61, count: 1 << 20)
         // The daemon stops reading after 64 KiB, so the write may fail part-way: that is fine.
         try? client.write(huge)
         let reply = try client.readReply()

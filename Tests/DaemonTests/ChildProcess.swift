@@ -117,7 +117,10 @@ final class ChildProcess: Sendable {
     }
 
     /// Runs `executable` with `arguments` to completion.
-    static func run(_ executable: String, _ arguments: [String]) throws -> (status: Int32, stdout: String, stderr: String) {
+    static func run(
+        _ executable: String,
+        _ arguments: [String]
+    ) throws -> (status: Int32, stdout: String, stderr: String) {
         let child = try ChildProcess(executable: executable, arguments: arguments)
         let status = try child.waitForExit()
         return (status, child.stdout, child.stderr)

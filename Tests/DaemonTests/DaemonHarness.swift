@@ -15,7 +15,9 @@ final class DaemonHarness {
 
     /// Prepares a temporary directory (world-readable, so an unprivileged peer can reach the socket).
     init(config: String = DaemonHarness.emptyConfig) throws {
-        let base = FileManager.default.temporaryDirectory.appendingPathComponent("udplab-\(UUID().uuidString.prefix(8))")
+        let base = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "udplab-\(UUID().uuidString.prefix(8))"
+        )
         try FileManager.default.createDirectory(at: base, withIntermediateDirectories: true)
         try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: base.path)
         directory = base.path
@@ -107,7 +109,12 @@ final class RawVarlinkClient {
     }
 
     /// Calls `method` with `parameters` (a JSON object text) and returns the first reply.
-    func call(_ method: String, _ parameters: String = "{}", more: Bool = false, oneway: Bool = false) throws -> VarlinkReply {
+    func call(
+        _ method: String,
+        _ parameters: String = "{}",
+        more: Bool = false,
+        oneway: Bool = false
+    ) throws -> VarlinkReply {
         var call = "{\"method\":\"\(method)\",\"parameters\":\(parameters)"
         if more { call += ",\"more\":true" }
         if oneway { call += ",\"oneway\":true" }

@@ -19,7 +19,9 @@ struct NotifyTests {
                 let lines = text.split(separator: "\n").map(String.init)
                 messages.append(lines)
                 // STATUS-only updates may come at any time; the lifecycle messages are what is checked.
-                if lines.contains(where: { $0.hasPrefix("READY=") || $0.hasPrefix("RELOADING=") || $0.hasPrefix("STOPPING=") }) {
+                if lines.contains(where: {
+                    $0.hasPrefix("READY=") || $0.hasPrefix("RELOADING=") || $0.hasPrefix("STOPPING=")
+                }) {
                     return lines
                 }
             }
@@ -55,7 +57,9 @@ struct NotifyTests {
         let notify = try UnixDatagramSocket(binding: address)
         let child = try ChildProcess(
             executable: ChildProcess.productPath("udplabd"),
-            arguments: ["--config", second.configPath, "--socket", first.socketPath, "--state-dir", second.stateDirectory],
+            arguments: [
+                "--config", second.configPath, "--socket", first.socketPath, "--state-dir", second.stateDirectory,
+            ],
             environment: ["NOTIFY_SOCKET": address]
         )
         #expect(try child.waitForExit() == 73)

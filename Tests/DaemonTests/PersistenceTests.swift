@@ -52,7 +52,11 @@ struct PersistenceTests {
     func corruptStateFile() throws {
         let daemon = try DaemonHarness()
         try FileManager.default.createDirectory(atPath: daemon.stateDirectory, withIntermediateDirectories: true)
-        try #"{"version":1,"engines":[{"name":"p1","spec":{"kind":"ec"#.write(toFile: daemon.stateFile, atomically: true, encoding: .utf8)
+        try #"{"version":1,"engines":[{"name":"p1","spec":{"kind":"ec"#.write(
+            toFile: daemon.stateFile,
+            atomically: true,
+            encoding: .utf8
+        )
         let child = try daemon.start()
         #expect(child.stderr.contains("state file unreadable, moved aside"))
         let files = try FileManager.default.contentsOfDirectory(atPath: daemon.stateDirectory)

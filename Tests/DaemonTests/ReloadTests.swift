@@ -9,7 +9,8 @@ struct ReloadTests {
     static func config(_ engines: [(name: String, backend: String, bind: String)]) -> String {
         var text = "[daemon]\nstats_interval = \"1h\"\n"
         for engine in engines {
-            text += "\n[[engine]]\nname = \"\(engine.name)\"\nkind = \"echo\"\nbackend = \"\(engine.backend)\"\nbind = \"\(engine.bind)\"\n"
+            text +=
+                "\n[[engine]]\nname = \"\(engine.name)\"\nkind = \"echo\"\nbackend = \"\(engine.backend)\"\nbind = \"\(engine.bind)\"\n"
         }
         return text
     }
@@ -21,14 +22,18 @@ struct ReloadTests {
 
     @Test("SIGHUP and Reload both add, remove and change declared engines")
     func reconciles() throws {
-        let daemon = try DaemonHarness(config: Self.config([("a", "poll", "127.0.0.1:0"), ("b", "select", "127.0.0.1:0")]))
+        let daemon = try DaemonHarness(
+            config: Self.config([("a", "poll", "127.0.0.1:0"), ("b", "select", "127.0.0.1:0")])
+        )
         try daemon.start()
         let runtime = try daemon.connect().call(StartMethod.name, #"{"name":"r","kind":"echo","bind":"127.0.0.1:0"}"#)
         #expect(runtime.error == nil)
         #expect(Set(try engines(daemon).keys) == ["a", "b", "r"])
 
         // SIGHUP: change a, remove b, add c.
-        try daemon.writeConfig(Self.config([("a", "epoll-edge", "127.0.0.1:0"), ("c", "reactor-level", "127.0.0.1:0")]))
+        try daemon.writeConfig(
+            Self.config([("a", "epoll-edge", "127.0.0.1:0"), ("c", "reactor-level", "127.0.0.1:0")])
+        )
         daemon.child?.hangUp()
         try daemon.child?.waitForStderrLine { $0.contains("reload ok") }
         var now = try engines(daemon)
@@ -86,10 +91,28 @@ struct ReloadTests {
     func nameClash() throws {
         let daemon = try DaemonHarness()
         try daemon.start()
-        #expect(try daemon.connect().call(StartMethod.name, #"{"name":"x","kind":"echo","bind":"127.0.0.1:0"}"#).error == nil)
+        #expect(
+            try daemon.connect().call(StartMethod.name, #"{"name":"x","kind":"echo","bind":"127.0.0.1:0"}"#).error
+                == nil
+        )
         try daemon.writeConfig(Self.config([("x", "poll", "127.0.0.1:0")]))
         let reply = try daemon.connect().call(ReloadMethod.name)
         #expect(reply.error == "io.udplab.EngineExists")
         #expect(try engines(daemon)["x"]?.origin == "runtime")
+    }
+
+    @Test("Restart keeps an engine's origin: a config engine stays under reload's control")
+    func restartKeepsOrigin() throws {
+        let daemon = try DaemonHarness(config: Self.config([("a", "poll", "127.0.0.1:0")]))
+        try daemon.start()
+        let before = try #require(try engines(daemon)["a"])
+        let reply = try daemon.connect().call(RestartMethod.name, #"{"name":"a"}"#).decodeParameters(
+            RestartMethod.Reply.self
+        )
+        #expect(reply.engine.origin == "config" && reply.engine.state == "running")
+        #expect(reply.engine.startedUsec > before.startedUsec)
+        #expect(try daemon.connect().call(RestartMethod.name, #"{"name":"ghost"}"#).error == "io.udplab.EngineNotFound")
+        try daemon.writeConfig(Self.config([]))
+        #expect(try daemon.connect().call(ReloadMethod.name).decodeParameters(ReloadMethod.Reply.self).stopped == ["a"])
     }
 }

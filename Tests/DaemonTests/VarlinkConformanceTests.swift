@@ -27,7 +27,10 @@ final class VarlinkConformanceTests {
         let reply = try client.call("org.varlink.service.GetInterfaceDescription", #"{"interface":"io.udplab"}"#)
         let shipped = try String(contentsOfFile: ChildProcess.packagingPath("io.udplab.varlink"), encoding: .utf8)
         #expect(reply.object["description"] as? String == shipped.trimmingCharacters(in: .newlines))
-        let unknown = try client.call("org.varlink.service.GetInterfaceDescription", #"{"interface":"com.example.Nope"}"#)
+        let unknown = try client.call(
+            "org.varlink.service.GetInterfaceDescription",
+            #"{"interface":"com.example.Nope"}"#
+        )
         #expect(unknown.error == "org.varlink.service.InterfaceNotFound")
     }
 
@@ -52,7 +55,10 @@ final class VarlinkConformanceTests {
         let stats = try client.readReply()
         let status = try client.readReply()
         #expect((list.object["engines"] as? [[String: Any]])?.map { $0["name"] as? String } == ["conf"])
-        #expect(((stats.object["engines"] as? [[String: Any]])?.first?["counters"] as? [String: Any])?["rx_datagrams"] as? Int == 0)
+        #expect(
+            ((stats.object["engines"] as? [[String: Any]])?.first?["counters"] as? [String: Any])?["rx_datagrams"]
+                as? Int == 0
+        )
         #expect(status.object["version"] as? String == ControlProtocol.productVersion)
         #expect(status.object["engines"] as? Int == 1)
 

@@ -50,7 +50,8 @@ public enum ControlError: Error, Equatable, Sendable, CustomStringConvertible {
     public var parameters: [String: ParameterValue] {
         switch self {
         case .engineNotFound(let name), .engineExists(let name): ["name": .string(name)]
-        case .invalidSpec(let reason), .protocolError(let reason), .internalError(let reason): ["reason": .string(reason)]
+        case .invalidSpec(let reason), .protocolError(let reason), .internalError(let reason):
+            ["reason": .string(reason)]
         case .addressInUse(let address): ["address": .string(address)]
         case .backendUnavailable(let backend, let reason): ["backend": .string(backend), "reason": .string(reason)]
         case .permissionDenied(let method): ["method": .string(method)]
@@ -70,7 +71,8 @@ public enum ControlError: Error, Equatable, Sendable, CustomStringConvertible {
         case "io.udplab.EngineExists": self = .engineExists(name: text("name"))
         case "io.udplab.InvalidSpec": self = .invalidSpec(reason: text("reason"))
         case "io.udplab.AddressInUse": self = .addressInUse(address: text("address"))
-        case "io.udplab.BackendUnavailable": self = .backendUnavailable(backend: text("backend"), reason: text("reason"))
+        case "io.udplab.BackendUnavailable":
+            self = .backendUnavailable(backend: text("backend"), reason: text("reason"))
         case "io.udplab.PermissionDenied": self = .permissionDenied(method: text("method"))
         case "io.udplab.LimitReached": self = .limitReached(limit: text("limit"), maximum: Int(text("maximum")) ?? 0)
         case "io.udplab.ProtocolError": self = .protocolError(reason: text("reason"))

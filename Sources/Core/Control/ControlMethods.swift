@@ -72,6 +72,21 @@ public enum StopMethod {
     }
 }
 
+/// `io.udplab.Restart`: stop an engine and start it again with the same definition and origin.
+public enum RestartMethod {
+    public static let name = "io.udplab.Restart"
+
+    public struct Parameters: Codable, Sendable, Equatable {
+        public var name: String
+        public init(name: String) { self.name = name }
+    }
+
+    public struct Reply: Codable, Sendable, Equatable {
+        public var engine: EngineInfo
+        public init(engine: EngineInfo) { self.engine = engine }
+    }
+}
+
 /// `io.udplab.List`: every engine.
 public enum ListMethod {
     public static let name = "io.udplab.List"

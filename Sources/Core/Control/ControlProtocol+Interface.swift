@@ -5,7 +5,7 @@ extension ControlProtocol {
     public static let interfaceDescription = """
         # udplab's control interface: start, stop and observe UDP engines in udplabd.
         # Served on /run/udplabd.sock (root) or $XDG_RUNTIME_DIR/udplabd.sock; see docs/protocol.md.
-        # Mutating methods (Start, Stop, Reload, SetLogLevel) need root, the daemon's uid or group udplab.
+        # Mutating methods (Start, Stop, Restart, Reload, SetLogLevel) need root, the daemon's uid or group udplab.
         interface io.udplab
 
         type EngineInfo (
@@ -76,6 +76,9 @@ extension ControlProtocol {
 
         # Stops the named engines, or all of them; replies once their sockets are closed.
         method Stop(names: ?[]string, all: ?bool) -> (stopped: []string)
+
+        # Stops an engine and starts it again with the same definition, origin and persistence.
+        method Restart(name: string) -> (engine: EngineInfo)
 
         method List() -> (engines: []EngineInfo)
 

@@ -1,7 +1,7 @@
 /// The control protocol's constants: varlink over a Unix stream socket (`docs/protocol.md`).
 ///
 /// History (bump ``interfaceVersion`` only when an existing message changes shape):
-/// - 1: Start Stop List Stats Backends Status Reload SetLogLevel.
+/// - 1: Start Stop Restart List Stats Backends Status Reload SetLogLevel.
 public enum ControlProtocol {
     /// The varlink interface name; methods are `io.udplab.Start` and so on.
     public static let interface = "io.udplab"

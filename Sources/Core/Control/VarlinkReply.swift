@@ -32,7 +32,8 @@ public struct VarlinkReply: Sendable {
         self.error = object["error"] as? String
         self.continues = object["continues"] as? Bool ?? false
         let parameters = object["parameters"] ?? [String: Any]()
-        self.parameters = (try? JSONSerialization.data(withJSONObject: parameters, options: [.sortedKeys])) ?? Data("{}".utf8)
+        self.parameters =
+            (try? JSONSerialization.data(withJSONObject: parameters, options: [.sortedKeys])) ?? Data("{}".utf8)
     }
 
     /// The reply as a frame, NUL included.

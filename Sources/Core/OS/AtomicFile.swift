@@ -11,7 +11,9 @@ public enum AtomicFile {
         let directory = path.split(separator: "/", omittingEmptySubsequences: false).dropLast().joined(separator: "/")
         let temporary = "\(path).tmp-\(getpid())"
         let flags = O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC
-        let file = FileDescriptor(rawValue: try systemCall("open(\(temporary))") { open(temporary, flags, mode_t(mode)) })
+        let file = FileDescriptor(
+            rawValue: try systemCall("open(\(temporary))") { open(temporary, flags, mode_t(mode)) }
+        )
         var written = 0
         while written < bytes.count {
             let offset = written
@@ -27,7 +29,9 @@ public enum AtomicFile {
         _ = try systemCall("fsync(\(temporary))") { fsync(file.rawValue) }
         _ = try systemCall("rename(\(temporary), \(path))") { rename(temporary, path) }
         let directoryFile = FileDescriptor(
-            rawValue: try systemCall("open(\(directory))") { open(directory.isEmpty ? "." : directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC) }
+            rawValue: try systemCall("open(\(directory))") {
+                open(directory.isEmpty ? "." : directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+            }
         )
         _ = try systemCall("fsync(\(directory))") { fsync(directoryFile.rawValue) }
     }

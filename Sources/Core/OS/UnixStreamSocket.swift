@@ -18,7 +18,8 @@ public struct UnixStreamSocket: ~Copyable, Sendable {
     /// with wider permissions than `mode`, even for an instant.
     ///
     /// - Throws: ``SystemError``; `EADDRINUSE` when a file exists at `path`.
-    public static func listen(path: String, mode: UInt16, backlog: Int32 = 128) throws(SystemError) -> UnixStreamSocket {
+    public static func listen(path: String, mode: UInt16, backlog: Int32 = 128) throws(SystemError) -> UnixStreamSocket
+    {
         let type = Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue) | Int32(SOCK_NONBLOCK.rawValue)
         let descriptor = FileDescriptor(rawValue: try systemCall("socket(AF_UNIX)") { socket(AF_UNIX, type, 0) })
         let previousMask = umask(0o777)
@@ -79,10 +80,18 @@ public struct UnixStreamSocket: ~Copyable, Sendable {
     /// - Throws: ``SystemError`` (`EPIPE`, `ECONNRESET`, or `ETIMEDOUT` when the peer reads nothing).
     public func writeAll(_ bytes: UnsafeRawBufferPointer, timeout: Duration) throws(SystemError) {
         var offset = 0
-        let deadline = MonotonicClock.nanoseconds() + UInt64(timeout.components.seconds) * 1_000_000_000
+        let (seconds, attoseconds) = timeout.components
+        let deadline =
+            MonotonicClock.nanoseconds() + UInt64(max(seconds, 0)) * 1_000_000_000
+            + UInt64(max(attoseconds, 0) / 1_000_000_000)
         while offset < bytes.count {
             let result = try nonBlockingCall("send") {
-                send(descriptor.rawValue, bytes.baseAddress! + offset, bytes.count - offset, Int32(MSG_NOSIGNAL | MSG_DONTWAIT))
+                send(
+                    descriptor.rawValue,
+                    bytes.baseAddress! + offset,
+                    bytes.count - offset,
+                    Int32(MSG_NOSIGNAL | MSG_DONTWAIT)
+                )
             }
             switch result {
             case .processed(let count):

@@ -69,7 +69,9 @@ public struct JournalLogHandler: LogHandler {
     /// `true` when stderr is connected to the journal (`$JOURNAL_STREAM` names its device and
     /// inode), the way systemd says to decide whether to switch to native entries.
     public static func isStandardErrorJournal(environment: [String: String]) -> Bool {
-        guard let stream = environment["JOURNAL_STREAM"], let identity = StandardError.streamIdentity else { return false }
+        guard let stream = environment["JOURNAL_STREAM"], let identity = StandardError.streamIdentity else {
+            return false
+        }
         return stream == identity
     }
 }

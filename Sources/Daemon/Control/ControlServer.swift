@@ -37,7 +37,12 @@ final class ControlServer: Sendable {
     ///
     /// A stale socket file (nobody answers) is replaced; a live one (another daemon answers)
     /// or a file that is not a socket makes this fail with a message that says so.
-    static func open(path: String, mode: UInt16, handler: RequestHandler, logger: Logger) throws(OpenError) -> ControlServer {
+    static func open(
+        path: String,
+        mode: UInt16,
+        handler: RequestHandler,
+        logger: Logger
+    ) throws(OpenError) -> ControlServer {
         do {
             let listener = try bindReplacingStale(path: path, mode: mode)
             let server = try ControlServer(path: path, ownsSocketFile: true, handler: handler, logger: logger)

@@ -8,7 +8,8 @@ struct RequestHandler: Sendable {
 
     /// Methods that change the daemon: admins only.
     static let mutatingMethods: Set<String> = [
-        StartMethod.name, StopMethod.name, ReloadMethod.name, SetLogLevelMethod.name, DebugStallMethod.name,
+        StartMethod.name, StopMethod.name, RestartMethod.name, ReloadMethod.name, SetLogLevelMethod.name,
+        DebugStallMethod.name,
     ]
 
     /// The reply to `call` from `peer` (an error reply when it fails).
@@ -28,25 +29,34 @@ struct RequestHandler: Sendable {
                 .controlDenied,
                 level: .warning,
                 metadata: [
-                    "method": "\(call.method)", "peer_uid": "\(peer.credentials.uid)", "peer_pid": "\(peer.credentials.pid)",
+                    "method": "\(call.method)", "peer_uid": "\(peer.credentials.uid)",
+                    "peer_pid": "\(peer.credentials.pid)",
                 ]
             )
             throw ControlError.permissionDenied(method: call.method)
         }
         switch call.method {
-        case StartMethod.name: return try VarlinkReply(await start(try call.decodeParameters(StartMethod.Parameters.self)))
+        case StartMethod.name:
+            return try VarlinkReply(await start(try call.decodeParameters(StartMethod.Parameters.self)))
         case StopMethod.name: return try VarlinkReply(await stop(try call.decodeParameters(StopMethod.Parameters.self)))
+        case RestartMethod.name:
+            let parameters = try call.decodeParameters(RestartMethod.Parameters.self)
+            return try VarlinkReply(RestartMethod.Reply(engine: try await runtime.supervisor.restart(parameters.name)))
         case ListMethod.name: return try VarlinkReply(ListMethod.Reply(engines: await runtime.supervisor.list()))
-        case StatsMethod.name: return try VarlinkReply(await stats(try call.decodeParameters(StatsMethod.Parameters.self)))
+        case StatsMethod.name:
+            return try VarlinkReply(await stats(try call.decodeParameters(StatsMethod.Parameters.self)))
         case BackendsMethod.name: return try VarlinkReply(Self.backends())
         case StatusMethod.name: return try VarlinkReply(await runtime.status())
         case ReloadMethod.name: return try VarlinkReply(try await runtime.reload())
-        case SetLogLevelMethod.name: return try VarlinkReply(try setLogLevel(try call.decodeParameters(SetLogLevelMethod.Parameters.self)))
+        case SetLogLevelMethod.name:
+            return try VarlinkReply(try setLogLevel(try call.decodeParameters(SetLogLevelMethod.Parameters.self)))
         case DebugStallMethod.name where runtime.areTestHooksEnabled:
             return try VarlinkReply(try await stall(try call.decodeParameters(DebugStallMethod.Parameters.self)))
         case VarlinkService.getInfo: return try VarlinkReply(Self.info())
         case VarlinkService.getInterfaceDescription:
-            return try VarlinkReply(try Self.describe(try call.decodeParameters(VarlinkService.DescriptionParameters.self)))
+            return try VarlinkReply(
+                try Self.describe(try call.decodeParameters(VarlinkService.DescriptionParameters.self))
+            )
         default: throw Self.unknownMethodError(call.method)
         }
     }
@@ -56,7 +66,11 @@ struct RequestHandler: Sendable {
     private func start(_ parameters: StartMethod.Parameters) async throws(ControlError) -> StartMethod.Reply {
         let definition = try EngineDefinition(parameters)
         return StartMethod.Reply(
-            engine: try await runtime.supervisor.start(definition, origin: .runtime, transient: parameters.transient ?? false)
+            engine: try await runtime.supervisor.start(
+                definition,
+                origin: .runtime,
+                transient: parameters.transient ?? false
+            )
         )
     }
 
@@ -123,9 +137,12 @@ struct RequestHandler: Sendable {
         )
     }
 
-    private static func describe(_ parameters: VarlinkService.DescriptionParameters) throws(ControlError) -> VarlinkService.Description {
+    private static func describe(
+        _ parameters: VarlinkService.DescriptionParameters
+    ) throws(ControlError) -> VarlinkService.Description {
         switch parameters.interface {
-        case ControlProtocol.interface: return VarlinkService.Description(description: ControlProtocol.interfaceDescription)
+        case ControlProtocol.interface:
+            return VarlinkService.Description(description: ControlProtocol.interfaceDescription)
         case "org.varlink.service": return VarlinkService.Description(description: Self.serviceInterface)
         default: throw .interfaceNotFound(interface: parameters.interface)
         }

@@ -69,7 +69,11 @@ final class DaemonRuntime: Sendable {
         do {
             config = try loadConfig()
         } catch {
-            logger.log(.reloadFailed, level: .error, metadata: ["config": "\(configPath ?? "<embedded default>")", "reason": "\(error)"])
+            logger.log(
+                .reloadFailed,
+                level: .error,
+                metadata: ["config": "\(configPath ?? "<embedded default>")", "reason": "\(error)"]
+            )
             throw .invalidSpec(reason: "config rejected, nothing changed:\n\(error)")
         }
         do throws(ControlError) {

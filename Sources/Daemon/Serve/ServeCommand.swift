@@ -42,17 +42,23 @@ struct ServeCommand: AsyncParsableCommand {
 
     @Option(
         name: .customLong("log-level"),
-        help: ArgumentHelp("trace, debug, info, notice, warning, error or critical (default: the config's).", valueName: "level")
+        help: ArgumentHelp(
+            "trace, debug, info, notice, warning, error or critical (default: the config's).",
+            valueName: "level"
+        )
     )
     var logLevel: String?
 
     func run() async throws {
         let environment = ProcessInfo.processInfo.environment
         let isRoot = Accounts.currentUID == 0
-        let configPath = config ?? (FileManager.default.fileExists(atPath: DaemonConfig.defaultPath) ? DaemonConfig.defaultPath : nil)
+        let configPath =
+            config
+            ?? (FileManager.default.fileExists(atPath: DaemonConfig.defaultPath) ? DaemonConfig.defaultPath : nil)
         let settings: DaemonConfig
         do {
-            settings = try configPath.map { path throws(ConfigError) in try DaemonConfig.load(path: path) }
+            settings =
+                try configPath.map { path throws(ConfigError) in try DaemonConfig.load(path: path) }
                 ?? DaemonConfig.parse(DaemonConfig.embeddedDefaultText, source: "<embedded default>")
         } catch {
             Notify.failed(status: "config rejected: \("\(error)".split(separator: "\n").first ?? "")", errno: 22)
@@ -69,8 +75,10 @@ struct ServeCommand: AsyncParsableCommand {
         try Self.bootstrapLogging(target: logTarget, levelControl: levelControl, environment: environment)
         let logger = Logger(label: "udplabd")
 
-        let socketPath = socket ?? settings.socketPath ?? ControlProtocol.defaultSocketPath(environment: environment, isRoot: isRoot)
-        let stateDirectory = self.stateDirectory ?? settings.stateDirectory ?? Self.defaultStateDirectory(environment, isRoot)
+        let socketPath =
+            socket ?? settings.socketPath ?? ControlProtocol.defaultSocketPath(environment: environment, isRoot: isRoot)
+        let stateDirectory =
+            self.stateDirectory ?? settings.stateDirectory ?? Self.defaultStateDirectory(environment, isRoot)
         let supervisor = EngineSupervisor(store: EngineStore(directory: stateDirectory), logger: logger)
         let runtime = DaemonRuntime(
             supervisor: supervisor,
@@ -93,7 +101,10 @@ struct ServeCommand: AsyncParsableCommand {
         logger.log(
             .daemonReady,
             level: .notice,
-            metadata: ["socket": "\(socketPath)", "state_dir": "\(stateDirectory)", "engines": "\(engines)", "running": "\(running)"]
+            metadata: [
+                "socket": "\(socketPath)", "state_dir": "\(stateDirectory)", "engines": "\(engines)",
+                "running": "\(running)",
+            ]
         )
 
         Notify.ready(status: await supervisor.statusLine())
@@ -126,11 +137,17 @@ struct ServeCommand: AsyncParsableCommand {
         case "auto": toJournal = JournalLogHandler.isStandardErrorJournal(environment: environment)
         case "journal": toJournal = true
         case "console": toJournal = false
-        default: throw CommandFailure(message: "unknown --log-target '\(target)': use auto, journal or console", exitCode: 64)
+        default:
+            throw CommandFailure(
+                message: "unknown --log-target '\(target)': use auto, journal or console",
+                exitCode: 64
+            )
         }
         let showsTime = environment["JOURNAL_STREAM"] == nil
         LoggingSystem.bootstrap { label in
-            guard toJournal else { return ConsoleLogHandler(label: label, levelControl: levelControl, showsTime: showsTime) }
+            guard toJournal else {
+                return ConsoleLogHandler(label: label, levelControl: levelControl, showsTime: showsTime)
+            }
             return JournalLogHandler(
                 identifier: "udplabd",
                 level: { levelControl.current },

@@ -36,7 +36,10 @@ struct EngineStore: Sendable {
                     metadata: ["path": "\(path)", "moved_to": "\(aside)", "reason": "\(error)"]
                 )
             } catch {
-                logger.error("state file unreadable and cannot be moved aside", metadata: ["path": "\(path)", "reason": "\(error)"])
+                logger.error(
+                    "state file unreadable and cannot be moved aside",
+                    metadata: ["path": "\(path)", "reason": "\(error)"]
+                )
             }
             return []
         }

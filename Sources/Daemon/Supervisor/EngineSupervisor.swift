@@ -33,7 +33,11 @@ actor EngineSupervisor {
     /// - Throws: ``ControlError``: `engineExists`, `limitReached`, `invalidSpec`,
     ///   `addressInUse`, `internalError` (the state file could not be written; the engine is
     ///   then stopped again so that nothing runs that would be lost).
-    func start(_ definition: EngineDefinition, origin: SupervisedEngine.Origin, transient: Bool) throws(ControlError) -> EngineInfo {
+    func start(
+        _ definition: EngineDefinition,
+        origin: SupervisedEngine.Origin,
+        transient: Bool
+    ) throws(ControlError) -> EngineInfo {
         guard engines[definition.name] == nil else { throw .engineExists(name: definition.name.rawValue) }
         guard engines.count < ControlProtocol.maximumEngines else {
             throw .limitReached(limit: "engines", maximum: ControlProtocol.maximumEngines)
@@ -78,6 +82,32 @@ actor EngineSupervisor {
         return found.map(\.rawValue)
     }
 
+    /// Stops an engine and starts it again with the same definition, origin and persistence;
+    /// its counters start from zero.
+    ///
+    /// - Throws: ``ControlError/engineNotFound(name:)``, or the start error (the engine is then
+    ///   kept as a failed row, so nothing the user saved is lost).
+    func restart(_ text: String) throws(ControlError) -> EngineInfo {
+        guard let name = try? EngineName(text), var row = engines[name] else { throw .engineNotFound(name: text) }
+        if let engine = row.engine {
+            engine.stop()
+            logger.log(.engineStopped, level: .notice, metadata: metadata(row).merging(counterMetadata(engine)) { $1 })
+        }
+        do {
+            row.engine = try launch(row.definition)
+            row.startFailure = nil
+            engines[name] = row
+            logger.log(.engineStarted, level: .notice, metadata: metadata(row))
+            return row.info
+        } catch {
+            row.engine = nil
+            row.startFailure = error.description
+            engines[name] = row
+            logger.log(.engineFailed, level: .error, metadata: metadata(row).merging(["reason": "\(error)"]) { $1 })
+            throw error
+        }
+    }
+
     /// Stops every engine in reverse start order and saves the table: the graceful shutdown.
     ///
     /// Runtime engines stay in the state file: they come back at the next start.
@@ -85,7 +115,11 @@ actor EngineSupervisor {
         for name in order.reversed() {
             if let engine = engines[name]?.engine {
                 engine.stop()
-                logger.log(.engineStopped, level: .notice, metadata: metadata(engines[name]!).merging(counterMetadata(engine)) { $1 })
+                logger.log(
+                    .engineStopped,
+                    level: .notice,
+                    metadata: metadata(engines[name]!).merging(counterMetadata(engine)) { $1 }
+                )
             }
         }
         saveOrLog()
@@ -185,7 +219,11 @@ actor EngineSupervisor {
                 trace: { line in limiter.trace(line) },
                 onExit: { engine in
                     if engine.state == .failed {
-                        logger.log(.engineFailed, level: .error, metadata: ["engine": "\(name)", "reason": "\(engine.failure ?? "")"])
+                        logger.log(
+                            .engineFailed,
+                            level: .error,
+                            metadata: ["engine": "\(name)", "reason": "\(engine.failure ?? "")"]
+                        )
                     }
                 }
             )
@@ -226,7 +264,11 @@ actor EngineSupervisor {
         }
     }
 
-    private func startKeepingFailure(_ definition: EngineDefinition, origin: SupervisedEngine.Origin, event: JournalEvent) {
+    private func startKeepingFailure(
+        _ definition: EngineDefinition,
+        origin: SupervisedEngine.Origin,
+        event: JournalEvent
+    ) {
         var row = SupervisedEngine(definition: definition, origin: origin, isTransient: false)
         do {
             row.engine = try launch(definition)

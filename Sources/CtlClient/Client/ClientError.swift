@@ -1,0 +1,51 @@
+import Foundation
+import UDPLabCore
+
+/// Why a command that talks to udplabd failed: the daemon was out of reach, or it said no.
+///
+/// ``ExitStatus`` turns each case into the process's exit status.
+enum ClientError: Error, Equatable, CustomStringConvertible {
+    /// Connecting to the control socket failed (`ENOENT`, `ECONNREFUSED`, `EACCES`, …).
+    case unreachable(socket: String, cause: SystemError)
+    /// No complete reply arrived within the timeout.
+    case timedOut(socket: String, after: DurationArgument)
+    /// The daemon closed the connection (or it broke) before its reply.
+    case disconnected(socket: String, cause: SystemError?)
+    /// The daemon replied with an error, or with something that is not a valid reply
+    /// (``ControlError/protocolError(reason:)``).
+    case daemon(ControlError)
+
+    /// One line for stderr, after `udplabctl: `.
+    var description: String {
+        switch self {
+        case .unreachable(let socket, let cause): "cannot reach udplabd at \(socket): \(Self.explain(cause))"
+        case .timedOut(let socket, let timeout): "no reply from udplabd at \(socket) within \(timeout)"
+        case .disconnected(let socket, nil): "udplabd at \(socket) closed the connection before replying"
+        case .disconnected(let socket, let cause?): "lost the connection to udplabd at \(socket): \(cause)"
+        case .daemon(let error): error.description
+        }
+    }
+
+    /// Why the daemon is not reachable, in a few words for `--version`.
+    var unreachableReason: String {
+        switch self {
+        case .unreachable(let socket, let cause): "\(Self.explain(cause, hint: false)): \(socket)"
+        default: description
+        }
+    }
+
+    /// What a failed connect means to someone running udplabctl.
+    /// - Parameters:
+    ///   - cause: the error of `connect(2)` (or of building the address).
+    ///   - hint: whether to suggest that the daemon is not running, where that is the likely cause.
+    private static func explain(_ cause: SystemError, hint: Bool = true) -> String {
+        let suffix = hint ? " (is udplabd running?)" : ""
+        switch POSIXErrorCode(rawValue: cause.code) {
+        case .ENOENT: return "no such socket" + suffix
+        case .ECONNREFUSED: return "connection refused" + suffix
+        case .EACCES, .EPERM: return "permission denied"
+        case .ENAMETOOLONG: return "the socket path is too long"
+        default: return cause.reason
+        }
+    }
+}

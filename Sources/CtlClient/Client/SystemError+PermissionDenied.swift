@@ -1,0 +1,9 @@
+import Foundation
+import UDPLabCore
+
+extension SystemError {
+    /// `true` for `EACCES` and `EPERM`: the socket exists but this user may not connect to it.
+    var isPermissionDenied: Bool {
+        code == POSIXErrorCode.EACCES.rawValue || code == POSIXErrorCode.EPERM.rawValue
+    }
+}

@@ -1,0 +1,91 @@
+import ArgumentParser
+import UDPLabCore
+
+/// `udplabctl start KIND`: starts an engine in the daemon (`io.udplab.Start`).
+///
+/// Options left out are left to the daemon's defaults, and the daemon checks every value, so a
+/// newer daemon's kinds and backends work without a newer client.
+struct StartCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "start",
+        abstract: "Start an engine; unless --transient, the daemon starts it again after a restart."
+    )
+
+    @OptionGroup var options: GlobalOptions
+
+    @Argument(
+        help: ArgumentHelp("What the engine does (see `udplabctl backends`).", valueName: "kind"),
+        completion: .list(EngineKind.allCases.map(\.rawValue))
+    )
+    var kind: String
+
+    @Option(help: ArgumentHelp("The engine's name: 1–63 of A-Z a-z 0-9 _ . - (default: the kind).", valueName: "name"))
+    var name: String?
+
+    @Option(
+        help: ArgumentHelp(
+            "The I/O model (default: \(Backend.default.rawValue); see `udplabctl backends`).",
+            valueName: "backend"
+        ),
+        completion: .list(Backend.allCases.map(\.rawValue))
+    )
+    var backend: String?
+
+    @Option(
+        help: ArgumentHelp(
+            "Address to bind: HOST:PORT or [IPv6]:PORT (default: \(EngineSpec.defaultBind)).",
+            valueName: "host:port"
+        )
+    )
+    var bind: String?
+
+    @Option(
+        help: ArgumentHelp(
+            "Outgoing queue capacity in datagrams (default 8); a datagram that finds it full is dropped and counted.",
+            valueName: "n"
+        )
+    )
+    var queue: Int?
+
+    @Option(
+        help: ArgumentHelp(
+            "Receive buffer per datagram (default 1500, at most 65535); longer datagrams are truncated and counted.",
+            valueName: "bytes"
+        )
+    )
+    var buffer: Int?
+
+    @Option(
+        help: ArgumentHelp(
+            "Datagrams handled per readiness event before yielding; 0 drains (default 1 on level backends, 0 on edge ones).",
+            valueName: "n"
+        )
+    )
+    var budget: Int?
+
+    @Flag(help: "Log the seed programs' per-event lines (recv …, sent …) as debug journal entries.")
+    var trace = false
+
+    @Flag(help: "Do not save the engine: it is gone when the daemon restarts.")
+    var transient = false
+
+    /// The call's parameters; flags left off are omitted.
+    var parameters: StartMethod.Parameters {
+        StartMethod.Parameters(
+            name: name,
+            kind: kind,
+            backend: backend,
+            bind: bind,
+            queue: queue,
+            buffer: buffer,
+            budget: budget,
+            trace: trace ? true : nil,
+            transient: transient ? true : nil
+        )
+    }
+
+    /// Sends Start and confirms the engine with where it listens.
+    func run() throws {
+        try options.call(StartMethod.name, parameters, as: StartMethod.Reply.self) { ChangeSummary.started($0.engine) }
+    }
+}

@@ -1,0 +1,60 @@
+import ArgumentParser
+import Foundation
+import UDPLabCore
+
+/// The options every command takes: where the daemon is, how to print, how long to wait.
+struct GlobalOptions: ParsableArguments {
+    @Option(
+        help: ArgumentHelp(
+            "The control socket (default: $UDPLAB_SOCKET, else /run/udplabd.sock as root, else $XDG_RUNTIME_DIR/udplabd.sock).",
+            valueName: "path"
+        ),
+        completion: .file()
+    )
+    var socket: String?
+
+    @Flag(help: "Print the daemon's reply parameters as one line of JSON (keys sorted) instead of text.")
+    var json = false
+
+    @Option(
+        help: ArgumentHelp(
+            "How long to wait for the daemon to accept the call and reply: 5, 5s, 500ms, 2m.",
+            valueName: "duration"
+        )
+    )
+    var timeout = DurationArgument(.seconds(5))
+
+    /// The socket to connect to: `--socket`, else the rule daemon and client share.
+    var socketPath: String {
+        socket
+            ?? ControlProtocol.defaultSocketPath(
+                environment: ProcessInfo.processInfo.environment,
+                isRoot: Accounts.currentUID == 0
+            )
+    }
+
+    /// Opens a connection to the daemon.
+    /// - Throws: ``ClientError/unreachable(socket:cause:)``.
+    func connect() throws(ClientError) -> ControlClient {
+        try ControlClient(socketPath: socketPath, timeout: timeout)
+    }
+
+    /// Calls `method` on a new connection and prints the reply: its JSON with `--json`, else `text`.
+    ///
+    /// - Parameters:
+    ///   - method: the fully qualified method.
+    ///   - parameters: the call's parameters.
+    ///   - type: what the reply decodes to.
+    ///   - text: the human form of the reply.
+    /// - Throws: ``ClientError``.
+    func call<Parameters: Encodable, Value: Decodable>(
+        _ method: String,
+        _ parameters: Parameters,
+        as type: Value.Type,
+        text: (Value) -> String
+    ) throws(ClientError) {
+        var client = try connect()
+        let reply = try client.call(method, parameters, as: type)
+        print(json ? JSONLine.text(of: reply.parameters) : text(reply.value))
+    }
+}

@@ -1,0 +1,29 @@
+import UDPLabCore
+
+/// The one-line confirmations of the commands that change something.
+enum ChangeSummary {
+    /// `started echo (echo, reactor-edge) on 127.0.0.1:2000`, noting a transient engine.
+    static func started(_ engine: EngineInfo) -> String {
+        let transient = engine.transient ? ", transient" : ""
+        return "started \(engine.name) (\(engine.kind), \(engine.backend)\(transient)) on \(engine.address)"
+    }
+
+    /// `stopped a, b`, or that there was nothing to stop.
+    static func stopped(_ names: [String]) -> String {
+        names.isEmpty ? "no engines to stop" : "stopped \(names.joined(separator: ", "))"
+    }
+
+    /// `reloaded: started 1 (a), stopped 0, restarted 0, unchanged 2 (b, c)`.
+    static func reloaded(_ reply: ReloadMethod.Reply) -> String {
+        let groups = [
+            ("started", reply.started),
+            ("stopped", reply.stopped),
+            ("restarted", reply.restarted),
+            ("unchanged", reply.unchanged),
+        ]
+        let parts = groups.map { label, names in
+            names.isEmpty ? "\(label) 0" : "\(label) \(names.count) (\(names.joined(separator: ", ")))"
+        }
+        return "reloaded: " + parts.joined(separator: ", ")
+    }
+}

@@ -1,0 +1,16 @@
+import UDPLabCore
+
+/// The human form of `list`: one row per engine, then why each failed engine failed.
+enum EngineListView {
+    /// The table, or `no engines`.
+    static func text(_ engines: [EngineInfo]) -> String {
+        guard !engines.isEmpty else { return "no engines" }
+        var table = Table(columns: ["NAME", "KIND", "BACKEND", "ADDRESS", "STATE", "ORIGIN"].map { Table.Column($0) })
+        for engine in engines {
+            let origin = engine.transient ? "\(engine.origin) (transient)" : engine.origin
+            table.rows.append([engine.name, engine.kind, engine.backend, engine.address, engine.state, origin])
+        }
+        let failures = engines.compactMap { engine in engine.failure.map { "\(engine.name) failed: \($0)" } }
+        return ([table.render()] + failures).joined(separator: "\n")
+    }
+}

@@ -1,0 +1,60 @@
+import Foundation
+import UDPLabCore
+
+/// The human form of `stats`: one column per engine, one row per figure, so engines on
+/// different backends compare side by side.
+///
+/// Per-datagram figures divide by received datagrams and show `-` before the first one;
+/// residence times are in microseconds and show `-` before the first echo.
+enum StatsView {
+    /// Engines per table; more engines continue in another table below.
+    static let enginesPerTable = 6
+
+    /// The tables, separated by a blank line, or `no engines`.
+    static func text(_ engines: [EngineStats]) -> String {
+        guard !engines.isEmpty else { return "no engines" }
+        return stride(from: 0, to: engines.count, by: enginesPerTable)
+            .map { table(Array(engines[$0..<min($0 + enginesPerTable, engines.count)])) }
+            .joined(separator: "\n\n")
+    }
+
+    /// One table for `engines`.
+    private static func table(_ engines: [EngineStats]) -> String {
+        var table = Table(columns: [Table.Column("")] + engines.map { Table.Column($0.name, .right) })
+        for (label, value) in rows {
+            table.rows.append([label] + engines.map(value))
+        }
+        return table.render()
+    }
+
+    /// The rows: a label and how to show an engine's value.
+    private static let rows: [(String, @Sendable (EngineStats) -> String)] = [
+        ("kind", \.kind),
+        ("backend", \.backend),
+        ("state", \.state),
+        ("address", \.address),
+        ("rx datagrams", { String($0.counters.rxDatagrams) }),
+        ("rx bytes", { String($0.counters.rxBytes) }),
+        ("tx datagrams", { String($0.counters.txDatagrams) }),
+        ("tx bytes", { String($0.counters.txBytes) }),
+        ("dropped", { String($0.counters.dropped) }),
+        ("truncated", { String($0.counters.truncated) }),
+        ("errors", { String($0.counters.errors) }),
+        ("wakeups/datagram", { ratio($0.counters.perDatagram($0.counters.wakeups)) }),
+        ("syscalls/datagram", { ratio($0.counters.perDatagram($0.counters.syscalls)) }),
+        ("events", { String($0.counters.events) }),
+        ("queue high water", { String($0.counters.queueHighWater) }),
+        ("residence p50 µs", { microseconds($0.residenceNs.p50, count: $0.residenceNs.count) }),
+        ("residence p99 µs", { microseconds($0.residenceNs.p99, count: $0.residenceNs.count) }),
+    ]
+
+    /// A per-datagram figure with two decimals, or `-` when there is none yet.
+    private static func ratio(_ value: Double?) -> String {
+        value.map { String(format: "%.2f", $0) } ?? "-"
+    }
+
+    /// Nanoseconds as microseconds with one decimal, or `-` when nothing was measured.
+    private static func microseconds(_ nanoseconds: UInt64, count: UInt64) -> String {
+        count == 0 ? "-" : String(format: "%.1f", Double(nanoseconds) / 1000)
+    }
+}
