@@ -64,6 +64,10 @@ let package = Package(
         ),
         .testTarget(name: "CtlClientTests", dependencies: ["CtlClient", "UDPLabCore"], path: "Tests/CtlClientTests"),
         .testTarget(name: "CoreTests", dependencies: ["UDPLabCore"], path: "Tests/CoreTests"),
-        .testTarget(name: "DaemonTests", dependencies: ["UDPLabCore", "Daemon", "CtlClient"], path: "Tests/DaemonTests"),
+        .testTarget(
+            name: "DaemonTests",
+            dependencies: ["UDPLabCore", "Daemon", "CtlClient"],
+            path: "Tests/DaemonTests"
+        ),
     ]
 )
