@@ -33,9 +33,10 @@ build: deps
 release: deps
 	$(SWIFT) build -c release $(BUILD_FLAGS)
 
-## run: one echo engine in the foreground on 127.0.0.1:2000 (reactor-edge); Ctrl-C prints its statistics.
+## run: the daemon in the foreground on the embedded default config (one echo engine, reactor-edge,
+## 127.0.0.1:2000); drive it with .build/debug/udplabctl from another terminal; Ctrl-C stops it.
 run: build
-	$(SWIFT) run -c $(CONFIG) udplabd run echo --backend reactor-edge
+	$(SWIFT) run -c $(CONFIG) udplabd --config packaging/udplabd.toml --log-target console
 
 ## test: install what is needed, build, check formatting, run every test.
 test: deps lint
@@ -44,11 +45,11 @@ test: deps lint
 
 ## lint: check formatting and style rules (swift format, bundled with the toolchain).
 lint:
-	$(SWIFT) format lint --strict -r Sources Tests Package.swift
+	$(SWIFT) format lint --strict -r Sources Tests Benchmarks Package.swift
 
 ## format: rewrite sources in the project's style.
 format:
-	$(SWIFT) format format -i -r Sources Tests Package.swift
+	$(SWIFT) format format -i -r Sources Tests Benchmarks Package.swift
 
 ## bench-control: Start/Stop round-trip latency through the control socket → docs/control-latency.md.
 bench-control: release
