@@ -55,5 +55,105 @@ format:
 bench-control: release
 	bench/control-latency.sh
 
+# ---- Packaging (packaging/): install, uninstall, deb, check-units --------------------------------
+# Installed binaries link the Swift runtime statically (--static-swift-stdlib): they need libc,
+# libstdc++ and libsystemd, not the toolchain. They are built in their own scratch directory so
+# that `make release` and `make install` do not rebuild each other's objects.
+BINDIR         ?= $(PREFIX)/bin
+LIBEXECDIR     ?= $(PREFIX)/libexec
+SYSCONFDIR     ?= /etc
+DATADIR        ?= $(PREFIX)/share
+MANDIR         ?= $(DATADIR)/man
+DOCDIR         ?= $(DATADIR)/doc/udplabd
+SYSTEMDUNITDIR ?= $(PREFIX)/lib/systemd/system
+SYSUSERSDIR    ?= $(PREFIX)/lib/sysusers.d
+CATALOGDIR     ?= $(PREFIX)/lib/systemd/catalog
+VARLINKDIR     ?= $(DATADIR)/varlink
+BASHCOMPDIR    ?= $(DATADIR)/bash-completion/completions
+ZSHCOMPDIR     ?= $(DATADIR)/zsh/vendor-completions
+FISHCOMPDIR    ?= $(DATADIR)/fish/vendor_completions.d
+STATIC_SCRATCH ?= .build/static
+STATIC_BIN      = $(STATIC_SCRATCH)/release
+# Strips debug sections but keeps the symbol table, so crash backtraces still name functions.
+STRIP          ?= strip --strip-debug
+# The toolchain's backtracer for statically linked programs (udplabd.service points
+# SWIFT_BACKTRACE at its installed copy); empty when the toolchain has none.
+BACKTRACER     ?= $(shell f="$$(dirname "$$(readlink -f "$$(command -v $(SWIFT))")")/../libexec/swift/linux/swift-backtrace-static"; [ -x "$$f" ] && echo "$$f")
+DEB_VERSION     = $(shell sed -n 's/.*static let productVersion = "\(.*\)".*/\1/p' Sources/Core/Control/ControlProtocol.swift)
+DEB_DIR        ?= .build/deb
+DEB_MAINTAINER ?= udplab maintainers <maintainers@udplab.invalid>
+
+.PHONY: static-release install uninstall deb check-units
+
+## static-release: udplabd and udplabctl, optimised, with the Swift runtime linked in.
+static-release: deps
+	$(SWIFT) build -c release --static-swift-stdlib --scratch-path $(STATIC_SCRATCH) --product udplabd $(BUILD_FLAGS)
+	$(SWIFT) build -c release --static-swift-stdlib --scratch-path $(STATIC_SCRATCH) --product udplabctl $(BUILD_FLAGS)
+
+## install: binaries, units, sysusers.d, catalog, example config, varlink IDL, man pages and
+## completions under $(DESTDIR)$(PREFIX) (e.g. make install DESTDIR=/tmp/root PREFIX=/usr).
+## Installs no config file: without /etc/udplabd/udplabd.toml the daemon uses its built-in default.
+## The empty /etc/udplabd is there so that it belongs to root: systemd 252 would create it for
+## ConfigurationDirectory= owned by the service's transient uid.
+install: static-release
+	install -d -m 0755 $(DESTDIR)$(SYSCONFDIR)/udplabd
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(SYSTEMDUNITDIR) $(DESTDIR)$(SYSUSERSDIR) \
+	    $(DESTDIR)$(CATALOGDIR) $(DESTDIR)$(DOCDIR) $(DESTDIR)$(VARLINKDIR) $(DESTDIR)$(MANDIR)/man1 \
+	    $(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(BASHCOMPDIR) $(DESTDIR)$(ZSHCOMPDIR) $(DESTDIR)$(FISHCOMPDIR)
+	install -m 0755 $(STATIC_BIN)/udplabd $(STATIC_BIN)/udplabctl $(DESTDIR)$(BINDIR)/
+	$(STRIP) $(DESTDIR)$(BINDIR)/udplabd $(DESTDIR)$(BINDIR)/udplabctl
+	@if [ -n "$(BACKTRACER)" ]; then \
+	    echo "install -m 0755 $(BACKTRACER) $(DESTDIR)$(LIBEXECDIR)/udplabd/swift-backtrace"; \
+	    install -d $(DESTDIR)$(LIBEXECDIR)/udplabd && \
+	    install -m 0755 $(BACKTRACER) $(DESTDIR)$(LIBEXECDIR)/udplabd/swift-backtrace && \
+	    $(STRIP) $(DESTDIR)$(LIBEXECDIR)/udplabd/swift-backtrace; \
+	else \
+	    echo "warning: no swift-backtrace-static in the toolchain: crashes will log no backtrace"; \
+	fi
+	for unit in udplabd.service udplabd.socket; do \
+	    sed -e 's|/usr/bin/udplab|$(BINDIR)/udplab|g' -e 's|/usr/libexec/udplabd/|$(LIBEXECDIR)/udplabd/|g' \
+	        packaging/$$unit > $(DESTDIR)$(SYSTEMDUNITDIR)/$$unit && chmod 0644 $(DESTDIR)$(SYSTEMDUNITDIR)/$$unit; \
+	done
+	install -m 0644 packaging/udplabd.sysusers $(DESTDIR)$(SYSUSERSDIR)/udplabd.conf
+	install -m 0644 packaging/udplabd.catalog $(DESTDIR)$(CATALOGDIR)/udplabd.catalog
+	install -m 0644 packaging/udplabd.toml $(DESTDIR)$(DOCDIR)/udplabd.toml.example
+	install -m 0644 packaging/io.udplab.varlink $(DESTDIR)$(VARLINKDIR)/io.udplab.varlink
+	gzip -9n < packaging/man/udplabd.8 > $(DESTDIR)$(MANDIR)/man8/udplabd.8.gz
+	gzip -9n < packaging/man/udplabctl.1 > $(DESTDIR)$(MANDIR)/man1/udplabctl.1.gz
+	chmod 0644 $(DESTDIR)$(MANDIR)/man8/udplabd.8.gz $(DESTDIR)$(MANDIR)/man1/udplabctl.1.gz
+	for program in udplabd udplabctl; do \
+	    $(STATIC_BIN)/$$program --generate-completion-script bash | sed '1{/^#!/d}' > $(DESTDIR)$(BASHCOMPDIR)/$$program && \
+	    $(STATIC_BIN)/$$program --generate-completion-script zsh > $(DESTDIR)$(ZSHCOMPDIR)/_$$program && \
+	    $(STATIC_BIN)/$$program --generate-completion-script fish > $(DESTDIR)$(FISHCOMPDIR)/$$program.fish && \
+	    chmod 0644 $(DESTDIR)$(BASHCOMPDIR)/$$program $(DESTDIR)$(ZSHCOMPDIR)/_$$program \
+	        $(DESTDIR)$(FISHCOMPDIR)/$$program.fish || exit 1; \
+	done
+
+## uninstall: remove what install put there (/var/lib/udplabd and a config file stay).
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/udplabd $(DESTDIR)$(BINDIR)/udplabctl \
+	    $(DESTDIR)$(LIBEXECDIR)/udplabd/swift-backtrace \
+	    $(DESTDIR)$(SYSTEMDUNITDIR)/udplabd.service $(DESTDIR)$(SYSTEMDUNITDIR)/udplabd.socket \
+	    $(DESTDIR)$(SYSUSERSDIR)/udplabd.conf $(DESTDIR)$(CATALOGDIR)/udplabd.catalog \
+	    $(DESTDIR)$(DOCDIR)/udplabd.toml.example $(DESTDIR)$(VARLINKDIR)/io.udplab.varlink \
+	    $(DESTDIR)$(MANDIR)/man8/udplabd.8.gz $(DESTDIR)$(MANDIR)/man1/udplabctl.1.gz
+	for program in udplabd udplabctl; do \
+	    rm -f $(DESTDIR)$(BASHCOMPDIR)/$$program $(DESTDIR)$(ZSHCOMPDIR)/_$$program \
+	        $(DESTDIR)$(FISHCOMPDIR)/$$program.fish; \
+	done
+	-rmdir $(DESTDIR)$(LIBEXECDIR)/udplabd $(DESTDIR)$(DOCDIR) $(DESTDIR)$(SYSCONFDIR)/udplabd 2>/dev/null
+
+## deb: the udplabd Debian package (dpkg-deb; postinst creates group udplab, updates the journal
+## catalog and reloads systemd, never starts the service) → $(DEB_DIR)/udplabd_VERSION_ARCH.deb.
+deb:
+	rm -rf $(DEB_DIR)/root
+	$(MAKE) --no-print-directory install DESTDIR=$(abspath $(DEB_DIR))/root PREFIX=/usr
+	packaging/deb/build-deb.sh $(DEB_DIR)/root $(DEB_VERSION) \
+	    $(DEB_DIR)/udplabd_$(DEB_VERSION)_$(shell dpkg --print-architecture).deb "$(DEB_MAINTAINER)"
+
+## check-units: systemd-analyze verify (any output fails) and security (exposure ≤ 2.0) on the units.
+check-units:
+	packaging/check-units.sh
+
 clean:
 	rm -rf .build
