@@ -7,8 +7,9 @@ BUILD_FLAGS ?=
 PREFIX      ?= /usr/local
 DESTDIR     ?=
 
-# Debian packages the build and the tests need.
-APT_PACKAGES := libsystemd-dev pkg-config
+# Debian packages the build and the tests need (systemd-container: the system tests boot systemd
+# in systemd-nspawn; python3: their raw varlink calls).
+APT_PACKAGES := libsystemd-dev pkg-config systemd systemd-container python3
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: all deps build release run test lint format clean bench-control
@@ -38,10 +39,14 @@ release: deps
 run: build
 	$(SWIFT) run -c $(CONFIG) udplabd --config packaging/udplabd.toml --log-target console
 
-## test: install what is needed, build, check formatting, run every test.
+## test: install what is needed, build, check formatting, run every test: unit and integration
+## tests (swift test), static checks of the systemd units, and the system tests under a real
+## systemd in systemd-nspawn (these need root; without it they say so and skip).
 test: deps lint
 	$(SWIFT) build --build-tests $(BUILD_FLAGS)
 	$(SWIFT) test --skip-build $(BUILD_FLAGS)
+	packaging/check-units.sh
+	Tests/System/run.sh
 
 ## lint: check formatting and style rules (swift format, bundled with the toolchain).
 lint:
