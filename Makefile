@@ -12,7 +12,7 @@ DESTDIR     ?=
 APT_PACKAGES := libsystemd-dev pkg-config systemd systemd-container python3
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: all deps build release run test lint format clean bench-control
+.PHONY: all deps build release run test lint format clean bench-control internals
 
 all: build
 
@@ -55,6 +55,11 @@ lint:
 ## format: rewrite sources in the project's style.
 format:
 	$(SWIFT) format format -i -r Sources Tests Benchmarks Package.swift
+
+## internals: per-datagram wakeups, syscalls, task and future polls of every backend and
+## strategy, measured on live engines → the table in docs/internals.md.
+internals: release
+	bench/internals.sh
 
 ## bench-control: Start/Stop round-trip latency through the control socket → docs/control-latency.md.
 bench-control: release

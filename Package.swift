@@ -8,6 +8,7 @@ let package = Package(
         .executable(name: "udplabd", targets: ["Daemon"]),
         .executable(name: "udplabctl", targets: ["CtlClient"]),
         .executable(name: "udplab-control-bench", targets: ["ControlRoundTrip"]),
+        .executable(name: "udplab-internals", targets: ["Internals"]),
         .library(name: "UDPLabCore", targets: ["UDPLabCore"]),
     ],
     dependencies: [
@@ -16,6 +17,7 @@ let package = Package(
         .package(url: "https://github.com/LebJe/TOMLKit.git", from: "0.6.0"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-collections.git", from: "1.6.0"),
     ],
     targets: [
         // The only C view of systemd (sd-daemon, sd-journal); see Core/Systemd.
@@ -34,6 +36,7 @@ let package = Package(
                 "CSystemd",
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "DequeModule", package: "swift-collections"),
             ],
             path: "Sources/Core"
         ),
@@ -62,6 +65,7 @@ let package = Package(
             dependencies: ["UDPLabCore", .product(name: "Histogram", package: "hdrhistogram-swift")],
             path: "Benchmarks/ControlRoundTrip"
         ),
+        .executableTarget(name: "Internals", dependencies: ["UDPLabCore"], path: "Benchmarks/Internals"),
         .testTarget(name: "CtlClientTests", dependencies: ["CtlClient", "UDPLabCore"], path: "Tests/CtlClientTests"),
         .testTarget(name: "CoreTests", dependencies: ["UDPLabCore"], path: "Tests/CoreTests"),
         .testTarget(

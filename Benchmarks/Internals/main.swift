@@ -43,7 +43,8 @@ func measure(_ label: String, _ spec: EngineSpec, target: (Engine) -> SocketAddr
     func per(_ keyPath: KeyPath<CounterSnapshot, UInt64>) -> String {
         String(format: "%.2f", Double(after[keyPath: keyPath] - before[keyPath: keyPath]) / Double(rounds))
     }
-    return "| \(label) | \(per(\.wakeups)) | \(per(\.syscalls)) | \(per(\.events)) | \(per(\.taskPolls)) | \(per(\.futurePolls)) | \(per(\.wakerWrites)) |"
+    return
+        "| \(label) | \(per(\.wakeups)) | \(per(\.syscalls)) | \(per(\.events)) | \(per(\.taskPolls)) | \(per(\.futurePolls)) | \(per(\.wakerWrites)) |"
 }
 
 print("| engine | wakeups | syscalls | events | task polls | future polls | waker writes |")

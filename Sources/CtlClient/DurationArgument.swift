@@ -2,7 +2,7 @@ import ArgumentParser
 
 /// A length of time on the command line: `5` (seconds), `5s`, `500ms`, `2m`, `1.5s`.
 ///
-/// Used by `--timeout` and `stats --watch`; ``description`` writes it back in the same form, so
+/// Used by `--timeout`, `stats --watch` and `start --interval`; ``description`` writes it back in the same form, so
 /// help shows defaults as they would be typed.
 struct DurationArgument: ExpressibleByArgument, Equatable, Sendable, CustomStringConvertible {
     /// The longest duration accepted: a day, far beyond any sensible timeout or interval.

@@ -1,15 +1,31 @@
 import ArgumentParser
 import UDPLabCore
 
-/// The options that describe an engine, shared by `udplabd run` (and later the config file and
-/// `udplabctl start`). Parsed as text and checked by ``spec(kind:)`` so every mistake gets one
-/// clear line.
+/// The options that describe an engine for `udplabd run`, the same as `udplabctl start`'s and the
+/// config file's `[[engine]]` keys. Parsed as text and checked by ``spec(kind:)`` so every mistake
+/// gets one clear line.
 struct EngineOptions: ParsableArguments {
     @Option(help: ArgumentHelp("The I/O model (see the list below).", valueName: "backend"))
     var backend: String = Backend.default.rawValue
 
+    @Option(
+        help: ArgumentHelp(
+            "How a multisocket engine drives its sockets (default \(Strategy.default.rawValue); see the list below).",
+            valueName: "strategy"
+        )
+    )
+    var strategy: String?
+
     @Option(help: ArgumentHelp("Address to bind: HOST:PORT or [IPv6]:PORT.", valueName: "host:port"))
     var bind: String = EngineSpec.defaultBind.description
+
+    @Option(
+        help: ArgumentHelp(
+            "Sockets a multisocket engine opens, on consecutive ports from --bind (default 10).",
+            valueName: "n"
+        )
+    )
+    var count: Int?
 
     @Option(
         help: ArgumentHelp(
@@ -21,7 +37,7 @@ struct EngineOptions: ParsableArguments {
 
     @Option(
         help: ArgumentHelp(
-            "Receive buffer per datagram in bytes (default 1500, at most 65535); longer datagrams are truncated and counted.",
+            "Receive buffer per datagram in bytes (default 1500, 1024 for multisocket; at most 65535); longer datagrams are truncated and counted.",
             valueName: "bytes"
         )
     )
@@ -34,6 +50,17 @@ struct EngineOptions: ParsableArguments {
         )
     )
     var budget: Int?
+
+    @Option(
+        help: ArgumentHelp(
+            "Time between a mixed engine's timer events (default 3s) or a notify engine's notifications (default 1s): 200ms, 1.5s, 2m.",
+            valueName: "duration"
+        )
+    )
+    var interval: String?
+
+    @Option(help: ArgumentHelp("Polls after which a notify engine completes (default 10).", valueName: "n"))
+    var polls: Int?
 
     @Flag(help: "Print the seed programs' per-event lines (recv …, sent …, total pending writes: K).")
     var trace = false
@@ -58,7 +85,11 @@ struct EngineOptions: ParsableArguments {
             queue: queue,
             buffer: buffer,
             budget: budget,
-            trace: trace
+            trace: trace,
+            strategy: try strategy.map(Self.strategy(named:)),
+            count: count,
+            interval: try interval.map(Self.seconds(ofInterval:)),
+            polls: polls
         )
         do {
             try spec.validate()
@@ -66,5 +97,33 @@ struct EngineOptions: ParsableArguments {
             throw CommandFailure(message: error.description, exitCode: 64)
         }
         return spec
+    }
+
+    /// The strategy `name` names.
+    /// - Throws: ``CommandFailure`` listing the strategies.
+    private static func strategy(named name: String) throws -> Strategy {
+        guard let strategy = Strategy(rawValue: name) else {
+            let names = Strategy.allCases.map(\.rawValue).joined(separator: ", ")
+            throw CommandFailure(message: "unknown strategy '\(name)': use one of \(names)", exitCode: 64)
+        }
+        return strategy
+    }
+
+    /// The seconds `text` says: a number with an optional unit, `ms`, `s` (the default) or `m`
+    /// (`200ms`, `1.5s`, `2m`). The range is the spec's to check.
+    /// - Throws: ``CommandFailure`` when the text is not a duration.
+    private static func seconds(ofInterval text: String) throws -> Double {
+        // Milliseconds are divided, not multiplied by 0.001, so that 300ms is exactly the double 0.3.
+        let units: [(suffix: String, multiplier: Double, divisor: Double)] = [
+            ("ms", 1, 1000), ("s", 1, 1), ("m", 60, 1),
+        ]
+        let unit = units.first { text.hasSuffix($0.suffix) } ?? ("", 1, 1)
+        guard let number = Double(text.dropLast(unit.suffix.count)), number.isFinite else {
+            throw CommandFailure(
+                message: "invalid --interval '\(text)': write a duration like 200ms, 1.5s or 2m",
+                exitCode: 64
+            )
+        }
+        return number * unit.multiplier / unit.divisor
     }
 }

@@ -6,7 +6,8 @@ import UDPLabCore
 /// `udplabd run KIND`: one engine in the foreground, no daemon and no control socket.
 ///
 /// Made for strace and for learning: it prints where it listens, the trace lines with
-/// `--trace`, and on SIGINT or SIGTERM a statistics summary with the cost per datagram.
+/// `--trace`, and on SIGINT or SIGTERM a statistics summary with the cost per datagram. An engine
+/// that ends by itself (a notify engine after its last poll) prints the summary too.
 struct RunCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "run",
@@ -15,10 +16,13 @@ struct RunCommand: ParsableCommand {
             Kinds:
             \(EngineKind.allCases.map { "  \($0.rawValue.padding(toLength: 15, withPad: " ", startingAt: 0))\($0.summary)" }.joined(separator: "\n"))
 
-            Backends (--backend):
+            Backends (--backend, echo engines):
             \(Backend.allCases.map { "  \($0.rawValue.padding(toLength: 15, withPad: " ", startingAt: 0))\($0.summary)" }.joined(separator: "\n"))
 
-            Ctrl-C (SIGINT) or SIGTERM stops the engine and prints its statistics, including wakeups and syscalls per datagram; the exit status is then 0. A bad option exits 64, an engine that cannot start (address in use) 69, one that fails while running 70.
+            Strategies (--strategy, multisocket engines):
+            \(Strategy.allCases.map { "  \($0.rawValue.padding(toLength: 15, withPad: " ", startingAt: 0))\($0.summary)" }.joined(separator: "\n"))
+
+            Ctrl-C (SIGINT) or SIGTERM stops the engine and prints its statistics, including wakeups, syscalls and polls per datagram; the exit status is then 0. A notify engine stops by itself once it completes, prints the same and exits 0. A bad option exits 64, an engine that cannot start (address in use) 69, one that fails while running 70.
             """
     )
 
@@ -55,7 +59,7 @@ struct RunCommand: ParsableCommand {
         } catch {
             throw CommandFailure(message: error.description, exitCode: 69)
         }
-        print("listening on \(engine.localAddress) (backend \(spec.backend.rawValue))")
+        print(Self.banner(engine))
 
         finished.wait()
         engine.stop()
@@ -63,9 +67,19 @@ struct RunCommand: ParsableCommand {
             source.cancel()
         }
         print(RunSummary(engine: engine, signal: received.signal).text)
+        // Stopped on a signal and completed by itself are both success.
         if engine.state == .failed {
             throw CommandFailure(message: "engine failed: \(engine.failure ?? "unknown error")", exitCode: 70)
         }
+    }
+
+    /// The first line printed: where the engine listens and on what, e.g. `listening on
+    /// 127.0.0.1:2000 (backend reactor-edge)`; every socket of a multisocket engine is listed.
+    private static func banner(_ engine: Engine) -> String {
+        let model = RunSummary.model(of: engine.spec)
+        let addresses = engine.sockets.addresses
+        guard !addresses.isEmpty else { return "running \(engine.spec.kind.rawValue) (\(model))" }
+        return "listening on \(addresses.map(\.description).joined(separator: ", ")) (\(model))"
     }
 }
 

@@ -1,12 +1,15 @@
 import UDPLabCore
 
 /// The statistics `udplabd run` prints when it ends.
+///
+/// Lines that would say nothing are left out: polls only when the engine polled futures, timer
+/// events only for a mixed engine, per-socket receive counts only for a multisocket one.
 struct RunSummary {
     let engine: Engine
     let signal: ProcessSignal?
 
     var text: String {
-        let counters = engine.counters.snapshot()
+        let counters = engine.counterSnapshot()
         let residence = engine.residence.summary()
         let seconds = Double(MonotonicClock.realtimeMicroseconds() - engine.startedMicroseconds) / 1_000_000
         func perDatagram(_ value: UInt64) -> String {
@@ -14,18 +17,60 @@ struct RunSummary {
         }
         func microseconds(_ nanoseconds: UInt64) -> String { String(format: "%.1f", Double(nanoseconds) / 1000) }
 
+        let spec = engine.spec
+        let addresses = engine.sockets.addresses
         var lines = [
-            "\(signal.map { "\($0): " } ?? "")engine \(engine.spec.kind.rawValue) (backend \(engine.spec.backend.rawValue)) on \(engine.localAddress) \(engine.state.rawValue) after \(String(format: "%.1f", seconds)) s",
+            "\(signal.map { "\($0): " } ?? "")engine \(spec.kind.rawValue) (\(Self.model(of: spec)))\(Self.place(addresses)) \(engine.state.rawValue) after \(String(format: "%.1f", seconds)) s",
             "  rx \(counters.rxDatagrams) datagrams, \(counters.rxBytes) bytes; tx \(counters.txDatagrams) datagrams, \(counters.txBytes) bytes",
-            "  dropped \(counters.dropped), truncated \(counters.truncated), errors \(counters.errors), queue high water \(counters.queueHighWater)",
-            "  wakeups \(counters.wakeups) (\(perDatagram(counters.wakeups))/datagram, \(counters.emptyWakeups) empty), events \(counters.events)",
+            "  dropped \(counters.dropped), kernel drops \(counters.kernelDrops), truncated \(counters.truncated), errors \(counters.errors), queue high water \(counters.queueHighWater)",
+            "  wakeups \(counters.wakeups) (\(perDatagram(counters.wakeups))/datagram, \(counters.emptyWakeups) empty), events \(counters.events)"
+                + (counters.wakerWrites > 0 ? ", waker writes \(counters.wakerWrites)" : ""),
             "  syscalls \(counters.syscalls) (\(perDatagram(counters.syscalls))/datagram), interest changes \(counters.interestChanges), would-block recv \(counters.recvWouldBlock) send \(counters.sendWouldBlock)",
         ]
+        if counters.taskPolls > 0 || counters.futurePolls > 0 {
+            lines.append(
+                "  task polls \(counters.taskPolls) (\(perDatagram(counters.taskPolls))/datagram), future polls \(counters.futurePolls) (\(perDatagram(counters.futurePolls))/datagram)"
+            )
+        }
+        if spec.kind == .mixed {
+            lines.append("  timer events \(counters.timerEvents)")
+        }
+        if addresses.count > 1 {
+            for (address, count) in zip(addresses, engine.sockets.receiveCounts) {
+                lines.append("  rx on \(address): \(count) datagrams")
+            }
+        }
         if residence.count > 0 {
             lines.append(
                 "  residence µs: p50 \(microseconds(residence.p50)) p99 \(microseconds(residence.p99)) p99.9 \(microseconds(residence.p999)) max \(microseconds(residence.max))"
             )
         }
         return lines.joined(separator: "\n")
+    }
+
+    /// What the engine runs on, for the first line: `backend select`, `strategy join, 10 sockets`,
+    /// `timer every 3s`, `notified every 1s, completes after 10 polls`, `nothing registered`.
+    static func model(of spec: EngineSpec) -> String {
+        switch spec.kind {
+        case .echo: "backend \(spec.backend.rawValue)"
+        case .multisocket: "strategy \(spec.effectiveStrategy.rawValue), \(spec.socketCount) sockets"
+        case .mixed: "timer every \(text(of: spec.effectiveInterval))"
+        case .notify: "notified every \(text(of: spec.effectiveInterval)), completes after \(spec.effectivePolls) polls"
+        case .empty: "nothing registered"
+        }
+    }
+
+    /// ` on 127.0.0.1:2000`, ` on 127.0.0.1:2010 … 127.0.0.1:2019` for several sockets, or nothing
+    /// for none.
+    private static func place(_ addresses: [SocketAddress]) -> String {
+        guard let first = addresses.first, let last = addresses.last else { return "" }
+        return addresses.count == 1 ? " on \(first)" : " on \(first) … \(last)"
+    }
+
+    /// `200ms`, `3s` or `1.5s`.
+    private static func text(of interval: Duration) -> String {
+        let milliseconds = interval.components.seconds * 1000 + interval.components.attoseconds / 1_000_000_000_000_000
+        if milliseconds < 1000 { return "\(milliseconds)ms" }
+        return milliseconds % 1000 == 0 ? "\(milliseconds / 1000)s" : "\(Double(milliseconds) / 1000)s"
     }
 }

@@ -6,7 +6,21 @@ import Testing
 /// The seed's lesson as numbers: what one datagram, and a burst, cost in wakeups.
 @Suite("Cost per datagram")
 struct CostTests {
-    @Test("A lone datagram costs 2 wakeups on level backends and 1 on edge ones", arguments: Backend.allCases)
+    /// The seed's costs: 2 wakeups on level backends (read, then write), 1 on edge ones; the task
+    /// backends add a reactor turn to poll the notified task (tokio-core's price too), and
+    /// task-mpsc one more: the reader's channel send notifies the task again for the writer.
+    static func loneDatagramWakeups(_ backend: Backend) -> UInt64 {
+        switch backend {
+        case .task: 2
+        case .taskMPSC: 3
+        default: backend.trigger == .level ? 2 : 1
+        }
+    }
+
+    @Test(
+        "A lone datagram: 2 wakeups on level backends, 1 on edge ones, 2 on task, 3 on task-mpsc",
+        arguments: Backend.allCases
+    )
     func loneDatagramWakeups(backend: Backend) throws {
         let engine = try Engine.start(.testEcho(backend))
         defer { engine.stop() }
@@ -20,8 +34,7 @@ struct CostTests {
             try waitUntil("the loop waits again") { engine.counters.isWaiting }
             let after = engine.counters.snapshot()
 
-            let expected: UInt64 = backend.trigger == .level ? 2 : 1
-            #expect(after.wakeups - before.wakeups == expected, "round \(round)")
+            #expect(after.wakeups - before.wakeups == Self.loneDatagramWakeups(backend), "round \(round)")
             #expect(after.emptyWakeups == before.emptyWakeups)
             #expect(after.rxDatagrams - before.rxDatagrams == 1)
         }
@@ -29,7 +42,7 @@ struct CostTests {
 
     @Test(
         "A burst of 20 queued before the loop first looks is served by at most 2 wakeups",
-        arguments: Backend.allCases.filter { $0.trigger == .edge }
+        arguments: Backend.allCases.filter { $0.trigger == .edge && $0 != .task && $0 != .taskMPSC }
     )
     func burstOnEdgeBackends(backend: Backend) throws {
         let released = DispatchSemaphore(value: 0)

@@ -40,12 +40,32 @@ struct ParsingTests {
         #expect(bare.parameters == StartMethod.Parameters(kind: "echo"))
     }
 
+    @Test("start passes the options of the other kinds; --interval takes a duration and sends seconds")
+    func startOtherKinds() throws {
+        let multisocket = try parse(
+            ["start", "multisocket", "--strategy", "join", "--count", "4", "--bind", "127.0.0.1:2010"],
+            as: StartCommand.self
+        )
+        #expect(
+            multisocket.parameters
+                == StartMethod.Parameters(kind: "multisocket", strategy: "join", bind: "127.0.0.1:2010", count: 4)
+        )
+        let notify = try parse(["start", "notify", "--interval", "100ms", "--polls", "10"], as: StartCommand.self)
+        #expect(notify.parameters == StartMethod.Parameters(kind: "notify", interval: 0.1, polls: 10))
+        for (written, seconds) in [("1.5s", 1.5), ("2m", 120.0), ("3", 3.0)] {
+            let mixed = try parse(["start", "mixed", "--interval", written], as: StartCommand.self)
+            #expect(mixed.parameters.interval == seconds, "\(written)")
+        }
+    }
+
     @Test(
         "Bad input is a usage error (exit status 64)",
         arguments: [
             ["start"],
             ["start", "echo", "--queue", "x"],
-            ["start", "echo", "--strategy", "join"],
+            ["start", "multisocket", "--count", "many"],
+            ["start", "mixed", "--interval", "soon"],
+            ["start", "mixed", "--interval", "0"],
             ["stop"],
             ["stop", "echo", "--all"],
             ["restart"],
@@ -141,5 +161,6 @@ struct ParsingTests {
         #expect(script.contains("udplabctl"))
         #expect(script.contains("log-level"))
         #expect(script.contains("reactor-edge"))
+        #expect(script.contains("taskgroup"))
     }
 }

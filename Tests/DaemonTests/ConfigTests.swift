@@ -107,6 +107,25 @@ struct ConfigTests {
             backend = "select"
             bind = "127.0.0.1:0"
             queue = 64
+
+            [[engine]]
+            name = "ms"
+            kind = "multisocket"
+            strategy = "join"
+            bind = "127.0.0.1:2010"
+            count = 4
+
+            [[engine]]
+            name = "timer"
+            kind = "mixed"
+            bind = "127.0.0.1:2020"
+            interval = "200ms"
+
+            [[engine]]
+            name = "nt"
+            kind = "notify"
+            interval = 0.5
+            polls = 3
             """
         let config = try DaemonConfig.parse(text, source: "test.toml")
         #expect(config.socketPath == "/run/test/udplabd.sock")
@@ -131,8 +150,47 @@ struct ConfigTests {
                     name: try EngineName("e2"),
                     spec: EngineSpec(backend: .select, bind: try SocketAddress(parsing: "127.0.0.1:0"), queue: 64)
                 ),
+                EngineDefinition(
+                    name: try EngineName("ms"),
+                    spec: EngineSpec(
+                        kind: .multisocket,
+                        bind: try SocketAddress(parsing: "127.0.0.1:2010"),
+                        strategy: .join,
+                        count: 4
+                    )
+                ),
+                EngineDefinition(
+                    name: try EngineName("timer"),
+                    spec: EngineSpec(kind: .mixed, bind: try SocketAddress(parsing: "127.0.0.1:2020"), interval: 0.2)
+                ),
+                EngineDefinition(name: try EngineName("nt"), spec: EngineSpec(kind: .notify, interval: 0.5, polls: 3)),
             ]
         )
+    }
+
+    @Test(
+        "interval takes ms, s, m, h or a number of seconds, and is stored in seconds",
+        arguments: [
+            ("\"200ms\"", 0.2), ("\"3s\"", 3.0), ("\"2m\"", 120.0), ("\"1h\"", 3600.0), ("5", 5.0), ("1.5", 1.5),
+        ]
+    )
+    func interval(written: String, seconds: Double) throws {
+        let config = try DaemonConfig.parse(
+            "[[engine]]\nkind = \"mixed\"\ninterval = \(written)\n",
+            source: "test.toml"
+        )
+        #expect(config.engines.first?.spec.interval == seconds)
+    }
+
+    @Test("Every example engine of the embedded default is valid once uncommented")
+    func examplesAreValid() throws {
+        let lines = DaemonConfig.embeddedDefaultText.split(separator: "\n", omittingEmptySubsequences: false)
+        let uncommented = lines.map { line in line.hasPrefix("#") && !line.hasPrefix("# ") ? line.dropFirst() : line }
+        let config = try DaemonConfig.parse(uncommented.joined(separator: "\n"), source: "uncommented")
+        #expect(
+            config.engines.map(\.name.rawValue) == ["echo", "echo-level", "echo6", "multi", "mixed", "notify"]
+        )
+        #expect(config.engines.map(\.spec.kind) == [.echo, .echo, .echo, .multisocket, .mixed, .notify])
     }
 
     @Test("An empty file is the daemon's defaults and no engine; an empty engine table is an echo engine")
@@ -274,7 +332,8 @@ struct ConfigTests {
             ),
             (
                 "[[engine]]\nname = \"a\"\n\n  colour = \"red\"  # comment\n", 4,
-                "unknown key 'colour' in [[engine]]: use name, kind, backend, bind, queue, buffer, budget, trace"
+                "unknown key 'colour' in [[engine]]: use name, kind, backend, strategy, bind, count, queue, buffer, "
+                    + "budget, interval, polls, trace"
             ),
             ("[daemon]\n[daemon.extra]\nx = 1\n", 2, "unknown key 'extra' in [daemon]: use socket,"),
             ("[daemon]\nextra.x = 1\n", 2, "unknown key 'extra' in [daemon]"),
@@ -295,6 +354,15 @@ struct ConfigTests {
             ("[[engine]]\ntrace = \"yes\"\n", 2, "trace must be a boolean, not a string"),
             ("[[engine]]\nbind = 2000\n", 2, "bind must be a string, not an integer"),
             ("[[engine]]\nbudget = 2024-01-01\n", 2, "budget must be an integer, not a date"),
+            ("[[engine]]\nkind = \"multisocket\"\ncount = \"4\"\n", 3, "count must be an integer, not a string"),
+            (
+                "[[engine]]\nkind = \"notify\"\npolls = 2.5\n", 3,
+                "polls must be an integer, not a floating-point number"
+            ),
+            (
+                "[[engine]]\nkind = \"mixed\"\ninterval = true\n", 3,
+                "interval must be a duration like \"3s\" or a number of seconds, not a boolean"
+            ),
             // Bad values.
             (
                 "[daemon]\nsocket = \"udplabd.sock\"\n", 2,
@@ -321,11 +389,36 @@ struct ConfigTests {
                 "invalid bind: '127.0.0.1:99999' is not a HOST:PORT address: port must be 0–65535"
             ),
             ("[[engine]]\nbind = \"localhost:2000\"\n", 2, "invalid bind: 'localhost:2000' is not a HOST:PORT address"),
+            (
+                "[[engine]]\nkind = \"multisocket\"\nstrategy = \"all\"\n", 3,
+                "unknown strategy 'all': use one of join, spawn, unordered, taskgroup"
+            ),
+            (
+                "[[engine]]\nkind = \"mixed\"\ninterval = \"1.5s\"\n", 3,
+                "interval '1.5s' is not a duration: write e.g. \"200ms\", \"3s\", \"2m\" or a number of seconds"
+            ),
             // EngineSpec's own checks, at the option's line.
             ("[[engine]]\nname = \"a\"\nqueue = 0\n", 3, "--queue 0 is out of range: use 1–4096"),
             ("[[engine]]\nbuffer = 65536\n", 2, "--buffer 65536 is out of range: use 1–65535 bytes"),
             ("[[engine]]\nbudget = -1\n", 2, "--budget -1 is out of range"),
             ("[[engine]]\nbackend = \"flipflop\"\nqueue = 4\n", 3, "--queue does not apply to backend flipflop"),
+            ("[[engine]]\nstrategy = \"join\"\n", 2, "--strategy does not apply to kind echo: it is for multisocket"),
+            ("[[engine]]\nkind = \"multisocket\"\ncount = 0\n", 3, "--count 0 is out of range: use 1–1024"),
+            (
+                "[[engine]]\nkind = \"multisocket\"\nbind = \"127.0.0.1:65530\"\ncount = 10\n", 4,
+                "--count 10 sockets from port 65530 would pass port 65535"
+            ),
+            (
+                "[[engine]]\nkind = \"mixed\"\ninterval = \"5ms\"\n", 3,
+                "--interval 0.005s is out of range: use 10ms to 1h"
+            ),
+            ("[[engine]]\nkind = \"mixed\"\npolls = 3\n", 3, "--polls does not apply to kind mixed: it is for notify"),
+            ("[[engine]]\nkind = \"empty\"\nbuffer = 512\n", 3, "--buffer does not apply to kind empty"),
+            // A backend given to another kind is one problem, at its own line.
+            (
+                "[[engine]]\nkind = \"multisocket\"\nbackend = \"select\"\ncount = 2\nbuffer = 512\n", 3,
+                "--backend does not apply to kind multisocket"
+            ),
             // Syntax errors: one problem at the error's line.
             ("[daemon]\nsocket = \"/x\"\nlog_level = \n", 3, "invalid TOML: "),
             ("[daemon]\nsocket = \"/x\nlog_level = \"info\"\n", 2, "invalid TOML: "),

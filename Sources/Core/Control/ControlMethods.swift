@@ -1,56 +1,11 @@
-/// The parameters and replies of every `io.udplab` method, one namespace per method.
+/// The parameters and replies of the `io.udplab` methods, one namespace per method; the two
+/// largest, `StartMethod` and `BackendsMethod`, have files of their own.
 ///
 /// Field names are the wire's (snake_case where there is more than one word).
 
 /// Parameters of a method that takes none.
 public struct NoParameters: Codable, Sendable, Equatable {
     public init() {}
-}
-
-/// `io.udplab.Start`: start (and, unless transient, persist) an engine.
-public enum StartMethod {
-    public static let name = "io.udplab.Start"
-
-    public struct Parameters: Codable, Sendable, Equatable {
-        /// Defaults to the kind's name.
-        public var name: String?
-        public var kind: String
-        public var backend: String?
-        public var bind: String?
-        public var queue: Int?
-        public var buffer: Int?
-        public var budget: Int?
-        public var trace: Bool?
-        /// Not saved to the state file: gone after a restart.
-        public var transient: Bool?
-
-        public init(
-            name: String? = nil,
-            kind: String,
-            backend: String? = nil,
-            bind: String? = nil,
-            queue: Int? = nil,
-            buffer: Int? = nil,
-            budget: Int? = nil,
-            trace: Bool? = nil,
-            transient: Bool? = nil
-        ) {
-            self.name = name
-            self.kind = kind
-            self.backend = backend
-            self.bind = bind
-            self.queue = queue
-            self.buffer = buffer
-            self.budget = budget
-            self.trace = trace
-            self.transient = transient
-        }
-    }
-
-    public struct Reply: Codable, Sendable, Equatable {
-        public var engine: EngineInfo
-        public init(engine: EngineInfo) { self.engine = engine }
-    }
 }
 
 /// `io.udplab.Stop`: stop engines by name, or all of them.
@@ -114,46 +69,6 @@ public enum StatsMethod {
     public struct Reply: Codable, Sendable, Equatable {
         public var engines: [EngineStats]
         public init(engines: [EngineStats]) { self.engines = engines }
-    }
-}
-
-/// `io.udplab.Backends`: what this daemon can run.
-public enum BackendsMethod {
-    public static let name = "io.udplab.Backends"
-
-    public struct Backend: Codable, Sendable, Equatable {
-        public var name: String
-        public var kinds: [String]
-        public var trigger: String
-        public var mirrors: String
-        public var summary: String
-        public var available: Bool
-        public init(name: String, kinds: [String], trigger: String, mirrors: String, summary: String, available: Bool) {
-            self.name = name
-            self.kinds = kinds
-            self.trigger = trigger
-            self.mirrors = mirrors
-            self.summary = summary
-            self.available = available
-        }
-    }
-
-    public struct Kind: Codable, Sendable, Equatable {
-        public var name: String
-        public var summary: String
-        public init(name: String, summary: String) {
-            self.name = name
-            self.summary = summary
-        }
-    }
-
-    public struct Reply: Codable, Sendable, Equatable {
-        public var backends: [Backend]
-        public var kinds: [Kind]
-        public init(backends: [Backend], kinds: [Kind]) {
-            self.backends = backends
-            self.kinds = kinds
-        }
     }
 }
 

@@ -8,19 +8,26 @@ extension ControlProtocol {
         # Mutating methods (Start, Stop, Restart, Reload, SetLogLevel) need root, the daemon's uid or group udplab.
         interface io.udplab
 
+        # Options are as given (absent: the default, or not for this kind); strategy is the one in force
+        # (multisocket only). addresses: every bound address, in socket order (none for notify and empty).
         type EngineInfo (
           name: string,
           kind: string,
           backend: string,
+          strategy: ?string,
           bind: string,
           address: string,
+          addresses: []string,
           state: string,
           failure: ?string,
           origin: string,
           transient: bool,
+          count: ?int,
           queue: ?int,
           buffer: ?int,
           budget: ?int,
+          interval: ?float,
+          polls: ?int,
           trace: bool,
           started_usec: int
         )
@@ -31,6 +38,7 @@ extension ControlProtocol {
           tx_datagrams: int,
           tx_bytes: int,
           dropped: int,
+          kernel_drops: int,
           truncated: int,
           recv_would_block: int,
           send_would_block: int,
@@ -41,35 +49,51 @@ extension ControlProtocol {
           interest_changes: int,
           syscalls: int,
           waker_writes: int,
-          queue_high_water: int
+          queue_high_water: int,
+          task_polls: int,
+          future_polls: int,
+          timer_events: int
         )
 
         type Residence (count: int, p50: int, p99: int, p999: int, max: int)
 
+        # Datagrams received on one socket of an engine that has several.
+        type SocketStats (address: string, rx_datagrams: int)
+
+        # sockets: per-socket receive counts, in socket order; empty unless the engine has more than one.
         type EngineStats (
           name: string,
           kind: string,
           backend: string,
+          strategy: ?string,
           state: string,
           address: string,
           started_usec: int,
           counters: Counters,
-          residence_ns: Residence
+          residence_ns: Residence,
+          sockets: []SocketStats
         )
 
         type BackendInfo (name: string, kinds: []string, trigger: string, mirrors: string, summary: string, available: bool)
 
-        type KindInfo (name: string, summary: string)
+        type KindInfo (name: string, summary: string, mirrors: string)
+
+        type StrategyInfo (name: string, summary: string, mirrors: string)
 
         # Starts an engine and, unless transient, saves it to engines.json; replies once it is bound.
+        # interval is in seconds. The daemon rejects an option its kind does not take (InvalidSpec).
         method Start(
           name: ?string,
           kind: string,
           backend: ?string,
+          strategy: ?string,
           bind: ?string,
+          count: ?int,
           queue: ?int,
           buffer: ?int,
           budget: ?int,
+          interval: ?float,
+          polls: ?int,
           trace: ?bool,
           transient: ?bool
         ) -> (engine: EngineInfo)
@@ -85,7 +109,7 @@ extension ControlProtocol {
         # With "more", replies again every interval seconds (default 1) until the client disconnects.
         method Stats(names: ?[]string, interval: ?float) -> (engines: []EngineStats)
 
-        method Backends() -> (backends: []BackendInfo, kinds: []KindInfo)
+        method Backends() -> (backends: []BackendInfo, kinds: []KindInfo, strategies: []StrategyInfo)
 
         method Status() -> (
           version: string,

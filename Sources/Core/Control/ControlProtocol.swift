@@ -2,6 +2,10 @@
 ///
 /// History (bump ``interfaceVersion`` only when an existing message changes shape):
 /// - 1: Start Stop Restart List Stats Backends Status Reload SetLogLevel.
+/// - 1, extended (fields only added, so no bump): the kinds multisocket, mixed, notify and empty:
+///   Start's `strategy`, `count`, `interval`, `polls`; EngineInfo's `strategy`, `addresses` and
+///   those options; EngineStats' `strategy`, `sockets`; counters `kernel_drops`, `task_polls`,
+///   `future_polls`, `timer_events`; Backends' `strategies` and each kind's `mirrors`.
 public enum ControlProtocol {
     /// The varlink interface name; methods are `io.udplab.Start` and so on.
     public static let interface = "io.udplab"

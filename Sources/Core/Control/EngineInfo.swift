@@ -1,13 +1,24 @@
 /// What `List` and `Start` report about one engine.
+///
+/// Options (`count`, `queue`, `buffer`, `budget`, `interval`, `polls`) are reported as they were
+/// given, `nil` (left out on the wire) when the engine runs on the default or the option does not
+/// apply to its kind. `strategy` is the multisocket strategy in force, the default included, as
+/// `backend` is the echo backend in force.
 public struct EngineInfo: Codable, Sendable, Equatable {
     public var name: String
     public var kind: String
     public var backend: String
+    /// The multisocket strategy in force; `nil` for other kinds.
+    public var strategy: String?
     /// The address asked for.
     public var bind: String
-    /// The address bound (the kernel's port when port 0 was asked for).
+    /// The first address bound (the kernel's port when port 0 was asked for), or `bind` when
+    /// nothing is bound (an engine that failed to start, or a kind without sockets).
     public var address: String
-    /// `starting`, `running`, `stopping`, `stopped` or `failed`.
+    /// Every address bound, in socket order: one for echo and mixed, `count` for multisocket,
+    /// none for notify and empty (or an engine that failed to start).
+    public var addresses: [String]
+    /// `starting`, `running`, `stopping`, `stopped`, `completed` or `failed`.
     public var state: String
     /// Why the engine failed, when it did.
     public var failure: String?
@@ -15,9 +26,13 @@ public struct EngineInfo: Codable, Sendable, Equatable {
     public var origin: String
     /// A runtime engine that is not saved to the state file.
     public var transient: Bool
+    public var count: Int?
     public var queue: Int?
     public var buffer: Int?
     public var budget: Int?
+    /// Seconds between timer events (mixed) or notifications (notify).
+    public var interval: Double?
+    public var polls: Int?
     public var trace: Bool
     /// When the engine started, microseconds since the Unix epoch.
     public var startedUsec: UInt64
@@ -26,36 +41,47 @@ public struct EngineInfo: Codable, Sendable, Equatable {
         name: String,
         kind: String,
         backend: String,
+        strategy: String?,
         bind: String,
         address: String,
+        addresses: [String],
         state: String,
         failure: String?,
         origin: String,
         transient: Bool,
+        count: Int?,
         queue: Int?,
         buffer: Int?,
         budget: Int?,
+        interval: Double?,
+        polls: Int?,
         trace: Bool,
         startedUsec: UInt64
     ) {
         self.name = name
         self.kind = kind
         self.backend = backend
+        self.strategy = strategy
         self.bind = bind
         self.address = address
+        self.addresses = addresses
         self.state = state
         self.failure = failure
         self.origin = origin
         self.transient = transient
+        self.count = count
         self.queue = queue
         self.buffer = buffer
         self.budget = budget
+        self.interval = interval
+        self.polls = polls
         self.trace = trace
         self.startedUsec = startedUsec
     }
 
     enum CodingKeys: String, CodingKey {
-        case name, kind, backend, bind, address, state, failure, origin, transient, queue, buffer, budget, trace
+        case name, kind, backend, strategy, bind, address, addresses, state, failure, origin, transient
+        case count, queue, buffer, budget, interval, polls, trace
         case startedUsec = "started_usec"
     }
 }

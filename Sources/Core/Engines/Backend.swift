@@ -7,6 +7,8 @@ public enum Backend: String, CaseIterable, Codable, Sendable {
     case reactorLevel = "reactor-level"
     case reactorEdge = "reactor-edge"
     case flipflop
+    case task
+    case taskMPSC = "task-mpsc"
 
     /// The default (`DESIGN.md` §2).
     public static let `default` = Backend.reactorEdge
@@ -21,6 +23,8 @@ public enum Backend: String, CaseIterable, Codable, Sendable {
         case .reactorLevel: "udplab's Mio-like reactor, level-triggered"
         case .reactorEdge: "udplab's Mio-like reactor, edge-triggered (default)"
         case .flipflop: "tokio-core echo-udp: no read while a send is blocked"
+        case .task: "task executor: one future sends and receives (echo-tokio)"
+        case .taskMPSC: "task executor: reader and writer joined by a channel"
         }
     }
 
@@ -34,6 +38,8 @@ public enum Backend: String, CaseIterable, Codable, Sendable {
         case .reactorLevel: "echo-mio-level"
         case .reactorEdge: "echo-mio-edge"
         case .flipflop: "tokio-core examples/echo-udp"
+        case .task: "echo-tokio"
+        case .taskMPSC: "echo-tokio-mpsc"
         }
     }
 
@@ -41,7 +47,7 @@ public enum Backend: String, CaseIterable, Codable, Sendable {
     public var trigger: Trigger {
         switch self {
         case .select, .poll, .epollLevel, .reactorLevel: .level
-        case .epollEdge, .reactorEdge, .flipflop: .edge
+        case .epollEdge, .reactorEdge, .flipflop, .task, .taskMPSC: .edge
         }
     }
 

@@ -47,29 +47,10 @@ final class EchoPath {
     ///   also after an error, which is counted and skipped.
     func receive() -> IOResult<Void> {
         let isFull = queue.isFull
-        let buffer = isFull ? scratch : queue.tail
-        counters.syscalls.increment()
-        let datagram: ReceivedDatagram
-        do {
-            guard case .processed(let received) = try socket.receive(into: buffer) else {
-                counters.recvWouldBlock.increment()
-                return .wouldBlock
-            }
-            datagram = received
-        } catch {
-            counters.errors.increment()
-            trace?("recvfrom: \(error.reason); ignoring.")
-            return .processed(())
+        guard case .processed(let received) = receiveCounted(into: isFull ? scratch : queue.tail) else {
+            return .wouldBlock
         }
-        counters.rxDatagrams.increment()
-        counters.rxBytes.increment(by: UInt64(datagram.byteCount))
-        if datagram.isTruncated {
-            counters.truncated.increment()
-        }
-        if let trace {
-            let truncation = datagram.isTruncated ? " (truncated from \(datagram.wireLength))" : ""
-            trace("recv \(datagram.byteCount) bytes from \(datagram.source)\(truncation).")
-        }
+        guard let datagram = received else { return .processed(()) }
         if isFull {
             counters.dropped.increment()
             trace?("outgoing buffers exhausted; dropping packet.")
@@ -81,6 +62,36 @@ final class EchoPath {
             trace?("total pending writes: \(queue.count)")
         }
         return .processed(())
+    }
+
+    /// Receives one datagram into `buffer`, counting it (and tracing it).
+    ///
+    /// - Returns: the datagram; `nil` after an error, which is counted and skipped; or
+    ///   `.wouldBlock` when none was queued.
+    func receiveCounted(into buffer: UnsafeMutableRawBufferPointer) -> IOResult<ReceivedDatagram?> {
+        counters.syscalls.increment()
+        let datagram: ReceivedDatagram
+        do {
+            guard case .processed(let received) = try socket.receive(into: buffer) else {
+                counters.recvWouldBlock.increment()
+                return .wouldBlock
+            }
+            datagram = received
+        } catch {
+            counters.errors.increment()
+            trace?("recvfrom: \(error.reason); ignoring.")
+            return .processed(nil)
+        }
+        counters.rxDatagrams.increment()
+        counters.rxBytes.increment(by: UInt64(datagram.byteCount))
+        if datagram.isTruncated {
+            counters.truncated.increment()
+        }
+        if let trace {
+            let truncation = datagram.isTruncated ? " (truncated from \(datagram.wireLength))" : ""
+            trace("recv \(datagram.byteCount) bytes from \(datagram.source)\(truncation).")
+        }
+        return .processed(datagram)
     }
 
     /// Receives until the socket would block or `budget` datagrams were received (0: no limit).
@@ -103,6 +114,16 @@ final class EchoPath {
     /// - Important: the queue must not be empty.
     func send() -> IOResult<Void> {
         let (bytes, address, receivedAt) = queue.front
+        guard case .processed = sendCounted(bytes, to: address, receivedAt: receivedAt) else { return .wouldBlock }
+        queue.removeFront()
+        return .processed(())
+    }
+
+    /// Sends `bytes` to `address`, counting it and its residence time since `receivedAt`.
+    ///
+    /// - Returns: `.wouldBlock` when the socket's buffer is full; `.processed` when it was sent or
+    ///   failed with an error, which is counted (the datagram is then lost).
+    func sendCounted(_ bytes: UnsafeRawBufferPointer, to address: SocketAddress, receivedAt: UInt64) -> IOResult<Void> {
         counters.syscalls.increment()
         do {
             guard case .processed(let sent) = try socket.send(bytes, to: address) else {
@@ -117,7 +138,6 @@ final class EchoPath {
             counters.errors.increment()
             trace?("sendto \(address): \(error.reason); dropping packet.")
         }
-        queue.removeFront()
         return .processed(())
     }
 }

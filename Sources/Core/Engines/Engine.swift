@@ -10,12 +10,16 @@ import Synchronization
 public final class Engine: Sendable {
     /// What was started.
     public let spec: EngineSpec
-    /// Where the socket is bound (with the kernel's port if the spec asked for port 0).
+    /// Where the (first) socket is bound, with the kernel's port if the spec asked for port 0;
+    /// the spec's address for kinds without sockets.
     public let localAddress: SocketAddress
     /// The loop's counters.
     public let counters: EngineCounters
     /// Receive-to-send times of echoed datagrams.
     public let residence: ResidenceHistogram
+    /// Datagrams received per socket (one entry per socket; several for multisocket).
+    public let sockets: SocketCounters
+    private let kernelDrops: KernelDropGauge
     /// When the engine started, in microseconds since the Unix epoch.
     public let startedMicroseconds: UInt64
 
@@ -25,13 +29,16 @@ public final class Engine: Sendable {
 
     private init(
         spec: EngineSpec,
-        localAddress: SocketAddress,
+        sockets: SocketCounters,
+        kernelDrops: KernelDropGauge,
         counters: EngineCounters,
         residence: ResidenceHistogram,
         control: LoopControl
     ) {
         self.spec = spec
-        self.localAddress = localAddress
+        self.sockets = sockets
+        self.kernelDrops = kernelDrops
+        self.localAddress = sockets.addresses.first ?? spec.bind
         self.counters = counters
         self.residence = residence
         self.control = control
@@ -59,36 +66,41 @@ public final class Engine: Sendable {
         try spec.validate()
         let counters = EngineCounters()
         let residence = ResidenceHistogram()
-        let socket: UDPSocket
+        let control: LoopControl
         do {
-            socket = try UDPSocket(binding: spec.bind, sendGate: sendGate)
-        } catch {
-            throw bindError(error, spec.bind)
-        }
-        counters.syscalls.increment(by: 3)
-        let localAddress = socket.localAddress
-        do {
-            let control = LoopControl(waker: try Waker())
-            let loop = try spec.backend.makeEchoLoop(
-                socket: socket,
-                spec: spec,
-                control: control,
-                counters: counters,
-                residence: residence,
-                trace: spec.trace ? trace : nil
-            )
-            let engine = Engine(
-                spec: spec,
-                localAddress: localAddress,
-                counters: counters,
-                residence: residence,
-                control: control
-            )
-            try engine.launch(loop, onExit: onExit, beforeLoop: beforeLoop)
-            return engine
+            control = LoopControl(waker: try Waker())
         } catch {
             throw .system(error)
         }
+        let product = try EngineFactory.make(
+            spec,
+            control: control,
+            counters: counters,
+            residence: residence,
+            trace: spec.trace ? trace : nil,
+            sendGate: sendGate
+        )
+        let engine = Engine(
+            spec: spec,
+            sockets: product.sockets,
+            kernelDrops: product.kernelDrops,
+            counters: counters,
+            residence: residence,
+            control: control
+        )
+        do throws(SystemError) {
+            try engine.launch(product.loop, onExit: onExit, beforeLoop: beforeLoop)
+        } catch {
+            throw .system(error)
+        }
+        return engine
+    }
+
+    /// The engine's counters now, with the kernel's drops on its sockets.
+    public func counterSnapshot() -> CounterSnapshot {
+        var snapshot = counters.snapshot()
+        snapshot.kernelDrops = kernelDrops.drops
+        return snapshot
     }
 
     /// The engine's state now.
@@ -143,34 +155,28 @@ public final class Engine: Sendable {
         let name = "udplab-\(spec.backend.rawValue)"
         let thread = try OSThread.spawn(name: name) { [self] in
             beforeLoop?()
-            let outcome: Result<Void, SystemError>
+            let outcome: Result<Bool, SystemError>
             do throws(SystemError) {
-                try handoff.take().run()
-                outcome = .success(())
+                let loop = handoff.take()
+                try loop.run()
+                outcome = .success(loop.isCompleted)
             } catch {
                 outcome = .failure(error)
             }
             status.withLock { status in
                 switch outcome {
-                case .success: status.state = .stopped
+                case .success(let isCompleted): status.state = isCompleted ? .completed : .stopped
                 case .failure(let error): (status.state, status.failure) = (.failed, error.description)
                 }
             }
+            // The loop's sockets are closed: release the gauge's duplicates, and so the ports.
+            kernelDrops.close()
             onExit?(self)
         }
         self.thread.withLock { $0 = thread }
         // The socket is bound and its loop's thread exists: datagrams are being served (the
         // kernel queues them until the loop's first look).
         status.withLock { if $0.state == .starting { $0.state = .running } }
-    }
-
-    private static func bindError(_ error: SystemError, _ address: SocketAddress) -> EngineError {
-        switch error.code {
-        case EADDRINUSE: .addressInUse(address)
-        case EADDRNOTAVAIL: .invalidSpec("cannot bind \(address): the host has no such address")
-        case EACCES: .permissionDenied("binding \(address) needs privilege (CAP_NET_BIND_SERVICE for ports below 1024)")
-        default: .system(error)
-        }
     }
 }
 

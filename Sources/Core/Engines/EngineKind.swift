@@ -2,11 +2,34 @@
 public enum EngineKind: String, CaseIterable, Codable, Sendable {
     /// Echoes each datagram to its sender through a bounded outgoing queue.
     case echo
+    /// `--count` sockets on consecutive ports, each drained and summarised, never echoed.
+    case multisocket
+    /// One UDP socket plus user-space timer events, both through one reactor.
+    case mixed
+    /// One future re-notified by a helper thread until it completes.
+    case notify
+    /// A reactor with nothing registered, blocked until stopped.
+    case empty
 
-    /// One line for `--help`.
+    /// One line for `--help` and `backends`.
     public var summary: String {
         switch self {
         case .echo: "echo each datagram to its sender (RFC 862 style)"
+        case .multisocket: "--count sockets on consecutive ports, drained, never echoed"
+        case .mixed: "one socket plus timer events every --interval, one reactor"
+        case .notify: "one future re-notified every --interval until --polls"
+        case .empty: "a reactor with nothing registered, blocked until stopped"
+        }
+    }
+
+    /// The seed program this kind mirrors.
+    public var mirrors: String {
+        switch self {
+        case .echo: "echo-select … echo-tokio-mpsc, tokio-core echo-udp"
+        case .multisocket: "tokio-multisocket-join / -spawn / -futuresunordered"
+        case .mixed: "mio-mixed"
+        case .notify: "future-notify"
+        case .empty: "mio-empty"
         }
     }
 }

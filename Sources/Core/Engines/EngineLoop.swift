@@ -4,9 +4,18 @@ import Synchronization
 /// One engine's event loop: built on the thread that starts the engine (so every setup error is
 /// reported there), then run to completion on the engine's own thread.
 protocol EngineLoop: AnyObject {
-    /// Serves until ``LoopControl/isStopRequested`` is seen after a wake of its waker.
+    /// Serves until ``LoopControl/isStopRequested`` is seen after a wake of its waker, or until
+    /// its work is done (see ``isCompleted``).
     /// - Throws: ``SystemError`` when the loop cannot go on (its wait failed).
     func run() throws(SystemError)
+
+    /// `true` when ``run()`` returned because the engine finished its work by itself.
+    var isCompleted: Bool { get }
+}
+
+extension EngineLoop {
+    /// Most engines serve until stopped.
+    var isCompleted: Bool { false }
 }
 
 /// What the engine's owner uses to stop the loop from another thread, and the loop watches.
@@ -29,6 +38,12 @@ final class LoopControl: Sendable {
     func consumeWake(counting counters: EngineCounters) -> Bool {
         counters.syscalls.increment()
         waker.reset()
+        return shouldStop()
+    }
+
+    /// Checks, after any wake, whether the loop must return; also carries out a requested stall.
+    /// Reactor loops call it after every poll (their reactor clears the waker itself).
+    func shouldStop() -> Bool {
         let stall = stallMilliseconds.exchange(0, ordering: .acquiringAndReleasing)
         if stall > 0 && !isStopRequested {
             // Blocks the loop outside its wait, as a wedged loop would be: no heartbeat, not waiting.

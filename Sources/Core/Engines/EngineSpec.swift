@@ -16,6 +16,15 @@ public struct EngineSpec: Codable, Sendable, Equatable {
     public var budget: Int?
     /// Whether to emit the seed programs' per-event lines.
     public var trace: Bool
+    /// How a multisocket engine drives its sockets (`--strategy`), default unordered.
+    public var strategy: Strategy?
+    /// How many sockets a multisocket engine opens (`--count`), default 10.
+    public var count: Int?
+    /// Seconds between a mixed engine's timer events (default 3) or a notify engine's
+    /// notifications (default 1) (`--interval`).
+    public var interval: Double?
+    /// Polls after which a notify engine completes (`--polls`), default 10.
+    public var polls: Int?
 
     /// `127.0.0.1:2000`, the seed's address.
     public static let defaultBind = SocketAddress(loopbackPort: 2000)
@@ -25,6 +34,12 @@ public struct EngineSpec: Codable, Sendable, Equatable {
     public static let bufferRange = 1...65535
     /// Allowed `--budget` values.
     public static let budgetRange = 0...1_000_000
+    /// Allowed `--count` values.
+    public static let countRange = 1...1024
+    /// Allowed `--interval` values, in seconds.
+    public static let intervalRange = 0.01...3600
+    /// Allowed `--polls` values.
+    public static let pollsRange = 1...1_000_000
 
     /// A spec with the given choices; `nil` options take their defaults.
     public init(
@@ -34,7 +49,11 @@ public struct EngineSpec: Codable, Sendable, Equatable {
         queue: Int? = nil,
         buffer: Int? = nil,
         budget: Int? = nil,
-        trace: Bool = false
+        trace: Bool = false,
+        strategy: Strategy? = nil,
+        count: Int? = nil,
+        interval: Double? = nil,
+        polls: Int? = nil
     ) {
         self.kind = kind
         self.backend = backend
@@ -43,14 +62,38 @@ public struct EngineSpec: Codable, Sendable, Equatable {
         self.buffer = buffer
         self.budget = budget
         self.trace = trace
+        self.strategy = strategy
+        self.count = count
+        self.interval = interval
+        self.polls = polls
     }
 
     /// The outgoing queue's capacity: exactly `--queue` datagrams (the seed's `len > 8` test held
     /// 9; udplab holds what it says), or 1 for `flipflop`.
     public var queueCapacity: Int { backend == .flipflop ? 1 : queue ?? 8 }
 
-    /// The receive buffer size in bytes.
-    public var bufferSize: Int { buffer ?? 1500 }
+    /// The receive buffer size in bytes: 1500, or 1024 for multisocket (as the seed).
+    public var bufferSize: Int { buffer ?? (kind == .multisocket ? 1024 : 1500) }
+
+    /// The multisocket strategy in force.
+    public var effectiveStrategy: Strategy { strategy ?? .default }
+
+    /// The number of sockets a multisocket engine opens.
+    public var socketCount: Int {
+        switch kind {
+        case .echo, .mixed: 1
+        case .multisocket: count ?? 10
+        case .notify, .empty: 0
+        }
+    }
+
+    /// The interval of a mixed (3 s) or notify (1 s) engine.
+    public var effectiveInterval: Duration {
+        .milliseconds(Int64(((interval ?? (kind == .mixed ? 3 : 1)) * 1000).rounded()))
+    }
+
+    /// The polls after which a notify engine completes.
+    public var effectivePolls: Int { polls ?? 10 }
 
     /// Datagrams per readiness event; 0 means drain until would-block.
     public var effectiveBudget: Int { budget ?? backend.defaultBudget }
@@ -58,6 +101,23 @@ public struct EngineSpec: Codable, Sendable, Equatable {
     /// Checks every option.
     /// - Throws: ``EngineError/invalidSpec(_:)`` naming the option and the allowed values.
     public func validate() throws(EngineError) {
+        try validateApplicability()
+        if let count, !Self.countRange.contains(count) {
+            throw .invalidSpec(
+                "--count \(count) is out of range: use \(Self.countRange.lowerBound)–\(Self.countRange.upperBound)"
+            )
+        }
+        if let count, bind.port != 0, Int(bind.port) + count - 1 > 65535 {
+            throw .invalidSpec("--count \(count) sockets from port \(bind.port) would pass port 65535")
+        }
+        if let interval, !Self.intervalRange.contains(interval) {
+            throw .invalidSpec("--interval \(interval)s is out of range: use 10ms to 1h")
+        }
+        if let polls, !Self.pollsRange.contains(polls) {
+            throw .invalidSpec(
+                "--polls \(polls) is out of range: use \(Self.pollsRange.lowerBound)–\(Self.pollsRange.upperBound)"
+            )
+        }
         if let queue {
             if backend == .flipflop {
                 throw .invalidSpec("--queue does not apply to backend flipflop: it holds exactly one pending datagram")
@@ -76,5 +136,26 @@ public struct EngineSpec: Codable, Sendable, Equatable {
         if let budget, !Self.budgetRange.contains(budget) {
             throw .invalidSpec("--budget \(budget) is out of range: use 0 (drain) to \(Self.budgetRange.upperBound)")
         }
+    }
+
+    /// Rejects options the kind has no use for, naming the kinds they belong to.
+    private func validateApplicability() throws(EngineError) {
+        func reject(_ option: String, _ kinds: String) -> EngineError {
+            .invalidSpec("\(option) does not apply to kind \(kind.rawValue): it is for \(kinds)")
+        }
+        if kind != .echo {
+            if backend != .default { throw reject("--backend", "echo engines (other kinds run on udplab's reactor)") }
+            if queue != nil { throw reject("--queue", "echo engines") }
+            if budget != nil { throw reject("--budget", "echo engines") }
+        }
+        if kind != .multisocket {
+            if strategy != nil { throw reject("--strategy", "multisocket engines") }
+            if count != nil { throw reject("--count", "multisocket engines") }
+        }
+        if kind != .mixed && kind != .notify && interval != nil {
+            throw reject("--interval", "mixed and notify engines")
+        }
+        if kind != .notify && polls != nil { throw reject("--polls", "notify engines") }
+        if (kind == .notify || kind == .empty) && buffer != nil { throw reject("--buffer", "engines with sockets") }
     }
 }

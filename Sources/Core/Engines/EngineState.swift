@@ -8,6 +8,8 @@ public enum EngineState: String, Codable, Sendable {
     case stopping
     /// The loop ended because it was asked to; its sockets are closed.
     case stopped
+    /// The engine finished its work by itself (a `notify` engine after its last poll).
+    case completed
     /// The loop ended with an error (see `Engine.failure`); its sockets are closed.
     case failed
 }

@@ -12,20 +12,16 @@
 /// one extra wakeup per echo that would hide the cost this backend exists to show.
 final class FlipflopEcho: EngineLoop {
     private static let socketToken = Token(0)
-    private static let wakerToken = Token(1)
 
     private let path: EchoPath
     private let control: LoopControl
-    private let counters: EngineCounters
     private let reactor: Reactor
 
     init(path: EchoPath, control: LoopControl, counters: EngineCounters) throws(SystemError) {
         self.path = path
         self.control = control
-        self.counters = counters
-        reactor = try Reactor(counters: counters)
+        reactor = try Reactor(counters: counters, awakener: control.waker)
         try reactor.registry.register(path.socket, token: Self.socketToken, interest: .readable, trigger: .edge)
-        try reactor.registry.register(control.waker, token: Self.wakerToken)
     }
 
     func run() throws(SystemError) {
@@ -70,14 +66,11 @@ final class FlipflopEcho: EngineLoop {
 
     private func wait(_ canRead: inout Bool, _ canWrite: inout Bool, _ events: Events) throws(SystemError) {
         try reactor.poll(events, timeout: nil)
+        // The loop's own condition sees a stop; this also carries out a test stall.
+        _ = control.shouldStop()
         for event in events {
-            switch event.token {
-            case Self.wakerToken:
-                _ = control.consumeWake(counting: counters)
-            default:
-                canRead = canRead || event.isReadable
-                canWrite = canWrite || event.isWritable
-            }
+            canRead = canRead || event.isReadable
+            canWrite = canWrite || event.isWritable
         }
     }
 }

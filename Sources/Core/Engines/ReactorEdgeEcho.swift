@@ -6,22 +6,18 @@
 /// udplab differs from the seed (order kept on a blocked send, `--budget` against starvation).
 final class ReactorEdgeEcho: EngineLoop {
     private static let socketToken = Token(0)
-    private static let wakerToken = Token(1)
 
     private let path: EchoPath
     private let control: LoopControl
-    private let counters: EngineCounters
     private let budget: Int
     private let reactor: Reactor
 
     init(path: EchoPath, control: LoopControl, counters: EngineCounters, budget: Int) throws(SystemError) {
         self.path = path
         self.control = control
-        self.counters = counters
         self.budget = budget
-        reactor = try Reactor(counters: counters)
+        reactor = try Reactor(counters: counters, awakener: control.waker)
         try reactor.registry.register(path.socket, token: Self.socketToken, interest: .readable, trigger: .edge)
-        try reactor.registry.register(control.waker, token: Self.wakerToken)
     }
 
     func run() throws(SystemError) {
@@ -70,15 +66,11 @@ final class ReactorEdgeEcho: EngineLoop {
             // Still readable here means the budget ran out: only look, then carry on reading.
             try reactor.poll(events, timeout: canRead ? .zero : nil)
             received = 0
+            if control.shouldStop() { return }
 
             for event in events {
-                switch event.token {
-                case Self.wakerToken:
-                    if control.consumeWake(counting: counters) { return }
-                default:
-                    canRead = canRead || event.isReadable
-                    canWrite = canWrite || event.isWritable
-                }
+                canRead = canRead || event.isReadable
+                canWrite = canWrite || event.isWritable
             }
         }
     }

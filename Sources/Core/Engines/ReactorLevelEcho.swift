@@ -5,22 +5,18 @@
 /// re-registered before every poll, udplab only when the interest changes.
 final class ReactorLevelEcho: EngineLoop {
     private static let socketToken = Token(0)
-    private static let wakerToken = Token(1)
 
     private let path: EchoPath
     private let control: LoopControl
-    private let counters: EngineCounters
     private let budget: Int
     private let reactor: Reactor
 
     init(path: EchoPath, control: LoopControl, counters: EngineCounters, budget: Int) throws(SystemError) {
         self.path = path
         self.control = control
-        self.counters = counters
         self.budget = budget
-        reactor = try Reactor(counters: counters)
+        reactor = try Reactor(counters: counters, awakener: control.waker)
         try reactor.registry.register(path.socket, token: Self.socketToken, interest: .readable, trigger: .level)
-        try reactor.registry.register(control.waker, token: Self.wakerToken)
     }
 
     func run() throws(SystemError) {
@@ -39,18 +35,14 @@ final class ReactorLevelEcho: EngineLoop {
             }
 
             try reactor.poll(events, timeout: nil)
+            if control.shouldStop() { return }
 
             for event in events {
-                switch event.token {
-                case Self.wakerToken:
-                    if control.consumeWake(counting: counters) { return }
-                default:
-                    if event.isReadable {
-                        _ = path.receive(budget: budget)
-                    }
-                    if event.isWritable && !path.isQueueEmpty {
-                        _ = path.send()
-                    }
+                if event.isReadable {
+                    _ = path.receive(budget: budget)
+                }
+                if event.isWritable && !path.isQueueEmpty {
+                    _ = path.send()
                 }
             }
         }

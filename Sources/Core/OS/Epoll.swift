@@ -50,6 +50,17 @@ public enum Epoll {
         try control(epoll, EPOLL_CTL_MOD, descriptor.rawValue, flags, data, "epoll_ctl(MOD)")
     }
 
+    /// Changes the flags of the registered descriptor numbered `rawDescriptor` (Core-internal:
+    /// for a source whose owner is not at hand). The corresponding C call is `epoll_ctl(2)` `MOD`.
+    static func modify(
+        _ epoll: borrowing FileDescriptor,
+        rawDescriptor: Int32,
+        flags: Flags,
+        data: UInt64
+    ) throws(SystemError) {
+        try control(epoll, EPOLL_CTL_MOD, rawDescriptor, flags, data, "epoll_ctl(MOD)")
+    }
+
     /// Removes a registered descriptor. The corresponding C call is `epoll_ctl(2)` `DEL`.
     public static func delete(
         _ epoll: borrowing FileDescriptor,

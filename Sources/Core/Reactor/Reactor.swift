@@ -12,21 +12,34 @@ public final class Reactor {
     private let counters: EngineCounters
     private var readySources: [SetReadiness] = []
 
-    /// Creates a reactor: an epoll instance plus its internal awakener (one eventfd, registered
-    /// edge-triggered, as mio's self-pipe).
+    /// Creates a reactor: an epoll instance plus its one awakener (an eventfd, registered
+    /// edge-triggered under a reserved key, as mio's self-pipe).
     ///
-    /// - Parameter counters: where waits, events and syscalls are counted.
+    /// The awakener wakes the poller for user-space readiness set from other threads, and for
+    /// whoever else holds it: an engine passes its stop ``Waker`` here, so that a stop costs no
+    /// second descriptor. Its events are never delivered; after each poll, look at what the
+    /// waker was woken for.
+    ///
+    /// - Parameters:
+    ///   - counters: where waits, events and syscalls are counted.
+    ///   - awakener: the waker to use (a new one when `nil`).
     /// - Throws: ``SystemError`` from epoll_create1(2), eventfd(2) or epoll_ctl(2).
-    public init(counters: EngineCounters) throws(SystemError) {
+    public init(counters: EngineCounters, awakener: Waker? = nil) throws(SystemError) {
         let epoll = try Epoll.create()
-        let userQueue = try UserReadinessQueue(counters: counters)
+        let waker: Waker
+        if let awakener {
+            waker = awakener
+        } else {
+            waker = try Waker()
+        }
+        let userQueue = UserReadinessQueue(awakener: waker, counters: counters)
         try Epoll.add(
             epoll,
-            userQueue.awakener.descriptor,
+            userQueue.awakener.eventFD.descriptor,
             flags: [.readable, .edgeTriggered],
             data: UserReadinessQueue.awakenerData
         )
-        counters.syscalls.increment(by: 4)
+        counters.syscalls.increment(by: awakener == nil ? 3 : 2)
         self.registry = Registry(epoll: epoll, userQueue: userQueue, counters: counters)
         self.counters = counters
         readySources.reserveCapacity(16)
@@ -67,7 +80,7 @@ public final class Reactor {
             let (data, flags) = events.kernel[index]
             if data == UserReadinessQueue.awakenerData {
                 counters.syscalls.increment()
-                _ = try userQueue.awakener.drain()
+                userQueue.awakener.reset()
                 continue
             }
             events.append(Event(token: Token(Int(truncatingIfNeeded: data)), readiness: Readiness(flags)))

@@ -41,6 +41,14 @@ public final class Registry {
         try Epoll.modify(epoll, socket.descriptor, flags: Epoll.Flags(interest, trigger), data: token.epollData)
     }
 
+    /// Changes what the descriptor numbered `descriptor` is registered for (a source whose owner
+    /// is not at hand, e.g. a socket inside a future). Counted as an interest change.
+    func reregister(descriptor: Int32, token: Token, interest: Interest, trigger: Trigger) throws(SystemError) {
+        counters.syscalls.increment()
+        counters.interestChanges.increment()
+        try Epoll.modify(epoll, rawDescriptor: descriptor, flags: Epoll.Flags(interest, trigger), data: token.epollData)
+    }
+
     /// Stops delivering events for `socket`.
     public func deregister(_ socket: borrowing UDPSocket) throws(SystemError) {
         counters.syscalls.increment()

@@ -4,7 +4,7 @@ import Synchronization
 /// ``SetReadiness`` handles; and the reactor's internal waker, written only when needed.
 final class UserReadinessQueue: Sendable {
     /// mio's awakener: registered once under a reserved `epoll_event.data`, never delivered.
-    let awakener: EventFD
+    let awakener: Waker
     private let sources = Mutex<[SetReadiness]>([])
     private let pendingCount = Atomic<Int>(0)
     /// `true` only while the polling thread is in (or about to enter) a blocking wait.
@@ -14,8 +14,8 @@ final class UserReadinessQueue: Sendable {
     /// The `epoll_event.data` of the awakener; tokens are ≥ 0, so it never collides with one.
     static let awakenerData = UInt64.max
 
-    init(counters: EngineCounters) throws(SystemError) {
-        awakener = try EventFD()
+    init(awakener: Waker, counters: EngineCounters) {
+        self.awakener = awakener
         self.counters = counters
         sources.withLock { $0.reserveCapacity(16) }
     }
@@ -31,7 +31,7 @@ final class UserReadinessQueue: Sendable {
         // block, or this sees `sleeping` and wakes it. Both orders are sequentially consistent.
         if sleeping.exchange(false, ordering: .sequentiallyConsistent) {
             counters.wakerWrites.add()
-            _ = try? awakener.signal()
+            awakener.wake()
         }
     }
 

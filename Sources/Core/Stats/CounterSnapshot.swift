@@ -16,6 +16,11 @@ public struct CounterSnapshot: Codable, Sendable, Equatable {
     public var syscalls: UInt64
     public var wakerWrites: UInt64
     public var queueHighWater: UInt64
+    public var taskPolls: UInt64
+    public var futurePolls: UInt64
+    public var timerEvents: UInt64
+    /// Datagrams the kernel dropped before the engine could read them (its receive buffer was full).
+    public var kernelDrops: UInt64 = 0
 
     enum CodingKeys: String, CodingKey {
         case rxDatagrams = "rx_datagrams"
@@ -34,6 +39,10 @@ public struct CounterSnapshot: Codable, Sendable, Equatable {
         case syscalls
         case wakerWrites = "waker_writes"
         case queueHighWater = "queue_high_water"
+        case taskPolls = "task_polls"
+        case futurePolls = "future_polls"
+        case timerEvents = "timer_events"
+        case kernelDrops = "kernel_drops"
     }
 
     /// `count / rxDatagrams`, or `nil` before the first datagram.

@@ -36,6 +36,12 @@ public final class EngineCounters: Sendable {
     public let wakerWrites = Counter()
     /// The most datagrams that ever waited in the outgoing queue.
     public let queueHighWater = Counter()
+    /// Polls of a task's top-level future by the executor.
+    public let taskPolls = Counter()
+    /// Polls of the futures that do the work (each socket's future, the echo future, …).
+    public let futurePolls = Counter()
+    /// User-space timer events delivered (the mixed kind).
+    public let timerEvents = Counter()
 
     /// Bumped once per loop iteration, idle waits included: proof the loop is alive.
     public let heartbeats = Counter()
@@ -91,7 +97,10 @@ public final class EngineCounters: Sendable {
             interestChanges: interestChanges.value,
             syscalls: syscalls.value,
             wakerWrites: wakerWrites.value,
-            queueHighWater: queueHighWater.value
+            queueHighWater: queueHighWater.value,
+            taskPolls: taskPolls.value,
+            futurePolls: futurePolls.value,
+            timerEvents: timerEvents.value
         )
     }
 }

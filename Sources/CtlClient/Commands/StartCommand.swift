@@ -33,11 +33,28 @@ struct StartCommand: ParsableCommand {
 
     @Option(
         help: ArgumentHelp(
+            "How a multisocket engine drives its sockets (default: \(Strategy.default.rawValue); see `udplabctl backends`).",
+            valueName: "strategy"
+        ),
+        completion: .list(Strategy.allCases.map(\.rawValue))
+    )
+    var strategy: String?
+
+    @Option(
+        help: ArgumentHelp(
             "Address to bind: HOST:PORT or [IPv6]:PORT (default: \(EngineSpec.defaultBind)).",
             valueName: "host:port"
         )
     )
     var bind: String?
+
+    @Option(
+        help: ArgumentHelp(
+            "Sockets a multisocket engine opens, on consecutive ports from --bind (default 10).",
+            valueName: "n"
+        )
+    )
+    var count: Int?
 
     @Option(
         help: ArgumentHelp(
@@ -49,7 +66,7 @@ struct StartCommand: ParsableCommand {
 
     @Option(
         help: ArgumentHelp(
-            "Receive buffer per datagram (default 1500, at most 65535); longer datagrams are truncated and counted.",
+            "Receive buffer per datagram (default 1500, 1024 for multisocket; at most 65535); longer datagrams are truncated and counted.",
             valueName: "bytes"
         )
     )
@@ -63,6 +80,17 @@ struct StartCommand: ParsableCommand {
     )
     var budget: Int?
 
+    @Option(
+        help: ArgumentHelp(
+            "Time between a mixed engine's timer events (default 3s) or a notify engine's notifications (default 1s): 200ms, 1.5s, 2m.",
+            valueName: "duration"
+        )
+    )
+    var interval: DurationArgument?
+
+    @Option(help: ArgumentHelp("Polls after which a notify engine completes (default 10).", valueName: "n"))
+    var polls: Int?
+
     @Flag(help: "Log the seed programs' per-event lines (recv …, sent …) as debug journal entries.")
     var trace = false
 
@@ -75,10 +103,14 @@ struct StartCommand: ParsableCommand {
             name: name,
             kind: kind,
             backend: backend,
+            strategy: strategy,
             bind: bind,
+            count: count,
             queue: queue,
             buffer: buffer,
             budget: budget,
+            interval: interval?.seconds,
+            polls: polls,
             trace: trace ? true : nil,
             transient: transient ? true : nil
         )

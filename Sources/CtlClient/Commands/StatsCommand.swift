@@ -11,10 +11,11 @@ import UDPLabCore
 struct StatsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "stats",
-        abstract: "Show engine counters, with wakeups and syscalls per datagram and residence times.",
+        abstract: "Show engine counters, with wakeups, syscalls and polls per datagram and residence times.",
         discussion: """
             Per-datagram figures divide by received datagrams ("-" before the first). Residence is the time from \
-            receiving a datagram to sending its echo, in microseconds.
+            receiving a datagram to sending its echo, in microseconds. A multisocket engine adds its receive count \
+            per socket.
             """
     )
 

@@ -2,10 +2,17 @@ import UDPLabCore
 
 /// The one-line confirmations of the commands that change something.
 enum ChangeSummary {
-    /// `started echo (echo, reactor-edge) on 127.0.0.1:2000`, noting a transient engine.
+    /// `started echo (echo, reactor-edge) on 127.0.0.1:2000`, noting a transient engine; a
+    /// multisocket engine names its strategy and socket count, one without sockets no address.
     static func started(_ engine: EngineInfo) -> String {
-        let transient = engine.transient ? ", transient" : ""
-        return "started \(engine.name) (\(engine.kind), \(engine.backend)\(transient)) on \(engine.address)"
+        let model = EngineLabels.model(kind: engine.kind, backend: engine.backend, strategy: engine.strategy)
+        let details = [engine.kind] + (model == "-" ? [] : [model]) + (engine.transient ? ["transient"] : [])
+        let address = EngineLabels.address(
+            kind: engine.kind,
+            address: engine.address,
+            socketCount: engine.addresses.count
+        )
+        return "started \(engine.name) (\(details.joined(separator: ", ")))" + (address == "-" ? "" : " on \(address)")
     }
 
     /// `stopped a, b`, or that there was nothing to stop.

@@ -5,7 +5,8 @@ import UDPLabCore
 /// different backends compare side by side.
 ///
 /// Per-datagram figures divide by received datagrams and show `-` before the first one;
-/// residence times are in microseconds and show `-` before the first echo.
+/// residence times are in microseconds and show `-` before the first echo. Engines with several
+/// sockets (multisocket) add one `rx on ADDRESS` row per socket, `-` for the other engines.
 enum StatsView {
     /// Engines per table; more engines continue in another table below.
     static let enginesPerTable = 6
@@ -24,25 +25,42 @@ enum StatsView {
         for (label, value) in rows {
             table.rows.append([label] + engines.map(value))
         }
+        for address in socketAddresses(of: engines) {
+            let counts = engines.map { engine in
+                engine.sockets.first { $0.address == address }.map { String($0.rxDatagrams) } ?? "-"
+            }
+            table.rows.append(["rx on \(address)"] + counts)
+        }
         return table.render()
+    }
+
+    /// Every per-socket address of `engines`, each once, in engine and socket order.
+    private static func socketAddresses(of engines: [EngineStats]) -> [String] {
+        var seen: Set<String> = []
+        return engines.flatMap(\.sockets).map(\.address).filter { seen.insert($0).inserted }
     }
 
     /// The rows: a label and how to show an engine's value.
     private static let rows: [(String, @Sendable (EngineStats) -> String)] = [
         ("kind", \.kind),
-        ("backend", \.backend),
+        ("backend", { EngineLabels.model(kind: $0.kind, backend: $0.backend, strategy: $0.strategy) }),
         ("state", \.state),
-        ("address", \.address),
+        ("address", { EngineLabels.address(kind: $0.kind, address: $0.address, socketCount: 1) }),
         ("rx datagrams", { String($0.counters.rxDatagrams) }),
         ("rx bytes", { String($0.counters.rxBytes) }),
         ("tx datagrams", { String($0.counters.txDatagrams) }),
         ("tx bytes", { String($0.counters.txBytes) }),
         ("dropped", { String($0.counters.dropped) }),
+        ("kernel drops", { String($0.counters.kernelDrops) }),
         ("truncated", { String($0.counters.truncated) }),
         ("errors", { String($0.counters.errors) }),
         ("wakeups/datagram", { ratio($0.counters.perDatagram($0.counters.wakeups)) }),
         ("syscalls/datagram", { ratio($0.counters.perDatagram($0.counters.syscalls)) }),
+        ("task polls/datagram", { ratio($0.counters.perDatagram($0.counters.taskPolls)) }),
+        ("future polls/datagram", { ratio($0.counters.perDatagram($0.counters.futurePolls)) }),
         ("events", { String($0.counters.events) }),
+        ("timer events", { String($0.counters.timerEvents) }),
+        ("waker writes", { String($0.counters.wakerWrites) }),
         ("queue high water", { String($0.counters.queueHighWater) }),
         ("residence p50 µs", { microseconds($0.residenceNs.p50, count: $0.residenceNs.count) }),
         ("residence p99 µs", { microseconds($0.residenceNs.p99, count: $0.residenceNs.count) }),

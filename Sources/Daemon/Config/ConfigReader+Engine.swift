@@ -3,7 +3,10 @@ import UDPLabCore
 
 extension ConfigReader {
     /// The keys an `[[engine]]` table takes: `udplabctl start`'s options.
-    static let engineKeys = ["name", "kind", "backend", "bind", "queue", "buffer", "budget", "trace"]
+    static let engineKeys = [
+        "name", "kind", "backend", "strategy", "bind", "count", "queue", "buffer", "budget", "interval", "polls",
+        "trace",
+    ]
 
     /// Reads the `[[engine]]` tables, then checks that no two engines share a name.
     /// - Returns: the engines without problems, in file order.
@@ -81,6 +84,13 @@ extension ConfigReader {
                     continue
                 }
                 spec.backend = backend
+            case "strategy":
+                guard let text = string(value, key: key, at: line) else { continue }
+                guard let strategy = Strategy(rawValue: text) else {
+                    report("unknown strategy '\(text)': use one of \(Self.names(of: Strategy.self))", at: line)
+                    continue
+                }
+                spec.strategy = strategy
             case "bind":
                 guard let text = string(value, key: key, at: line) else { continue }
                 do {
@@ -88,9 +98,12 @@ extension ConfigReader {
                 } catch {
                     report("invalid bind: \(error)", at: line)
                 }
+            case "count": spec.count = integer(value, key: key, at: line)
             case "queue": spec.queue = integer(value, key: key, at: line)
             case "buffer": spec.buffer = integer(value, key: key, at: line)
             case "budget": spec.budget = integer(value, key: key, at: line)
+            case "interval": spec.interval = interval(value, at: line)
+            case "polls": spec.polls = integer(value, key: key, at: line)
             case "trace": spec.trace = boolean(value, key: key, at: line) ?? false
             default: reportUnknownKey(key, in: "[[engine]]", known: Self.engineKeys, at: line)
             }
@@ -102,14 +115,45 @@ extension ConfigReader {
         return (resolvedName, EngineDefinition(name: resolvedName, spec: spec))
     }
 
-    /// Checks `queue`, `buffer` and `budget` one at a time, each at its own line, so every bad
-    /// value is reported; then, if each is fine alone, the whole spec at the table's header, for
-    /// any rule `EngineSpec.validate()` has that spans options.
+    /// `interval`: `"200ms"`, `"3s"`, `"2m"`, `"1h"` (as `stats_interval`), or a number of seconds,
+    /// integer or not; its range is checked with the other options.
+    /// - Returns: the seconds, or `nil` after reporting a problem.
+    private mutating func interval(_ value: any TOMLValueConvertible, at line: Int) -> Double? {
+        if let seconds = value.int { return Double(seconds) }
+        if let seconds = value.double { return seconds }
+        guard let text = value.string else {
+            report(
+                "interval must be a duration like \"3s\" or a number of seconds, not \(Self.describe(value.type))",
+                at: line
+            )
+            return nil
+        }
+        guard let duration = Duration(configText: text) else {
+            report(
+                "interval '\(text)' is not a duration: write e.g. \"200ms\", \"3s\", \"2m\" or a number of seconds",
+                at: line
+            )
+            return nil
+        }
+        return Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
+    }
+
+    /// Checks each option alone (with the kind and backend, which decide whether it applies), at
+    /// its own line, so every bad value is reported; then, if each is fine alone, the whole spec at
+    /// the table's header, for any rule `EngineSpec.validate()` has that spans options.
     private mutating func validateOptions(of spec: EngineSpec, lines: TableLines) {
+        // A backend given to another kind is reported once, at its own line, not again at each option's.
+        let kind = spec.kind
+        let backend = kind == .echo ? spec.backend : .default
         let alone = [
-            ("queue", EngineSpec(kind: spec.kind, backend: spec.backend, queue: spec.queue)),
-            ("buffer", EngineSpec(kind: spec.kind, backend: spec.backend, buffer: spec.buffer)),
-            ("budget", EngineSpec(kind: spec.kind, backend: spec.backend, budget: spec.budget)),
+            ("backend", EngineSpec(kind: kind, backend: spec.backend)),
+            ("strategy", EngineSpec(kind: kind, strategy: spec.strategy)),
+            ("count", EngineSpec(kind: kind, bind: spec.bind, count: spec.count)),
+            ("queue", EngineSpec(kind: kind, backend: backend, queue: spec.queue)),
+            ("buffer", EngineSpec(kind: kind, backend: backend, buffer: spec.buffer)),
+            ("budget", EngineSpec(kind: kind, backend: backend, budget: spec.budget)),
+            ("interval", EngineSpec(kind: kind, interval: spec.interval)),
+            ("polls", EngineSpec(kind: kind, polls: spec.polls)),
         ]
         var isEachValid = true
         for (key, option) in alone {

@@ -44,11 +44,13 @@ extension DaemonConfig {
         # A unique name: 1–63 characters of A–Z, a–z, 0–9, '_', '.' and '-'. Default: the kind.
         name = "echo"
 
-        # What the engine does. Default "echo": send each datagram back to its sender.
+        # What the engine does. Default "echo": send each datagram back to its sender. The diagnostic
+        # kinds multisocket, mixed, notify and empty are shown at the end (`udplabctl backends`).
         kind = "echo"
 
-        # The I/O model: select, poll, epoll-level, epoll-edge, reactor-level, reactor-edge or
-        # flipflop (`udplabctl backends` describes each). Default "reactor-edge".
+        # The I/O model of an echo engine: select, poll, epoll-level, epoll-edge, reactor-level,
+        # reactor-edge, flipflop, task or task-mpsc (`udplabctl backends` describes each). Other kinds
+        # run on udplab's own reactor and take no backend. Default "reactor-edge".
         backend = "reactor-edge"
 
         # The address to bind, numeric: "HOST:PORT" or "[IPv6]:PORT". Default "127.0.0.1:2000".
@@ -69,6 +71,14 @@ extension DaemonConfig {
         # Emit the seed programs' per-event lines (recv …, sent …, total pending writes). Default false.
         #trace = false
 
+        # Keys of the other kinds, shown in the examples below:
+        #   strategy  multisocket: how its sockets are polled: join, spawn, unordered or taskgroup.
+        #             Default "unordered".
+        #   count     multisocket: sockets on consecutive ports from bind, 1–1024. Default 10.
+        #   interval  mixed: time between timer events, default "3s"; notify: time between
+        #             notifications, default "1s". "200ms", "3s", "2m" or a number of seconds; 10ms to 1h.
+        #   polls     notify: polls after which the engine completes, 1–1000000. Default 10.
+
         # A second engine, to compare two I/O models side by side:
         #[[engine]]
         #name = "echo-level"
@@ -82,6 +92,29 @@ extension DaemonConfig {
         #backend = "epoll-edge"
         #bind = "[::]:2002"
         #buffer = 65535
+
+        # Ten sockets on ports 2010–2019, each drained and counted, never echoed; with "join" every
+        # wakeup polls all ten futures, with "unordered" only the woken one:
+        #[[engine]]
+        #name = "multi"
+        #kind = "multisocket"
+        #strategy = "join"
+        #bind = "127.0.0.1:2010"
+        #count = 10
+
+        # One socket plus a timer event every interval, both through one reactor:
+        #[[engine]]
+        #name = "mixed"
+        #kind = "mixed"
+        #bind = "127.0.0.1:2020"
+        #interval = "3s"
+
+        # One future re-notified every interval; after its last poll the engine ends "completed":
+        #[[engine]]
+        #name = "notify"
+        #kind = "notify"
+        #interval = "1s"
+        #polls = 10
 
         """#
 }

@@ -111,6 +111,7 @@ struct RequestHandler: Sendable {
         return NoParameters()
     }
 
+    /// Every kind, echo backend and multisocket strategy, with the seed program each mirrors.
     private static func backends() -> BackendsMethod.Reply {
         BackendsMethod.Reply(
             backends: Backend.allCases.map { backend in
@@ -123,7 +124,12 @@ struct RequestHandler: Sendable {
                     available: true
                 )
             },
-            kinds: EngineKind.allCases.map { BackendsMethod.Kind(name: $0.rawValue, summary: $0.summary) }
+            kinds: EngineKind.allCases.map {
+                BackendsMethod.Kind(name: $0.rawValue, summary: $0.summary, mirrors: $0.mirrors)
+            },
+            strategies: Strategy.allCases.map {
+                BackendsMethod.Strategy(name: $0.rawValue, summary: $0.summary, mirrors: $0.mirrors)
+            }
         )
     }
 
@@ -177,14 +183,29 @@ extension EngineDefinition {
             let kinds = EngineKind.allCases.map(\.rawValue).joined(separator: ", ")
             throw .invalidSpec(reason: "unknown kind '\(parameters.kind)': use one of \(kinds)")
         }
-        var spec = EngineSpec(kind: kind, queue: parameters.queue, buffer: parameters.buffer, budget: parameters.budget)
-        spec.trace = parameters.trace ?? false
+        var spec = EngineSpec(
+            kind: kind,
+            queue: parameters.queue,
+            buffer: parameters.buffer,
+            budget: parameters.budget,
+            trace: parameters.trace ?? false,
+            count: parameters.count,
+            interval: parameters.interval,
+            polls: parameters.polls
+        )
         if let backend = parameters.backend {
             guard let known = Backend(rawValue: backend) else {
                 let names = Backend.allCases.map(\.rawValue).joined(separator: ", ")
                 throw .invalidSpec(reason: "unknown backend '\(backend)': use one of \(names)")
             }
             spec.backend = known
+        }
+        if let strategy = parameters.strategy {
+            guard let known = Strategy(rawValue: strategy) else {
+                let names = Strategy.allCases.map(\.rawValue).joined(separator: ", ")
+                throw .invalidSpec(reason: "unknown strategy '\(strategy)': use one of \(names)")
+            }
+            spec.strategy = known
         }
         if let bind = parameters.bind {
             do {

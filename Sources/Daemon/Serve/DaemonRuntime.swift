@@ -1,3 +1,4 @@
+import Foundation
 import Logging
 import UDPLabCore
 
@@ -7,8 +8,8 @@ final class DaemonRuntime: Sendable {
     let supervisor: EngineSupervisor
     let levelControl: LogLevelControl
     let logger: Logger
-    /// The config file, or `nil` when the embedded default is in use.
-    let configPath: String?
+    /// The config file given with `--config`, or `nil` for the default rule.
+    private let explicitConfigPath: String?
     let socketPath: String
     let stateDirectory: String
     /// `--log-level` was given: reload then leaves the level alone.
@@ -21,7 +22,7 @@ final class DaemonRuntime: Sendable {
         supervisor: EngineSupervisor,
         levelControl: LogLevelControl,
         logger: Logger,
-        configPath: String?,
+        explicitConfigPath: String?,
         socketPath: String,
         stateDirectory: String,
         isLogLevelPinned: Bool,
@@ -30,11 +31,18 @@ final class DaemonRuntime: Sendable {
         self.supervisor = supervisor
         self.levelControl = levelControl
         self.logger = logger
-        self.configPath = configPath
+        self.explicitConfigPath = explicitConfigPath
         self.socketPath = socketPath
         self.stateDirectory = stateDirectory
         self.isLogLevelPinned = isLogLevelPinned
         self.areTestHooksEnabled = areTestHooksEnabled
+    }
+
+    /// The config file in force: `--config`, else the default path if a file is there now (it may
+    /// have been created since start-up), else `nil` for the embedded default.
+    var configPath: String? {
+        explicitConfigPath
+            ?? (FileManager.default.fileExists(atPath: DaemonConfig.defaultPath) ? DaemonConfig.defaultPath : nil)
     }
 
     /// Reads the config file (or the embedded default).

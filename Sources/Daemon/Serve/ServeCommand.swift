@@ -84,7 +84,7 @@ struct ServeCommand: AsyncParsableCommand {
             supervisor: supervisor,
             levelControl: levelControl,
             logger: logger,
-            configPath: configPath,
+            explicitConfigPath: config,
             socketPath: socketPath,
             stateDirectory: stateDirectory,
             isLogLevelPinned: pinnedLevel != nil,

@@ -43,7 +43,7 @@ actor EngineSupervisor {
             throw .limitReached(limit: "engines", maximum: ControlProtocol.maximumEngines)
         }
         let sockets = engines.values.reduce(0) { $0 + $1.socketCount }
-        guard sockets + 1 <= ControlProtocol.maximumEngineSockets else {
+        guard sockets + definition.spec.socketCount <= ControlProtocol.maximumEngineSockets else {
             throw .limitReached(limit: "engine sockets", maximum: ControlProtocol.maximumEngineSockets)
         }
         var row = SupervisedEngine(definition: definition, origin: origin, isTransient: transient)
@@ -292,7 +292,7 @@ actor EngineSupervisor {
     }
 
     private func counterMetadata(_ engine: Engine) -> Logger.Metadata {
-        let counters = engine.counters.snapshot()
+        let counters = engine.counterSnapshot()
         return [
             "rx_datagrams": "\(counters.rxDatagrams)",
             "tx_datagrams": "\(counters.txDatagrams)",
@@ -300,6 +300,7 @@ actor EngineSupervisor {
             "errors": "\(counters.errors)",
             "wakeups": "\(counters.wakeups)",
             "syscalls": "\(counters.syscalls)",
+            "kernel_drops": "\(counters.kernelDrops)",
         ]
     }
 }

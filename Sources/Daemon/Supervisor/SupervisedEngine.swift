@@ -21,8 +21,13 @@ struct SupervisedEngine: Sendable {
     /// Whether the state file keeps it.
     var isPersistent: Bool { origin == .runtime && !isTransient }
 
-    /// The sockets it holds, for the daemon-wide limit.
-    var socketCount: Int { 1 }
+    /// The sockets it holds (or would hold, had it started), for the daemon-wide limit.
+    var socketCount: Int { definition.spec.socketCount }
+
+    /// The multisocket strategy in force, for `List` and `Stats`; `nil` for other kinds.
+    private var strategy: String? {
+        definition.spec.kind == .multisocket ? definition.spec.effectiveStrategy.rawValue : nil
+    }
 
     /// What `List` and `Start` report.
     var info: EngineInfo {
@@ -32,15 +37,20 @@ struct SupervisedEngine: Sendable {
             name: definition.name.rawValue,
             kind: spec.kind.rawValue,
             backend: spec.backend.rawValue,
+            strategy: strategy,
             bind: spec.bind.description,
             address: engine?.localAddress.description ?? spec.bind.description,
+            addresses: engine?.sockets.addresses.map(\.description) ?? [],
             state: state,
             failure: engine?.failure ?? startFailure,
             origin: origin.rawValue,
             transient: isTransient,
+            count: spec.count,
             queue: spec.queue,
             buffer: spec.buffer,
             budget: spec.budget,
+            interval: spec.interval,
+            polls: spec.polls,
             trace: spec.trace,
             startedUsec: engine?.startedMicroseconds ?? 0
         )
@@ -53,11 +63,21 @@ struct SupervisedEngine: Sendable {
             name: definition.name.rawValue,
             kind: spec.kind.rawValue,
             backend: spec.backend.rawValue,
+            strategy: strategy,
             state: engine?.state.rawValue ?? EngineState.failed.rawValue,
             address: engine?.localAddress.description ?? spec.bind.description,
             startedUsec: engine?.startedMicroseconds ?? 0,
-            counters: engine?.counters.snapshot() ?? EngineCounters().snapshot(),
-            residenceNs: engine?.residence.summary() ?? .empty
+            counters: engine?.counterSnapshot() ?? EngineCounters().snapshot(),
+            residenceNs: engine?.residence.summary() ?? .empty,
+            sockets: socketStats
         )
+    }
+
+    /// Datagrams received per socket, when the engine has more than one socket.
+    private var socketStats: [SocketStats] {
+        guard let sockets = engine?.sockets, sockets.addresses.count > 1 else { return [] }
+        return zip(sockets.addresses, sockets.receiveCounts).map { address, count in
+            SocketStats(address: address.description, rxDatagrams: count)
+        }
     }
 }

@@ -1,0 +1,66 @@
+/// `io.udplab.Start`: start (and, unless transient, persist) an engine.
+///
+/// Every option is optional and left out when not given, so the daemon applies its defaults and
+/// checks which options apply to which kind (`--count` only for multisocket, and so on).
+public enum StartMethod {
+    public static let name = "io.udplab.Start"
+
+    public struct Parameters: Codable, Sendable, Equatable {
+        /// Defaults to the kind's name.
+        public var name: String?
+        /// `echo`, `multisocket`, `mixed`, `notify` or `empty`.
+        public var kind: String
+        /// The I/O model of an echo engine.
+        public var backend: String?
+        /// How a multisocket engine drives its sockets: `join`, `spawn`, `unordered` or `taskgroup`.
+        public var strategy: String?
+        public var bind: String?
+        /// How many sockets a multisocket engine opens, on consecutive ports from `bind`.
+        public var count: Int?
+        public var queue: Int?
+        public var buffer: Int?
+        public var budget: Int?
+        /// Seconds between a mixed engine's timer events or a notify engine's notifications.
+        public var interval: Double?
+        /// Polls after which a notify engine completes.
+        public var polls: Int?
+        public var trace: Bool?
+        /// Not saved to the state file: gone after a restart.
+        public var transient: Bool?
+
+        public init(
+            name: String? = nil,
+            kind: String,
+            backend: String? = nil,
+            strategy: String? = nil,
+            bind: String? = nil,
+            count: Int? = nil,
+            queue: Int? = nil,
+            buffer: Int? = nil,
+            budget: Int? = nil,
+            interval: Double? = nil,
+            polls: Int? = nil,
+            trace: Bool? = nil,
+            transient: Bool? = nil
+        ) {
+            self.name = name
+            self.kind = kind
+            self.backend = backend
+            self.strategy = strategy
+            self.bind = bind
+            self.count = count
+            self.queue = queue
+            self.buffer = buffer
+            self.budget = budget
+            self.interval = interval
+            self.polls = polls
+            self.trace = trace
+            self.transient = transient
+        }
+    }
+
+    public struct Reply: Codable, Sendable, Equatable {
+        public var engine: EngineInfo
+        public init(engine: EngineInfo) { self.engine = engine }
+    }
+}

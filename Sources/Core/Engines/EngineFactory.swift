@@ -1,0 +1,176 @@
+import Glibc
+
+/// Builds an engine's loop from its spec: binds its sockets and sets up its selector. This is
+/// the one `switch` over kinds and backends.
+enum EngineFactory {
+    /// What ``make(_:control:counters:residence:trace:sendGate:)`` built.
+    struct Product {
+        let loop: any EngineLoop
+        let sockets: SocketCounters
+        let kernelDrops: KernelDropGauge
+    }
+
+    /// Binds `spec`'s sockets and builds its loop; nothing is left open when it throws.
+    static func make(
+        _ spec: EngineSpec,
+        control: LoopControl,
+        counters: EngineCounters,
+        residence: ResidenceHistogram,
+        trace: TraceSink?,
+        sendGate: SendGate?
+    ) throws(EngineError) -> Product {
+        let gauge = KernelDropGauge()
+        let built = try build(
+            spec,
+            control: control,
+            counters: counters,
+            residence: residence,
+            trace: trace,
+            sendGate: sendGate,
+            gauge: gauge
+        )
+        return Product(loop: built.loop, sockets: built.sockets, kernelDrops: gauge)
+    }
+
+    private static func build(
+        _ spec: EngineSpec,
+        control: LoopControl,
+        counters: EngineCounters,
+        residence: ResidenceHistogram,
+        trace: TraceSink?,
+        sendGate: SendGate?,
+        gauge: KernelDropGauge
+    ) throws(EngineError) -> (loop: any EngineLoop, sockets: SocketCounters) {
+        switch spec.kind {
+        case .echo:
+            let socket = try bind(spec.bind, sendGate: sendGate, gauge: gauge)
+            let sockets = SocketCounters(addresses: [socket.localAddress])
+            let path = EchoPath(
+                socket: socket,
+                spec: spec,
+                counters: counters,
+                residence: residence,
+                trace: trace,
+                tracesPendingWrites: spec.backend != .select
+            )
+            let loop = try setUp { () throws(SystemError) in
+                try echoLoop(spec, path: path, control: control, counters: counters)
+            }
+            return (loop, sockets)
+        case .multisocket:
+            return try multisocket(spec, control: control, counters: counters, trace: trace, gauge: gauge)
+        case .mixed:
+            let socket = try bind(spec.bind, sendGate: nil, gauge: gauge)
+            let sockets = SocketCounters(addresses: [socket.localAddress])
+            do throws(SystemError) {
+                let loop = try MixedLoop(socket: socket, spec: spec, control: control, counters: counters, trace: trace)
+                return (loop, sockets)
+            } catch {
+                throw .system(error)
+            }
+        case .notify:
+            let loop = try setUp { () throws(SystemError) in
+                try NotifyLoop(spec: spec, control: control, counters: counters, trace: trace)
+            }
+            return (loop, SocketCounters(addresses: []))
+        case .empty:
+            let loop = try setUp { () throws(SystemError) in
+                try EmptyLoop(control: control, counters: counters, trace: trace)
+            }
+            return (loop, SocketCounters(addresses: []))
+        }
+    }
+
+    private static func echoLoop(
+        _ spec: EngineSpec,
+        path: EchoPath,
+        control: LoopControl,
+        counters: EngineCounters
+    ) throws(SystemError) -> any EngineLoop {
+        let budget = spec.effectiveBudget
+        switch spec.backend {
+        case .select: return SelectEcho(path: path, control: control, counters: counters, budget: budget)
+        case .poll: return PollEcho(path: path, control: control, counters: counters, budget: budget)
+        case .epollLevel: return try EpollLevelEcho(path: path, control: control, counters: counters, budget: budget)
+        case .epollEdge: return try EpollEdgeEcho(path: path, control: control, counters: counters, budget: budget)
+        case .reactorLevel:
+            return try ReactorLevelEcho(path: path, control: control, counters: counters, budget: budget)
+        case .reactorEdge: return try ReactorEdgeEcho(path: path, control: control, counters: counters, budget: budget)
+        case .flipflop: return try FlipflopEcho(path: path, control: control, counters: counters)
+        case .task: return try TaskEcho(path: path, control: control, counters: counters)
+        case .taskMPSC: return try TaskMPSCEcho(path: path, control: control, counters: counters, spec: spec)
+        }
+    }
+
+    private static func multisocket(
+        _ spec: EngineSpec,
+        control: LoopControl,
+        counters: EngineCounters,
+        trace: TraceSink?,
+        gauge: KernelDropGauge
+    ) throws(EngineError) -> (loop: any EngineLoop, sockets: SocketCounters) {
+        let executor = try setUp { () throws(SystemError) in try ReactorExecutor(counters: counters, control: control) }
+        var drains: [SocketDrain] = []
+        var addresses: [SocketAddress] = []
+        for index in 0..<spec.socketCount {
+            // Consecutive ports from the bind address; port 0 lets the kernel pick each one.
+            let port = spec.bind.port == 0 ? 0 : spec.bind.port + UInt16(index)
+            let socket = try bind(spec.bind.withPort(port), sendGate: nil, gauge: gauge)
+            addresses.append(socket.localAddress)
+            let cache = try setUp { () throws(SystemError) in try executor.register(socket) }
+            drains.append(
+                SocketDrain(
+                    socket: socket,
+                    cache: cache,
+                    index: index,
+                    counters: counters,
+                    bufferSize: spec.bufferSize,
+                    trace: trace
+                )
+            )
+        }
+        let sockets = SocketCounters(addresses: addresses)
+        for drain in drains {
+            drain.sockets = sockets
+        }
+        if spec.effectiveStrategy == .taskgroup {
+            let loop = try setUp { () throws(SystemError) in
+                try TaskGroupMultisocket(executor: executor, drains: drains, control: control)
+            }
+            return (loop, sockets)
+        }
+        return (MultisocketLoop(executor: executor, drains: drains, strategy: spec.effectiveStrategy), sockets)
+    }
+
+    /// Opens and binds a UDP socket, mapping the failure to what the user did wrong.
+    private static func bind(
+        _ address: SocketAddress,
+        sendGate: SendGate?,
+        gauge: KernelDropGauge
+    ) throws(EngineError) -> UDPSocket {
+        do {
+            let socket = try UDPSocket(binding: address, sendGate: sendGate)
+            try gauge.add(socket)
+            return socket
+        } catch {
+            switch error.code {
+            case EADDRINUSE: throw .addressInUse(address)
+            case EADDRNOTAVAIL: throw .invalidSpec("cannot bind \(address): the host has no such address")
+            case EACCES:
+                throw .permissionDenied(
+                    "binding \(address) needs privilege (CAP_NET_BIND_SERVICE for ports below 1024)"
+                )
+            default: throw .system(error)
+            }
+        }
+    }
+
+    /// Runs a set-up step, reporting its failure as an engine error.
+    private static func setUp<T>(_ step: () throws(SystemError) -> T) throws(EngineError) -> T {
+        do {
+            return try step()
+        } catch {
+            throw .system(error)
+        }
+    }
+}
