@@ -24,13 +24,19 @@ struct GlobalOptions: ParsableArguments {
     )
     var timeout = DurationArgument(.seconds(5))
 
-    /// The socket to connect to: `--socket`, else the rule daemon and client share.
+    /// The socket to connect to: `--socket`, else the rule daemon and client share — except that
+    /// a user with no daemon of their own (no socket at their path, and no `$UDPLAB_SOCKET`)
+    /// reaches the system daemon at `/run/udplabd.sock`, as members of group `udplab` want.
     var socketPath: String {
-        socket
-            ?? ControlProtocol.defaultSocketPath(
-                environment: ProcessInfo.processInfo.environment,
-                isRoot: Accounts.currentUID == 0
-            )
+        if let socket { return socket }
+        let environment = ProcessInfo.processInfo.environment
+        let path = ControlProtocol.defaultSocketPath(environment: environment, isRoot: Accounts.currentUID == 0)
+        let system = ControlProtocol.defaultSocketPath(environment: [:], isRoot: true)
+        let files = FileManager.default
+        if environment["UDPLAB_SOCKET"] == nil, !files.fileExists(atPath: path), files.fileExists(atPath: system) {
+            return system
+        }
+        return path
     }
 
     /// Opens a connection to the daemon.

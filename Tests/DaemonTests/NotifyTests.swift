@@ -68,4 +68,16 @@ struct NotifyTests {
         #expect(message.contains("STATUS=another udplabd is already listening"))
         #expect(message.contains("ERRNO="))
     }
+
+    @Test("A stale socket file (nobody listening) is replaced at start")
+    func staleSocket() throws {
+        let daemon = try DaemonHarness()
+        do {
+            // Listening, then closing, leaves the socket file behind with nobody answering.
+            _ = try UnixStreamSocket.listen(path: daemon.socketPath, mode: 0o666)
+        }
+        #expect(FileManager.default.fileExists(atPath: daemon.socketPath))
+        try daemon.start()
+        #expect(try daemon.connect().call(StatusMethod.name).error == nil)
+    }
 }

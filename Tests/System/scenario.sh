@@ -61,7 +61,7 @@ check "systemd-analyze verify prints nothing" \
 check "systemd-analyze security --threshold=20" systemd-analyze security --threshold=20 udplabd.service
 
 # --- README, "Install as a service", after make install: exactly these commands.
-check "systemd-sysusers creates group udplab" bash -c 'systemd-sysusers && getent group udplab'
+check "systemd-sysusers udplabd.conf creates group udplab" bash -c 'systemd-sysusers udplabd.conf && getent group udplab'
 check "journalctl --update-catalog" journalctl --update-catalog
 check "systemctl daemon-reload" systemctl daemon-reload
 check "systemctl enable --now udplabd" systemctl enable --now udplabd
