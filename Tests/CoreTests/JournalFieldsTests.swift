@@ -29,14 +29,20 @@ struct JournalFieldsTests {
         #expect(name.allSatisfy { $0.isUppercase || $0.isNumber || $0 == "_" })
     }
 
-    @Test("Levels map to syslog priorities", arguments: [
-        (Logger.Level.trace, 7), (.debug, 7), (.info, 6), (.notice, 5), (.warning, 4), (.error, 3), (.critical, 2),
-    ])
+    @Test(
+        "Levels map to syslog priorities",
+        arguments: [
+            (Logger.Level.trace, 7), (.debug, 7), (.info, 6), (.notice, 5), (.warning, 4), (.error, 3), (.critical, 2),
+        ]
+    )
     func priorities(level: Logger.Level, priority: Int) {
         #expect(JournalFields.priority(of: level) == priority)
     }
 
-    @Test("An event's entry carries its MESSAGE_ID, the code location and the metadata", arguments: JournalEvent.allCases)
+    @Test(
+        "An event's entry carries its MESSAGE_ID, the code location and the metadata",
+        arguments: JournalEvent.allCases
+    )
     func eventEntry(event: JournalEvent) {
         let fields = JournalFields.fields(
             message: event.rawValue,
@@ -72,7 +78,13 @@ struct JournalFieldsTests {
     @Test("Other messages have no MESSAGE_ID")
     func plainMessage() {
         let fields = JournalFields.fields(
-            message: "log level changed", level: .info, metadata: [:], identifier: "udplabd", file: "f", line: 1, function: "g"
+            message: "log level changed",
+            level: .info,
+            metadata: [:],
+            identifier: "udplabd",
+            file: "f",
+            line: 1,
+            function: "g"
         )
         #expect(!fields.contains { $0.hasPrefix("MESSAGE_ID=") })
     }

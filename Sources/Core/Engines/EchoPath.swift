@@ -69,29 +69,14 @@ final class EchoPath {
     /// - Returns: the datagram; `nil` after an error, which is counted and skipped; or
     ///   `.wouldBlock` when none was queued.
     func receiveCounted(into buffer: UnsafeMutableRawBufferPointer) -> IOResult<ReceivedDatagram?> {
-        counters.syscalls.increment()
-        let datagram: ReceivedDatagram
-        do {
-            guard case .processed(let received) = try socket.receive(into: buffer) else {
-                counters.recvWouldBlock.increment()
-                return .wouldBlock
-            }
-            datagram = received
-        } catch {
-            counters.errors.increment()
+        let result = socket.receive(into: buffer, counting: counters) { error in
             trace?("recvfrom: \(error.reason); ignoring.")
-            return .processed(nil)
         }
-        counters.rxDatagrams.increment()
-        counters.rxBytes.increment(by: UInt64(datagram.byteCount))
-        if datagram.isTruncated {
-            counters.truncated.increment()
-        }
-        if let trace {
+        if let trace, case .processed(let datagram?) = result {
             let truncation = datagram.isTruncated ? " (truncated from \(datagram.wireLength))" : ""
             trace("recv \(datagram.byteCount) bytes from \(datagram.source)\(truncation).")
         }
-        return .processed(datagram)
+        return result
     }
 
     /// Receives until the socket would block or `budget` datagrams were received (0: no limit).

@@ -80,20 +80,11 @@ final class MixedLoop: EngineLoop {
 
     /// One receive per readable event, as the seed did (level-triggered: the rest come next turn).
     private func receiveOne(into buffer: inout [UInt8]) {
-        counters.syscalls.increment()
         let result = buffer.withUnsafeMutableBytes { bytes in
-            Result { () throws(SystemError) in try socket.receive(into: bytes) }
+            socket.receive(into: bytes, counting: counters) { error in trace?("recvfrom: \(error.reason); ignoring.") }
         }
-        switch result {
-        case .success(.processed(let datagram)):
-            counters.rxDatagrams.increment()
-            counters.rxBytes.increment(by: UInt64(datagram.byteCount))
+        if case .processed(let datagram?) = result {
             trace?("recv \(datagram.byteCount) bytes from \(datagram.source).")
-        case .success(.wouldBlock):
-            counters.recvWouldBlock.increment()
-        case .failure(let error):
-            counters.errors.increment()
-            trace?("recvfrom: \(error.reason); ignoring.")
         }
     }
 

@@ -59,23 +59,19 @@ final class SocketDrain: TaskFuture {
         counters.futurePolls.increment()
         trace?("Future #\(index) poll()...")
         while cache.isReadable {
-            counters.syscalls.increment()
             let result = buffer.withUnsafeMutableBytes { bytes in
-                Result { () throws(SystemError) in try socket.receive(into: bytes) }
+                socket.receive(into: bytes, counting: counters) { error in
+                    trace?("recvfrom: \(error.reason); ignoring.")
+                }
             }
             switch result {
-            case .success(.processed(let datagram)):
-                counters.rxDatagrams.increment()
-                counters.rxBytes.increment(by: UInt64(datagram.byteCount))
-                if datagram.isTruncated { counters.truncated.increment() }
+            case .processed(let datagram?):
                 sockets?.countReceive(on: index)
                 trace?("recv \(datagram.byteCount) bytes from \(datagram.source) at \(socket.localAddress)")
-            case .success(.wouldBlock):
-                counters.recvWouldBlock.increment()
+            case .processed(nil):
+                continue
+            case .wouldBlock:
                 cache.awaitReadable(context)
-            case .failure(let error):
-                counters.errors.increment()
-                trace?("recvfrom: \(error.reason); ignoring.")
             }
         }
         cache.awaitReadable(context)

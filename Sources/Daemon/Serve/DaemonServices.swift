@@ -50,15 +50,8 @@ struct StatsReporter: Service {
     let interval: Duration
 
     func run() async throws {
-        do {
-            try await cancelWhenGracefulShutdown {
-                while true {
-                    try await Task.sleep(for: interval)
-                    await runtime.supervisor.logStatistics()
-                }
-            }
-        } catch is CancellationError {
-            // Shutdown cancels the wait: the reporter's normal end.
+        try await repeatUntilShutdown(every: interval, startingAfterFirstInterval: true) {
+            await runtime.supervisor.logStatistics()
         }
     }
 }
@@ -68,15 +61,8 @@ struct StatusNotifier: Service {
     let runtime: DaemonRuntime
 
     func run() async throws {
-        do {
-            try await cancelWhenGracefulShutdown {
-                while true {
-                    try await Task.sleep(for: .seconds(5))
-                    Notify.status(await runtime.supervisor.statusLine())
-                }
-            }
-        } catch is CancellationError {
-            // Shutdown cancels the wait: the notifier's normal end.
+        try await repeatUntilShutdown(every: .seconds(5), startingAfterFirstInterval: true) {
+            Notify.status(await runtime.supervisor.statusLine())
         }
     }
 }
@@ -89,17 +75,30 @@ struct WatchdogService: Service {
     let interval: Duration
 
     func run() async throws {
-        do {
-            try await cancelWhenGracefulShutdown {
-                while true {
-                    if await runtime.supervisor.stalledEngines().isEmpty {
-                        Notify.watchdog()
-                    }
-                    try await Task.sleep(for: interval / 2)
-                }
+        try await repeatUntilShutdown(every: interval / 2, startingAfterFirstInterval: false) {
+            if await runtime.supervisor.stalledEngines().isEmpty {
+                Notify.watchdog()
             }
-        } catch is CancellationError {
-            // Shutdown cancels the wait: the watchdog's normal end.
         }
+    }
+}
+
+/// Runs `body` every `interval` until the daemon shuts down (which cancels the wait: the
+/// normal end, not an error).
+private func repeatUntilShutdown(
+    every interval: Duration,
+    startingAfterFirstInterval: Bool,
+    _ body: @escaping @Sendable () async -> Void
+) async throws {
+    do {
+        try await cancelWhenGracefulShutdown {
+            if !startingAfterFirstInterval { await body() }
+            while true {
+                try await Task.sleep(for: interval)
+                await body()
+            }
+        }
+    } catch is CancellationError {
+        return
     }
 }
