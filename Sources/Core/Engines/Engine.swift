@@ -1,4 +1,3 @@
-import Glibc
 import Synchronization
 
 /// One running engine: a bound socket and an event loop on its own thread.

@@ -68,9 +68,10 @@ final class MixedLoop: EngineLoop {
             for event in events {
                 switch event.token {
                 case Self.timerToken:
+                    // One event per set: nothing to reset (clearing here could swallow a tick set
+                    // since the event was taken off the queue).
                     counters.timerEvents.increment()
                     trace?("\(label) timer")
-                    timer.set([])
                 default:
                     receiveOne(into: &buffer)
                 }

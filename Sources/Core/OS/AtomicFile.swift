@@ -8,6 +8,16 @@ public enum AtomicFile {
     /// The corresponding C calls are `open(2)`, `write(2)`, `fsync(2)`, `rename(2)`.
     /// - Throws: ``SystemError`` naming the step and the path.
     public static func write(_ bytes: [UInt8], to path: String, mode: UInt16 = 0o644) throws(SystemError) {
+        do {
+            try writeReplacing(bytes, path: path, mode: mode)
+        } catch {
+            // Never leave a half-written temporary file behind.
+            _ = unlink("\(path).tmp-\(getpid())")
+            throw error
+        }
+    }
+
+    private static func writeReplacing(_ bytes: [UInt8], path: String, mode: UInt16) throws(SystemError) {
         let directory = path.split(separator: "/", omittingEmptySubsequences: false).dropLast().joined(separator: "/")
         let temporary = "\(path).tmp-\(getpid())"
         let flags = O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC

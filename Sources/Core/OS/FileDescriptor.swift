@@ -18,4 +18,10 @@ public struct FileDescriptor: ~Copyable, Sendable {
         // could close a descriptor another thread has just been given. So the result is ignored.
         _ = Glibc.close(rawValue)
     }
+
+    /// Closes an inherited descriptor nothing in this process owns (e.g. a socket systemd passed
+    /// that the daemon does not use). The corresponding C call is `close(2)`.
+    public static func closeInherited(_ rawValue: Int32) {
+        _ = Glibc.close(rawValue)
+    }
 }

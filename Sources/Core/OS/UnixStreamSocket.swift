@@ -17,6 +17,9 @@ public struct UnixStreamSocket: ~Copyable, Sendable {
     /// The socket is created under a umask of 0777 and then `chmod`ed, so it is never reachable
     /// with wider permissions than `mode`, even for an instant.
     ///
+    /// - Important: the umask is process-wide: call this while no other thread creates files
+    ///   (the daemon opens its control socket before it starts any engine).
+    ///
     /// - Throws: ``SystemError``; `EADDRINUSE` when a file exists at `path`.
     public static func listen(path: String, mode: UInt16, backlog: Int32 = 128) throws(SystemError) -> UnixStreamSocket
     {
@@ -51,6 +54,7 @@ public struct UnixStreamSocket: ~Copyable, Sendable {
     public init(adopting rawDescriptor: Int32) throws(SystemError) {
         let flags = try systemCall("fcntl(F_GETFL)") { fcntl(rawDescriptor, F_GETFL) }
         _ = try systemCall("fcntl(F_SETFL)") { fcntl(rawDescriptor, F_SETFL, flags | O_NONBLOCK) }
+        _ = try systemCall("fcntl(F_SETFD)") { fcntl(rawDescriptor, F_SETFD, FD_CLOEXEC) }
         descriptor = FileDescriptor(rawValue: rawDescriptor)
     }
 
@@ -65,13 +69,11 @@ public struct UnixStreamSocket: ~Copyable, Sendable {
         return UnixStreamSocket(descriptor: FileDescriptor(rawValue: raw))
     }
 
-    /// Reads what is available, blocking until something is.
+    /// Reads what is available, blocking until something is (connections are blocking sockets).
     ///
     /// - Returns: the number of bytes read; 0 means the peer closed its end.
     public func read(into buffer: UnsafeMutableRawBufferPointer) throws(SystemError) -> Int {
-        let result = try nonBlockingCall("read") { Glibc.read(descriptor.rawValue, buffer.baseAddress, buffer.count) }
-        guard case .processed(let count) = result else { return 0 }
-        return count
+        try systemCall("read") { Glibc.read(descriptor.rawValue, buffer.baseAddress, buffer.count) }
     }
 
     /// Writes all of `bytes`, waiting at most `timeout` for the peer to make room.

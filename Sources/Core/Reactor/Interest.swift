@@ -1,5 +1,3 @@
-import Glibc
-
 /// The readiness a registration waits for.
 public struct Interest: OptionSet, Sendable {
     public let rawValue: UInt8

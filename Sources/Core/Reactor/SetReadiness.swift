@@ -32,6 +32,8 @@ public final class SetReadiness: Sendable {
 
     /// Called by the reactor when it takes the source off the queue.
     func dequeued() {
-        queued.store(false, ordering: .releasing)
+        // Acquire as well as release: a set that saw `queued` still true (and so did not queue
+        // again) must have its readiness visible to the read that follows.
+        _ = queued.exchange(false, ordering: .acquiringAndReleasing)
     }
 }

@@ -26,11 +26,10 @@ public enum ListenFDs {
             if chosen == nil, let raw = names[index], String(cString: raw) == name {
                 chosen = descriptor
             } else {
-                _ = close(descriptor)
+                FileDescriptor.closeInherited(descriptor)
             }
         }
         guard let chosen else { return nil }
-        _ = fcntl(chosen, F_SETFD, FD_CLOEXEC)
         return try UnixStreamSocket(adopting: chosen)
     }
 }

@@ -82,7 +82,7 @@ final class ControlConnection {
             try send(VarlinkReply(error))
             return true
         }
-        if call.more && call.method == StatsMethod.name {
+        if call.more && !call.oneway && call.method == StatsMethod.name {
             return try stream(call)
         }
         let handler = self.handler
@@ -103,7 +103,13 @@ final class ControlConnection {
             try send(VarlinkReply(error))
             return true
         }
-        let interval = Duration.seconds(max(parameters.interval ?? 1, 0.05))
+        let seconds = parameters.interval ?? 1
+        guard (0.05...3600).contains(seconds) else {
+            // Checked before converting: a huge value would trap in Duration.
+            try send(VarlinkReply(.invalidParameter(parameter: "interval")))
+            return true
+        }
+        let interval = Duration.milliseconds(Int64(seconds * 1000))
         let handler = self.handler
         while true {
             let reply = awaitFromThread { await handler.streamedStats(parameters) }

@@ -16,6 +16,12 @@ struct EngineStore: Sendable {
     /// The state directory.
     let directory: String
 
+    /// The state file exists but cannot be read; it is left alone and nothing is saved over it.
+    struct Unreadable: Error, CustomStringConvertible {
+        let path: String
+        var description: String { "cannot read \(path); leaving it untouched and saving nothing until restart" }
+    }
+
     /// The state file's path.
     var path: String { directory + "/engines.json" }
 
@@ -23,8 +29,13 @@ struct EngineStore: Sendable {
     ///
     /// A file that cannot be decoded is moved aside and logged as an error: the daemon then
     /// starts without those engines rather than not at all.
-    func load(logger: Logger) -> [EngineDefinition] {
-        guard let data = FileManager.default.contents(atPath: path) else { return [] }
+    func load(logger: Logger) throws(Unreadable) -> [EngineDefinition] {
+        guard FileManager.default.fileExists(atPath: path) else { return [] }
+        guard let data = FileManager.default.contents(atPath: path) else {
+            // Present but unreadable (permissions, I/O): never treat that as "no engines", or
+            // the next save would overwrite what the user saved.
+            throw Unreadable(path: path)
+        }
         do {
             return try JSONDecoder().decode(Contents.self, from: data).engines
         } catch {

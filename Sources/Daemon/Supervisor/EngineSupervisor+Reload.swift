@@ -41,6 +41,7 @@ extension EngineSupervisor {
                 throw error.prefixed("reload failed, nothing changed: engine \(definition.name)")
             }
         }
+        restoreShadowed(freedNames: removed)
         return ReloadMethod.Reply(
             started: added.map(\.name.rawValue),
             stopped: removed.map(\.rawValue),
@@ -55,7 +56,13 @@ extension EngineSupervisor {
             stopRow(name, reason: "reload rolled back")
         }
         for var row in stopped {
-            row.engine = try? launch(row.definition)
+            do {
+                row.engine = try launch(row.definition)
+            } catch {
+                // Kept as a failed row: the definition is not lost, and the error is on record.
+                row.startFailure = error.description
+                logger.log(.engineFailed, level: .error, metadata: metadata(row).merging(["reason": "\(error)"]) { $1 })
+            }
             insert(row)
         }
     }
@@ -66,7 +73,6 @@ extension ControlError {
     func prefixed(_ context: String) -> ControlError {
         switch self {
         case .invalidSpec(let reason): .invalidSpec(reason: "\(context): \(reason)")
-        case .addressInUse(let address): .invalidSpec(reason: "\(context): address \(address) is already in use")
         case .internalError(let reason): .internalError(reason: "\(context): \(reason)")
         default: self
         }

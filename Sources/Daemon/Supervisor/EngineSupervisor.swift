@@ -17,6 +17,8 @@ actor EngineSupervisor {
     var progressMarkers: [EngineName: UInt64] = [:]
     /// Engines already reported as stalled (logged once per stall).
     var reportedStalls: Set<EngineName> = []
+    /// `false` when the state file could not be read at start: it is then never overwritten.
+    private var isStoreWritable = true
     /// The time and total receive count of the previous status line.
     var lastStatusSample: (nanoseconds: UInt64, received: UInt64)?
 
@@ -141,7 +143,18 @@ actor EngineSupervisor {
         for definition in declared {
             startKeepingFailure(definition, origin: .config, event: .engineStarted)
         }
-        for definition in store.load(logger: logger) {
+        let saved: [EngineDefinition]
+        do {
+            saved = try store.load(logger: logger)
+        } catch {
+            logger.error("state file unreadable", metadata: ["path": "\(store.path)", "reason": "\(error)"])
+            isStoreWritable = false
+            return
+        }
+        if declared.count + saved.count > 16 {
+            Notify.extendTimeout(by: .milliseconds(Int64(100 * (declared.count + saved.count))))
+        }
+        for definition in saved {
             if engines[definition.name] != nil {
                 shadowed.append(definition)
                 logger.error(
@@ -218,17 +231,41 @@ actor EngineSupervisor {
                 definition.spec,
                 trace: { line in limiter.trace(line) },
                 onExit: { engine in
-                    if engine.state == .failed {
+                    switch engine.state {
+                    case .failed:
                         logger.log(
                             .engineFailed,
                             level: .error,
                             metadata: ["engine": "\(name)", "reason": "\(engine.failure ?? "")"]
                         )
+                    case .completed:
+                        // An engine that finished by itself (notify) gets its summary as a stop would.
+                        let counters = engine.counterSnapshot()
+                        logger.log(
+                            .engineStopped,
+                            level: .notice,
+                            metadata: [
+                                "engine": "\(name)", "state": "completed", "future_polls": "\(counters.futurePolls)",
+                                "task_polls": "\(counters.taskPolls)",
+                            ]
+                        )
+                    default:
+                        break
                     }
                 }
             )
         } catch {
             throw ControlError(error)
+        }
+    }
+
+    /// Starts the saved engines that a config engine named `name` had hidden, now that reload has
+    /// removed it; a failure keeps the definition (as a failed row), it is never dropped.
+    func restoreShadowed(freedNames: [EngineName]) {
+        let freed = shadowed.filter { freedNames.contains($0.name) }
+        shadowed.removeAll { freedNames.contains($0.name) }
+        for definition in freed {
+            startKeepingFailure(definition, origin: .runtime, event: .engineRestored)
         }
     }
 
@@ -250,8 +287,12 @@ actor EngineSupervisor {
         return row
     }
 
-    /// Writes the persistent rows (and shadowed saved engines) to the state file.
+    /// Writes the persistent rows (and shadowed saved engines whose name is still taken by a
+    /// config engine) to the state file.
     func save() throws(SystemError) {
+        guard isStoreWritable else { return }
+        // A runtime engine the user started under that name since replaces the shadowed one.
+        shadowed.removeAll { engines[$0.name]?.origin == .runtime }
         let kept = order.compactMap { engines[$0] }.filter(\.isPersistent).map(\.definition) + shadowed
         try store.save(kept)
     }
@@ -264,7 +305,7 @@ actor EngineSupervisor {
         }
     }
 
-    private func startKeepingFailure(
+    func startKeepingFailure(
         _ definition: EngineDefinition,
         origin: SupervisedEngine.Origin,
         event: JournalEvent
