@@ -50,6 +50,9 @@ struct ServeCommand: AsyncParsableCommand {
     var logLevel: String?
 
     func run() async throws {
+        // SIGHUP's default action is to terminate: until the reload service traps it, a reload
+        // asked for during start-up is ignored (the config has just been read) rather than fatal.
+        ProcessSignal.hangup.ignoreDefaultAction()
         let environment = ProcessInfo.processInfo.environment
         let isRoot = Accounts.currentUID == 0
         let configPath =
