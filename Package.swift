@@ -57,6 +57,7 @@ let package = Package(
             dependencies: [
                 "UDPLabCore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Histogram", package: "hdrhistogram-swift"),
             ],
             path: "Sources/CtlClient"
         ),

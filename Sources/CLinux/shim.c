@@ -2,6 +2,7 @@
 #define _GNU_SOURCE
 #include "CLinux.h"
 
+#include <stddef.h>
 #include <stdio.h>
 #include <sys/socket.h>
 
@@ -39,4 +40,18 @@ int CLinux_peer_credentials(int fd, int *pid, unsigned int *uid, unsigned int *g
         *gid = credentials.gid;
     }
     return result;
+}
+
+// The layout CLinux.h promises Swift: msghdr, then msg_len, padded to msghdr's alignment.
+_Static_assert(offsetof(struct mmsghdr, msg_len) == sizeof(struct msghdr), "msg_len follows msg_hdr");
+_Static_assert(sizeof(struct mmsghdr) == (sizeof(struct msghdr) + sizeof(unsigned int) + _Alignof(struct msghdr) - 1)
+                                             / _Alignof(struct msghdr) * _Alignof(struct msghdr),
+               "mmsghdr is msghdr and msg_len, padded to msghdr's alignment");
+
+int CLinux_recvmmsg(int fd, void *messages, unsigned int count, int flags) {
+    return recvmmsg(fd, messages, count, flags, NULL);
+}
+
+int CLinux_sendmmsg(int fd, void *messages, unsigned int count, int flags) {
+    return sendmmsg(fd, messages, count, flags);
 }

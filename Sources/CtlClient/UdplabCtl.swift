@@ -30,6 +30,7 @@ struct UdplabCtl: ParsableCommand {
             StatusCommand.self,
             ReloadCommand.self,
             LogLevelCommand.self,
+            BenchCommand.self,
         ]
     )
 

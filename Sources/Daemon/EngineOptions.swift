@@ -29,7 +29,7 @@ struct EngineOptions: ParsableArguments {
 
     @Option(
         help: ArgumentHelp(
-            "Outgoing queue capacity in datagrams (default 8); a datagram that finds it full is dropped and counted.",
+            "Outgoing queue capacity in datagrams (default 8, for mmsg at least --batch); a datagram that finds it full is dropped and counted.",
             valueName: "n"
         )
     )
@@ -50,6 +50,22 @@ struct EngineOptions: ParsableArguments {
         )
     )
     var budget: Int?
+
+    @Option(
+        help: ArgumentHelp(
+            "Datagrams per recvmmsg/sendmmsg on backend mmsg, 1–1024 (default 32).",
+            valueName: "n"
+        )
+    )
+    var batch: Int?
+
+    @Option(
+        help: ArgumentHelp(
+            "What an echo engine sends back: echo (verbatim, the default) or sockperf (sockperf's CLIENT flag cleared, so sockperf's client accepts the reply).",
+            valueName: "mode"
+        )
+    )
+    var reply: String?
 
     @Option(
         help: ArgumentHelp(
@@ -89,7 +105,9 @@ struct EngineOptions: ParsableArguments {
             strategy: try strategy.map(Self.strategy(named:)),
             count: count,
             interval: try interval.map(Self.seconds(ofInterval:)),
-            polls: polls
+            polls: polls,
+            batch: batch,
+            reply: try reply.map(Self.reply(named:))
         )
         do {
             try spec.validate()
@@ -107,6 +125,16 @@ struct EngineOptions: ParsableArguments {
             throw CommandFailure(message: "unknown strategy '\(name)': use one of \(names)", exitCode: 64)
         }
         return strategy
+    }
+
+    /// The reply mode `name` names.
+    /// - Throws: ``CommandFailure`` listing the modes.
+    private static func reply(named name: String) throws -> ReplyMode {
+        guard let reply = ReplyMode(rawValue: name) else {
+            let names = ReplyMode.allCases.map(\.rawValue).joined(separator: ", ")
+            throw CommandFailure(message: "unknown reply '\(name)': use one of \(names)", exitCode: 64)
+        }
+        return reply
     }
 
     /// The seconds `text` says: a number with an optional unit, `ms`, `s` (the default) or `m`

@@ -58,6 +58,17 @@ struct ParsingTests {
         }
     }
 
+    @Test("start passes --batch and --reply as given; the daemon checks them")
+    func startBatchAndReply() throws {
+        let mmsg = try parse(
+            ["start", "echo", "--backend", "mmsg", "--batch", "64", "--reply", "sockperf"],
+            as: StartCommand.self
+        )
+        #expect(
+            mmsg.parameters == StartMethod.Parameters(kind: "echo", backend: "mmsg", batch: 64, reply: "sockperf")
+        )
+    }
+
     @Test(
         "Bad input is a usage error (exit status 64)",
         arguments: [

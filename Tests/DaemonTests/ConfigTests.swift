@@ -69,7 +69,7 @@ struct ConfigTests {
             line.hasPrefix("#") && !line.hasPrefix("# ") && line.contains(" = ") ? line.dropFirst() : line
         }
         let config = try DaemonConfig.parse(uncommented.joined(separator: "\n"), source: "uncommented")
-        let reactorEdge = EngineSpec(backend: .reactorEdge, queue: 8, buffer: 1500, budget: 0)
+        let reactorEdge = EngineSpec(backend: .reactorEdge, queue: 8, buffer: 1500, budget: 0, reply: .echo)
         #expect(config.socketPath == "/run/udplabd.sock")
         #expect(config.stateDirectory == "/var/lib/udplabd")
         #expect(config.statsInterval == DaemonConfig.defaultStatsInterval)
@@ -79,6 +79,7 @@ struct ConfigTests {
         #expect(reactorEdge.queueCapacity == EngineSpec().queueCapacity)
         #expect(reactorEdge.bufferSize == EngineSpec().bufferSize)
         #expect(reactorEdge.effectiveBudget == EngineSpec().effectiveBudget)
+        #expect(reactorEdge.effectiveReply == EngineSpec().effectiveReply)
     }
 
     // MARK: - Keys and defaults
@@ -107,6 +108,12 @@ struct ConfigTests {
             backend = "select"
             bind = "127.0.0.1:0"
             queue = 64
+
+            [[engine]]
+            name = "e3"
+            backend = "mmsg"
+            batch = 64
+            reply = "sockperf"
 
             [[engine]]
             name = "ms"
@@ -151,6 +158,10 @@ struct ConfigTests {
                     spec: EngineSpec(backend: .select, bind: try SocketAddress(parsing: "127.0.0.1:0"), queue: 64)
                 ),
                 EngineDefinition(
+                    name: try EngineName("e3"),
+                    spec: EngineSpec(backend: .mmsg, batch: 64, reply: .sockperf)
+                ),
+                EngineDefinition(
                     name: try EngineName("ms"),
                     spec: EngineSpec(
                         kind: .multisocket,
@@ -188,9 +199,11 @@ struct ConfigTests {
         let uncommented = lines.map { line in line.hasPrefix("#") && !line.hasPrefix("# ") ? line.dropFirst() : line }
         let config = try DaemonConfig.parse(uncommented.joined(separator: "\n"), source: "uncommented")
         #expect(
-            config.engines.map(\.name.rawValue) == ["echo", "echo-level", "echo6", "multi", "mixed", "notify"]
+            config.engines.map(\.name.rawValue) == [
+                "echo", "echo-level", "echo6", "echo-mmsg", "multi", "mixed", "notify",
+            ]
         )
-        #expect(config.engines.map(\.spec.kind) == [.echo, .echo, .echo, .multisocket, .mixed, .notify])
+        #expect(config.engines.map(\.spec.kind) == [.echo, .echo, .echo, .echo, .multisocket, .mixed, .notify])
     }
 
     @Test("An empty file is the daemon's defaults and no engine; an empty engine table is an echo engine")
@@ -333,7 +346,7 @@ struct ConfigTests {
             (
                 "[[engine]]\nname = \"a\"\n\n  colour = \"red\"  # comment\n", 4,
                 "unknown key 'colour' in [[engine]]: use name, kind, backend, strategy, bind, count, queue, buffer, "
-                    + "budget, interval, polls, trace"
+                    + "budget, batch, reply, interval, polls, trace"
             ),
             ("[daemon]\n[daemon.extra]\nx = 1\n", 2, "unknown key 'extra' in [daemon]: use socket,"),
             ("[daemon]\nextra.x = 1\n", 2, "unknown key 'extra' in [daemon]"),
@@ -413,6 +426,14 @@ struct ConfigTests {
                 "--interval 0.005s is out of range: use 10ms to 1h"
             ),
             ("[[engine]]\nkind = \"mixed\"\npolls = 3\n", 3, "--polls does not apply to kind mixed: it is for notify"),
+            (
+                "[[engine]]\nbackend = \"epoll-edge\"\nbatch = 8\n", 3,
+                "--batch does not apply to backend epoll-edge: it is for backend mmsg"
+            ),
+            ("[[engine]]\nbackend = \"mmsg\"\nbatch = 2048\n", 3, "--batch 2048 is out of range: use 1–1024"),
+            ("[[engine]]\nkind = \"notify\"\nreply = \"sockperf\"\n", 3, "--reply does not apply to kind notify"),
+            ("[[engine]]\nreply = \"pong\"\n", 2, "unknown reply 'pong': use one of echo, sockperf"),
+            ("[[engine]]\nreply = 1\n", 2, "reply must be a string, not an integer"),
             ("[[engine]]\nkind = \"empty\"\nbuffer = 512\n", 3, "--buffer does not apply to kind empty"),
             // A backend given to another kind is one problem, at its own line.
             (

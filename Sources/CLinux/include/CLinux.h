@@ -1,4 +1,5 @@
-// What Glibc does not import into Swift: epoll, eventfd and the FD_SET family (macros).
+// What Glibc does not import into Swift: epoll, eventfd, the FD_SET family (macros) and
+// recvmmsg/sendmmsg.
 // Only Sources/Core/OS may import this module.
 // _GNU_SOURCE is defined in shim.c only: defining it here would change fd_set's member names
 // and clash with SwiftGlibc's view of the same struct.
@@ -25,6 +26,15 @@ int CLinux_accept_cloexec(int fd);
 
 /// getsockopt(SO_PEERCRED): struct ucred is declared only under _GNU_SOURCE.
 int CLinux_peer_credentials(int fd, int *pid, unsigned int *uid, unsigned int *gid);
+
+/// recvmmsg(2) without a timeout: receives up to `count` datagrams into `messages`, an array of
+/// struct mmsghdr. That struct is declared only under _GNU_SOURCE, so Swift lays it out itself: a
+/// struct msghdr, then msg_len (unsigned int) at offset sizeof(struct msghdr), the whole padded to
+/// the alignment of struct msghdr; shim.c checks that layout at compile time.
+int CLinux_recvmmsg(int fd, void *messages, unsigned int count, int flags);
+
+/// sendmmsg(2): sends up to `count` datagrams from `messages`, laid out as for CLinux_recvmmsg.
+int CLinux_sendmmsg(int fd, void *messages, unsigned int count, int flags);
 
 /// setvbuf(stdout, NULL, _IOLBF, 0): Swift 6 cannot touch the global `stdout` safely.
 void CLinux_stdout_line_buffered(void);

@@ -26,6 +26,8 @@ extension ControlProtocol {
           queue: ?int,
           buffer: ?int,
           budget: ?int,
+          batch: ?int,
+          reply: ?string,
           interval: ?float,
           polls: ?int,
           trace: bool,
@@ -81,7 +83,8 @@ extension ControlProtocol {
         type StrategyInfo (name: string, summary: string, mirrors: string)
 
         # Starts an engine and, unless transient, saves it to engines.json; replies once it is bound.
-        # interval is in seconds. The daemon rejects an option its kind does not take (InvalidSpec).
+        # interval is in seconds; batch is for echo on backend mmsg; reply is "echo" or "sockperf" (echo
+        # engines). The daemon rejects an option its kind does not take (InvalidSpec).
         method Start(
           name: ?string,
           kind: string,
@@ -92,6 +95,8 @@ extension ControlProtocol {
           queue: ?int,
           buffer: ?int,
           budget: ?int,
+          batch: ?int,
+          reply: ?string,
           interval: ?float,
           polls: ?int,
           trace: ?bool,

@@ -1,6 +1,6 @@
 /// What `List` and `Start` report about one engine.
 ///
-/// Options (`count`, `queue`, `buffer`, `budget`, `interval`, `polls`) are reported as they were
+/// Options (`count`, `queue`, `buffer`, `budget`, `batch`, `reply`, `interval`, `polls`) are reported as they were
 /// given, `nil` (left out on the wire) when the engine runs on the default or the option does not
 /// apply to its kind. `strategy` is the multisocket strategy in force, the default included, as
 /// `backend` is the echo backend in force.
@@ -30,6 +30,10 @@ public struct EngineInfo: Codable, Sendable, Equatable {
     public var queue: Int?
     public var buffer: Int?
     public var budget: Int?
+    /// Datagrams per recvmmsg/sendmmsg (echo on backend mmsg).
+    public var batch: Int?
+    /// What an echo engine sends back: `echo` or `sockperf`.
+    public var reply: String?
     /// Seconds between timer events (mixed) or notifications (notify).
     public var interval: Double?
     public var polls: Int?
@@ -53,6 +57,8 @@ public struct EngineInfo: Codable, Sendable, Equatable {
         queue: Int?,
         buffer: Int?,
         budget: Int?,
+        batch: Int? = nil,
+        reply: String? = nil,
         interval: Double?,
         polls: Int?,
         trace: Bool,
@@ -73,6 +79,8 @@ public struct EngineInfo: Codable, Sendable, Equatable {
         self.queue = queue
         self.buffer = buffer
         self.budget = budget
+        self.batch = batch
+        self.reply = reply
         self.interval = interval
         self.polls = polls
         self.trace = trace
@@ -81,7 +89,7 @@ public struct EngineInfo: Codable, Sendable, Equatable {
 
     enum CodingKeys: String, CodingKey {
         case name, kind, backend, strategy, bind, address, addresses, state, failure, origin, transient
-        case count, queue, buffer, budget, interval, polls, trace
+        case count, queue, buffer, budget, batch, reply, interval, polls, trace
         case startedUsec = "started_usec"
     }
 }

@@ -20,6 +20,10 @@ public enum StartMethod {
         public var queue: Int?
         public var buffer: Int?
         public var budget: Int?
+        /// Datagrams per recvmmsg/sendmmsg of an echo engine on backend mmsg.
+        public var batch: Int?
+        /// What an echo engine sends back: `echo` or `sockperf`.
+        public var reply: String?
         /// Seconds between a mixed engine's timer events or a notify engine's notifications.
         public var interval: Double?
         /// Polls after which a notify engine completes.
@@ -38,6 +42,8 @@ public enum StartMethod {
             queue: Int? = nil,
             buffer: Int? = nil,
             budget: Int? = nil,
+            batch: Int? = nil,
+            reply: String? = nil,
             interval: Double? = nil,
             polls: Int? = nil,
             trace: Bool? = nil,
@@ -52,6 +58,8 @@ public enum StartMethod {
             self.queue = queue
             self.buffer = buffer
             self.budget = budget
+            self.batch = batch
+            self.reply = reply
             self.interval = interval
             self.polls = polls
             self.trace = trace

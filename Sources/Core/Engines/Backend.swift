@@ -9,6 +9,7 @@ public enum Backend: String, CaseIterable, Codable, Sendable {
     case flipflop
     case task
     case taskMPSC = "task-mpsc"
+    case mmsg
 
     /// The default (`DESIGN.md` §2).
     public static let `default` = Backend.reactorEdge
@@ -25,6 +26,7 @@ public enum Backend: String, CaseIterable, Codable, Sendable {
         case .flipflop: "tokio-core echo-udp: no read while a send is blocked"
         case .task: "task executor: one future sends and receives (echo-tokio)"
         case .taskMPSC: "task executor: reader and writer joined by a channel"
+        case .mmsg: "recvmmsg/sendmmsg batches on edge-triggered epoll(7)"
         }
     }
 
@@ -40,6 +42,7 @@ public enum Backend: String, CaseIterable, Codable, Sendable {
         case .flipflop: "tokio-core examples/echo-udp"
         case .task: "echo-tokio"
         case .taskMPSC: "echo-tokio-mpsc"
+        case .mmsg: "(none: recvmmsg/sendmmsg batching)"
         }
     }
 
@@ -47,7 +50,7 @@ public enum Backend: String, CaseIterable, Codable, Sendable {
     public var trigger: Trigger {
         switch self {
         case .select, .poll, .epollLevel, .reactorLevel: .level
-        case .epollEdge, .reactorEdge, .flipflop, .task, .taskMPSC: .edge
+        case .epollEdge, .reactorEdge, .flipflop, .task, .taskMPSC, .mmsg: .edge
         }
     }
 

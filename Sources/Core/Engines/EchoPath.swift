@@ -3,6 +3,8 @@
 /// one back, and count each step.
 ///
 /// The backends differ only in when they call ``receive()`` and ``send()``; that is the lesson.
+/// Backend `mmsg` calls their batched forms, ``receiveBatch(limit:)`` and ``sendBatch()``, which
+/// move up to `--batch` datagrams per syscall through the same queue.
 final class EchoPath {
     /// The engine's socket.
     let socket: UDPSocket
@@ -12,19 +14,26 @@ final class EchoPath {
     private let residence: ResidenceHistogram
     private let trace: TraceSink?
     private let tracesPendingWrites: Bool
+    private let reply: ReplyMode
+    /// Headers for batched receives and sends, when the path was built with a batch capacity.
+    private let receiving: MessageBatch?
+    private let sending: MessageBatch?
 
     /// - Parameters:
     ///   - socket: the bound socket, now owned by the path.
     ///   - spec: queue capacity and buffer size come from here.
     ///   - trace: where per-event lines go, or `nil` for none.
     ///   - tracesPendingWrites: whether to print `total pending writes: K` (echo-select did not).
+    ///   - batchCapacity: datagrams per batch for ``receiveBatch(limit:)`` and ``sendBatch()``
+    ///     (backend mmsg), or `nil` for a path that moves one datagram at a time.
     init(
         socket: consuming UDPSocket,
         spec: EngineSpec,
         counters: EngineCounters,
         residence: ResidenceHistogram,
         trace: TraceSink?,
-        tracesPendingWrites: Bool = true
+        tracesPendingWrites: Bool = true,
+        batchCapacity: Int? = nil
     ) {
         self.socket = socket
         self.queue = OutgoingQueue(capacity: spec.queueCapacity, bufferSize: spec.bufferSize)
@@ -33,6 +42,9 @@ final class EchoPath {
         self.residence = residence
         self.trace = trace
         self.tracesPendingWrites = tracesPendingWrites
+        self.reply = spec.effectiveReply
+        self.receiving = batchCapacity.map { MessageBatch(capacity: $0) }
+        self.sending = batchCapacity.map { MessageBatch(capacity: $0) }
     }
 
     deinit { scratch.deallocate() }
@@ -72,11 +84,16 @@ final class EchoPath {
         let result = socket.receive(into: buffer, counting: counters) { error in
             trace?("recvfrom: \(error.reason); ignoring.")
         }
-        if let trace, case .processed(let datagram?) = result {
-            let truncation = datagram.isTruncated ? " (truncated from \(datagram.wireLength))" : ""
-            trace("recv \(datagram.byteCount) bytes from \(datagram.source)\(truncation).")
+        if trace != nil, case .processed(let datagram?) = result {
+            traceReceived(datagram)
         }
         return result
+    }
+
+    /// Prints the seed's `recv N bytes from A.` line for `datagram`, noting a truncation.
+    private func traceReceived(_ datagram: ReceivedDatagram) {
+        let truncation = datagram.isTruncated ? " (truncated from \(datagram.wireLength))" : ""
+        trace?("recv \(datagram.byteCount) bytes from \(datagram.source)\(truncation).")
     }
 
     /// Receives until the socket would block or `budget` datagrams were received (0: no limit).
@@ -104,14 +121,20 @@ final class EchoPath {
         return .processed(())
     }
 
-    /// Sends `bytes` to `address`, counting it and its residence time since `receivedAt`.
+    /// Turns the received datagram in `bytes` into the reply (`--reply`) and sends it to
+    /// `address`, counting it and its residence time since `receivedAt`.
     ///
     /// - Returns: `.wouldBlock` when the socket's buffer is full; `.processed` when it was sent or
     ///   failed with an error, which is counted (the datagram is then lost).
-    func sendCounted(_ bytes: UnsafeRawBufferPointer, to address: SocketAddress, receivedAt: UInt64) -> IOResult<Void> {
+    func sendCounted(
+        _ bytes: UnsafeMutableRawBufferPointer,
+        to address: SocketAddress,
+        receivedAt: UInt64
+    ) -> IOResult<Void> {
+        reply.apply(to: bytes)
         counters.syscalls.increment()
         do {
-            guard case .processed(let sent) = try socket.send(bytes, to: address) else {
+            guard case .processed(let sent) = try socket.send(UnsafeRawBufferPointer(bytes), to: address) else {
                 counters.sendWouldBlock.increment()
                 return .wouldBlock
             }
@@ -122,6 +145,103 @@ final class EchoPath {
         } catch {
             counters.errors.increment()
             trace?("sendto \(address): \(error.reason); dropping packet.")
+        }
+        return .processed(())
+    }
+
+    /// Receives up to `limit` datagrams with one `recvmmsg(2)`: straight into the queue's free
+    /// slots, at most as many as there are (so nothing is dropped while the queue has room), or,
+    /// when the queue is full, a batch into the scratch buffer, each counted in `dropped` and
+    /// discarded as ``receive()`` does.
+    ///
+    /// - Returns: `.wouldBlock` when no datagram was queued in the kernel; otherwise how many
+    ///   were received and whether the socket is drained (fewer came than were asked for: the
+    ///   kernel found the next receive would block). After an error, which is counted and
+    ///   skipped, none were received and the socket is not known to be drained.
+    /// - Important: only on a path built with a batch capacity.
+    func receiveBatch(limit: Int) -> IOResult<(received: Int, isDrained: Bool)> {
+        let batch = receiving!
+        let isFull = queue.isFull
+        let requested = min(limit, batch.capacity, isFull ? batch.capacity : queue.freeCount)
+        for index in 0..<requested {
+            batch.prepareReceive(index, into: isFull ? scratch : queue.freeSlot(index))
+        }
+        counters.syscalls.increment()
+        let result: IOResult<Int>
+        do {
+            result = try batch.receive(from: socket, count: requested)
+        } catch {
+            counters.errors.increment()
+            trace?("recvmmsg: \(error.reason); ignoring.")
+            return .processed((0, false))
+        }
+        guard case .processed(let received) = result else {
+            counters.recvWouldBlock.increment()
+            return .wouldBlock
+        }
+        let receivedAt = MonotonicClock.nanoseconds()
+        for index in 0..<received {
+            let datagram = batch.datagram(at: index)
+            counters.rxDatagrams.increment()
+            counters.rxBytes.increment(by: UInt64(datagram.byteCount))
+            if datagram.isTruncated {
+                counters.truncated.increment()
+            }
+            if trace != nil {
+                traceReceived(datagram)
+            }
+            if isFull {
+                counters.dropped.increment()
+                trace?("outgoing buffers exhausted; dropping packet.")
+                continue
+            }
+            queue.commitTail(length: datagram.byteCount, address: datagram.source, receivedAt: receivedAt)
+            if tracesPendingWrites {
+                trace?("total pending writes: \(queue.count)")
+            }
+        }
+        if !isFull {
+            counters.queueHighWater.raise(to: UInt64(queue.count))
+        }
+        return .processed((received, received < requested))
+    }
+
+    /// Sends the oldest queued datagrams, up to a batch, with one `sendmmsg(2)`.
+    ///
+    /// The kernel may send only some of them: those are removed and the rest stay at the front,
+    /// in order, for the next call, which tells whether the first of them would block or failed.
+    ///
+    /// - Returns: `.wouldBlock` when the socket's buffer is full (nothing was sent); `.processed`
+    ///   when at least one was sent, or when the first failed with an error, which is counted
+    ///   and that datagram dropped, as ``send()`` does.
+    /// - Important: only on a path built with a batch capacity; the queue must not be empty.
+    func sendBatch() -> IOResult<Void> {
+        let batch = sending!
+        let count = min(queue.count, batch.capacity)
+        for index in 0..<count {
+            let (bytes, address, _) = queue[index]
+            reply.apply(to: bytes)
+            batch.prepareSend(index, UnsafeRawBufferPointer(bytes), to: address)
+        }
+        counters.syscalls.increment()
+        do {
+            guard case .processed(let sent) = try batch.send(on: socket, count: count) else {
+                counters.sendWouldBlock.increment()
+                return .wouldBlock
+            }
+            let now = MonotonicClock.nanoseconds()
+            for index in 0..<sent {
+                let byteCount = batch.sentByteCount(at: index)
+                counters.txDatagrams.increment()
+                counters.txBytes.increment(by: UInt64(byteCount))
+                residence.record(nanoseconds: now &- queue[index].receivedAt)
+                trace?("sent \(byteCount) bytes to \(queue[index].address).")
+            }
+            queue.removeFront(sent)
+        } catch {
+            counters.errors.increment()
+            trace?("sendmmsg \(queue.front.address): \(error.reason); dropping packet.")
+            queue.removeFront()
         }
         return .processed(())
     }

@@ -51,7 +51,8 @@ enum EngineFactory {
                 counters: counters,
                 residence: residence,
                 trace: trace,
-                tracesPendingWrites: spec.backend != .select
+                tracesPendingWrites: spec.backend != .select,
+                batchCapacity: spec.backend == .mmsg ? spec.effectiveBatch : nil
             )
             let loop = try setUp { () throws(SystemError) in
                 try echoLoop(spec, path: path, control: control, counters: counters)
@@ -99,6 +100,7 @@ enum EngineFactory {
         case .flipflop: return try FlipflopEcho(path: path, control: control, counters: counters)
         case .task: return try TaskEcho(path: path, control: control, counters: counters)
         case .taskMPSC: return try TaskMPSCEcho(path: path, control: control, counters: counters, spec: spec)
+        case .mmsg: return try MmsgEcho(path: path, control: control, counters: counters, budget: budget)
         }
     }
 

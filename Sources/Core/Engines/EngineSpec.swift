@@ -8,7 +8,7 @@ public struct EngineSpec: Codable, Sendable, Equatable {
     public var backend: Backend
     /// Where its socket binds.
     public var bind: SocketAddress
-    /// Outgoing queue capacity in datagrams (`--queue`), default 8.
+    /// Outgoing queue capacity in datagrams (`--queue`), default 8 (for mmsg, at least a batch).
     public var queue: Int?
     /// Receive buffer per datagram in bytes (`--buffer`), default 1500.
     public var buffer: Int?
@@ -25,6 +25,11 @@ public struct EngineSpec: Codable, Sendable, Equatable {
     public var interval: Double?
     /// Polls after which a notify engine completes (`--polls`), default 10.
     public var polls: Int?
+    /// Datagrams per `recvmmsg`/`sendmmsg` of an echo engine on backend mmsg (`--batch`),
+    /// default 32.
+    public var batch: Int?
+    /// What an echo engine sends back (`--reply`), default ``ReplyMode/echo``.
+    public var reply: ReplyMode?
 
     /// `127.0.0.1:2000`, the seed's address.
     public static let defaultBind = SocketAddress(loopbackPort: 2000)
@@ -40,6 +45,8 @@ public struct EngineSpec: Codable, Sendable, Equatable {
     public static let intervalRange = 0.01...3600
     /// Allowed `--polls` values.
     public static let pollsRange = 1...1_000_000
+    /// Allowed `--batch` values.
+    public static let batchRange = 1...1024
 
     /// A spec with the given choices; `nil` options take their defaults.
     public init(
@@ -53,7 +60,9 @@ public struct EngineSpec: Codable, Sendable, Equatable {
         strategy: Strategy? = nil,
         count: Int? = nil,
         interval: Double? = nil,
-        polls: Int? = nil
+        polls: Int? = nil,
+        batch: Int? = nil,
+        reply: ReplyMode? = nil
     ) {
         self.kind = kind
         self.backend = backend
@@ -66,11 +75,27 @@ public struct EngineSpec: Codable, Sendable, Equatable {
         self.count = count
         self.interval = interval
         self.polls = polls
+        self.batch = batch
+        self.reply = reply
     }
 
     /// The outgoing queue's capacity: exactly `--queue` datagrams (the seed's `len > 8` test held
-    /// 9; udplab holds what it says), or 1 for `flipflop`.
-    public var queueCapacity: Int { backend == .flipflop ? 1 : queue ?? 8 }
+    /// 9; udplab holds what it says), or 1 for `flipflop`. By default 8, or for `mmsg` at least
+    /// one batch, so that one `recvmmsg` can fill a batch (a receive takes only as many datagrams
+    /// as the queue has free slots).
+    public var queueCapacity: Int {
+        switch backend {
+        case .flipflop: 1
+        case .mmsg: queue ?? max(8, effectiveBatch)
+        default: queue ?? 8
+        }
+    }
+
+    /// Datagrams per `recvmmsg`/`sendmmsg`.
+    public var effectiveBatch: Int { batch ?? 32 }
+
+    /// What an echo engine sends back.
+    public var effectiveReply: ReplyMode { reply ?? .default }
 
     /// The receive buffer size in bytes: 1500, or 1024 for multisocket (as the seed).
     public var bufferSize: Int { buffer ?? (kind == .multisocket ? 1024 : 1500) }
@@ -136,6 +161,16 @@ public struct EngineSpec: Codable, Sendable, Equatable {
         if let budget, !Self.budgetRange.contains(budget) {
             throw .invalidSpec("--budget \(budget) is out of range: use 0 (drain) to \(Self.budgetRange.upperBound)")
         }
+        if let batch {
+            if backend != .mmsg {
+                throw .invalidSpec("--batch does not apply to backend \(backend.rawValue): it is for backend mmsg")
+            }
+            guard Self.batchRange.contains(batch) else {
+                throw .invalidSpec(
+                    "--batch \(batch) is out of range: use \(Self.batchRange.lowerBound)–\(Self.batchRange.upperBound)"
+                )
+            }
+        }
     }
 
     /// Rejects options the kind has no use for, naming the kinds they belong to.
@@ -147,6 +182,8 @@ public struct EngineSpec: Codable, Sendable, Equatable {
             if backend != .default { throw reject("--backend", "echo engines (other kinds run on udplab's reactor)") }
             if queue != nil { throw reject("--queue", "echo engines") }
             if budget != nil { throw reject("--budget", "echo engines") }
+            if batch != nil { throw reject("--batch", "echo engines with backend mmsg") }
+            if reply != nil { throw reject("--reply", "echo engines") }
         }
         if kind != .multisocket {
             if strategy != nil { throw reject("--strategy", "multisocket engines") }

@@ -29,35 +29,62 @@ struct OutgoingQueue: ~Copyable {
 
     var isEmpty: Bool { count == 0 }
     var isFull: Bool { count == capacity }
+    /// Slots a receive can still fill.
+    var freeCount: Int { capacity - count }
 
     /// The free slot a receive should fill next.
     /// - Important: the queue must not be full.
     var tail: UnsafeMutableRawBufferPointer {
         precondition(!isFull)
-        return buffer(of: (head + count) % capacity)
+        return buffer(of: wrapped(head + count))
+    }
+
+    /// The free slot `offset` places after ``tail``, for a batch receive that fills several slots
+    /// at once and commits them in order.
+    /// - Important: `offset` must be less than ``freeCount``.
+    func freeSlot(_ offset: Int) -> UnsafeMutableRawBufferPointer {
+        precondition(offset < freeCount)
+        return buffer(of: wrapped(head + count + offset))
     }
 
     /// Appends the datagram just received into ``tail``.
     mutating func commitTail(length: Int, address: SocketAddress, receivedAt: UInt64) {
         precondition(!isFull)
-        let index = (head + count) % capacity
+        let index = wrapped(head + count)
         slots[index] = Slot(length: length, address: address, receivedAt: receivedAt)
         count += 1
     }
 
-    /// The oldest datagram: its bytes, destination and receive time.
+    /// The oldest datagram: its bytes (mutable, so the reply can be made in place), destination
+    /// and receive time.
     /// - Important: the queue must not be empty.
-    var front: (bytes: UnsafeRawBufferPointer, address: SocketAddress, receivedAt: UInt64) {
-        precondition(!isEmpty)
-        let slot = slots[head]
-        return (UnsafeRawBufferPointer(rebasing: buffer(of: head)[..<slot.length]), slot.address, slot.receivedAt)
+    var front: (bytes: UnsafeMutableRawBufferPointer, address: SocketAddress, receivedAt: UInt64) {
+        self[0]
     }
 
-    /// Removes the oldest datagram.
-    mutating func removeFront() {
-        precondition(!isEmpty)
-        head = (head + 1) % capacity
-        count -= 1
+    /// The datagram `offset` places behind the oldest, for a batch send.
+    /// - Important: `offset` must be less than ``count``.
+    subscript(offset: Int) -> (bytes: UnsafeMutableRawBufferPointer, address: SocketAddress, receivedAt: UInt64) {
+        precondition(offset < count)
+        let index = wrapped(head + offset)
+        let slot = slots[index]
+        return (
+            UnsafeMutableRawBufferPointer(rebasing: buffer(of: index)[..<slot.length]), slot.address, slot.receivedAt
+        )
+    }
+
+    /// Removes the `removed` oldest datagrams (default one).
+    mutating func removeFront(_ removed: Int = 1) {
+        precondition(removed <= count)
+        head = wrapped(head + removed)
+        count -= removed
+    }
+
+    /// `position` (less than twice the capacity: a slot index plus at most a queue's length)
+    /// taken round the ring, without a division.
+    @inline(__always)
+    private func wrapped(_ position: Int) -> Int {
+        position >= capacity ? position - capacity : position
     }
 
     private func buffer(of index: Int) -> UnsafeMutableRawBufferPointer {

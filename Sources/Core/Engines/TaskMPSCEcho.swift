@@ -116,7 +116,7 @@ private final class WriterFuture: TaskFuture {
                 cache.awaitWritable(context)
                 return .pending
             }
-            let result = datagram.bytes.withUnsafeBytes {
+            let result = current!.bytes.withUnsafeMutableBytes {
                 path.sendCounted($0, to: datagram.address, receivedAt: datagram.receivedAt)
             }
             guard case .processed = result else {

@@ -82,6 +82,22 @@ public struct SocketAddress: Sendable, Hashable, CustomStringConvertible {
         }
     }
 
+    /// Writes this address into `storage`, for a call that takes many addresses at once
+    /// (`sendmmsg(2)`).
+    ///
+    /// - Returns: the length of the address written.
+    func store(in storage: UnsafeMutablePointer<sockaddr_storage>) -> socklen_t {
+        let raw = UnsafeMutableRawPointer(storage)
+        switch self.storage {
+        case .v4(let address):
+            raw.storeBytes(of: address, as: sockaddr_in.self)
+            return socklen_t(MemoryLayout<sockaddr_in>.size)
+        case .v6(let address):
+            raw.storeBytes(of: address, as: sockaddr_in6.self)
+            return socklen_t(MemoryLayout<sockaddr_in6>.size)
+        }
+    }
+
     /// Reads an address the kernel wrote into `storage`; `nil` for a family other than IPv4/IPv6.
     init?(_ storage: sockaddr_storage) {
         var storage = storage

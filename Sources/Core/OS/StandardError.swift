@@ -10,4 +10,9 @@ public enum StandardError {
         guard fstat(2, &status) == 0 else { return nil }
         return "\(status.st_dev):\(status.st_ino)"
     }
+
+    /// `true` when stderr is a terminal, where a progress line may redraw in place.
+    ///
+    /// The corresponding C call is `isatty(3)`.
+    public static var isTerminal: Bool { isatty(2) == 1 }
 }

@@ -9,7 +9,8 @@ public struct UDPSocket: ~Copyable, Sendable {
     let descriptor: FileDescriptor
     /// The address the socket is bound to (with the kernel's port when port 0 was asked for).
     public let localAddress: SocketAddress
-    private let sendGate: SendGate?
+    /// The test seam that can make sends report would-block; `nil` outside tests.
+    let sendGate: SendGate?
 
     /// Opens a socket and binds it to `address`.
     ///
@@ -92,7 +93,7 @@ public struct UDPSocket: ~Copyable, Sendable {
     /// - Throws: ``SystemError`` for any other failure (e.g. `EMSGSIZE`, `ENETUNREACH`).
     @inline(__always)
     public func send(_ bytes: UnsafeRawBufferPointer, to address: SocketAddress) throws(SystemError) -> IOResult<Int> {
-        if let sendGate, sendGate.isClosed {
+        if let sendGate, sendGate.admit(1) == 0 {
             return .wouldBlock
         }
         return try nonBlockingCall("sendto") {

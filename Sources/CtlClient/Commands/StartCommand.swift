@@ -58,7 +58,7 @@ struct StartCommand: ParsableCommand {
 
     @Option(
         help: ArgumentHelp(
-            "Outgoing queue capacity in datagrams (default 8); a datagram that finds it full is dropped and counted.",
+            "Outgoing queue capacity in datagrams (default 8, for mmsg at least --batch); a datagram that finds it full is dropped and counted.",
             valueName: "n"
         )
     )
@@ -79,6 +79,20 @@ struct StartCommand: ParsableCommand {
         )
     )
     var budget: Int?
+
+    @Option(
+        help: ArgumentHelp("Datagrams per recvmmsg/sendmmsg on backend mmsg, 1–1024 (default 32).", valueName: "n")
+    )
+    var batch: Int?
+
+    @Option(
+        help: ArgumentHelp(
+            "What an echo engine sends back: echo (verbatim, the default) or sockperf (sockperf's CLIENT flag cleared, so sockperf's client accepts the reply).",
+            valueName: "mode"
+        ),
+        completion: .list(ReplyMode.allCases.map(\.rawValue))
+    )
+    var reply: String?
 
     @Option(
         help: ArgumentHelp(
@@ -109,6 +123,8 @@ struct StartCommand: ParsableCommand {
             queue: queue,
             buffer: buffer,
             budget: budget,
+            batch: batch,
+            reply: reply,
             interval: interval?.seconds,
             polls: polls,
             trace: trace ? true : nil,

@@ -4,8 +4,8 @@ import UDPLabCore
 extension ConfigReader {
     /// The keys an `[[engine]]` table takes: `udplabctl start`'s options.
     static let engineKeys = [
-        "name", "kind", "backend", "strategy", "bind", "count", "queue", "buffer", "budget", "interval", "polls",
-        "trace",
+        "name", "kind", "backend", "strategy", "bind", "count", "queue", "buffer", "budget", "batch", "reply",
+        "interval", "polls", "trace",
     ]
 
     /// Reads the `[[engine]]` tables, then checks that no two engines share a name.
@@ -102,6 +102,14 @@ extension ConfigReader {
             case "queue": spec.queue = integer(value, key: key, at: line)
             case "buffer": spec.buffer = integer(value, key: key, at: line)
             case "budget": spec.budget = integer(value, key: key, at: line)
+            case "batch": spec.batch = integer(value, key: key, at: line)
+            case "reply":
+                guard let text = string(value, key: key, at: line) else { continue }
+                guard let reply = ReplyMode(rawValue: text) else {
+                    report("unknown reply '\(text)': use one of \(Self.names(of: ReplyMode.self))", at: line)
+                    continue
+                }
+                spec.reply = reply
             case "interval": spec.interval = interval(value, at: line)
             case "polls": spec.polls = integer(value, key: key, at: line)
             case "trace": spec.trace = boolean(value, key: key, at: line) ?? false
@@ -152,6 +160,8 @@ extension ConfigReader {
             ("queue", EngineSpec(kind: kind, backend: backend, queue: spec.queue)),
             ("buffer", EngineSpec(kind: kind, backend: backend, buffer: spec.buffer)),
             ("budget", EngineSpec(kind: kind, backend: backend, budget: spec.budget)),
+            ("batch", EngineSpec(kind: kind, backend: backend, batch: spec.batch)),
+            ("reply", EngineSpec(kind: kind, backend: backend, reply: spec.reply)),
             ("interval", EngineSpec(kind: kind, interval: spec.interval)),
             ("polls", EngineSpec(kind: kind, polls: spec.polls)),
         ]

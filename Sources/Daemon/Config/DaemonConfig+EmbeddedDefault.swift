@@ -49,15 +49,15 @@ extension DaemonConfig {
         kind = "echo"
 
         # The I/O model of an echo engine: select, poll, epoll-level, epoll-edge, reactor-level,
-        # reactor-edge, flipflop, task or task-mpsc (`udplabctl backends` describes each). Other kinds
-        # run on udplab's own reactor and take no backend. Default "reactor-edge".
+        # reactor-edge, flipflop, task, task-mpsc or mmsg (`udplabctl backends` describes each). Other
+        # kinds run on udplab's own reactor and take no backend. Default "reactor-edge".
         backend = "reactor-edge"
 
         # The address to bind, numeric: "HOST:PORT" or "[IPv6]:PORT". Default "127.0.0.1:2000".
         bind = "127.0.0.1:2000"
 
         # Outgoing queue capacity in datagrams, 1–4096; a datagram that finds it full is dropped and
-        # counted. Not for flipflop, which holds exactly one. Default 8.
+        # counted. Not for flipflop, which holds exactly one. Default 8; for mmsg, at least one batch.
         #queue = 8
 
         # Receive buffer per datagram in bytes, 1–65535; a longer datagram is truncated and counted.
@@ -68,10 +68,16 @@ extension DaemonConfig {
         # until the socket would block. Default 1 on level-triggered backends, 0 on edge-triggered ones.
         #budget = 0
 
+        # What an echo engine sends back: "echo" (the datagram as received) or "sockperf" (bit 0x01 of
+        # byte 9, sockperf's CLIENT flag, cleared, so sockperf's client accepts the reply; datagrams
+        # shorter than sockperf's 14-byte header are echoed unchanged). Default "echo".
+        #reply = "echo"
+
         # Emit the seed programs' per-event lines (recv …, sent …, total pending writes). Default false.
         #trace = false
 
-        # Keys of the other kinds, shown in the examples below:
+        # Keys of other backends and kinds, shown in the examples below:
+        #   batch     echo on backend mmsg: datagrams per recvmmsg/sendmmsg, 1–1024. Default 32.
         #   strategy  multisocket: how its sockets are polled: join, spawn, unordered or taskgroup.
         #             Default "unordered".
         #   count     multisocket: sockets on consecutive ports from bind, 1–1024. Default 10.
@@ -92,6 +98,15 @@ extension DaemonConfig {
         #backend = "epoll-edge"
         #bind = "[::]:2002"
         #buffer = 65535
+
+        # recvmmsg/sendmmsg batches, with replies sockperf's client accepts
+        # (`sockperf ping-pong -i 127.0.0.1 -p 2003`):
+        #[[engine]]
+        #name = "echo-mmsg"
+        #backend = "mmsg"
+        #bind = "127.0.0.1:2003"
+        #batch = 32
+        #reply = "sockperf"
 
         # Ten sockets on ports 2010–2019, each drained and counted, never echoed; with "join" every
         # wakeup polls all ten futures, with "unordered" only the woken one:

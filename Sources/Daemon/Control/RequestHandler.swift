@@ -191,7 +191,8 @@ extension EngineDefinition {
             trace: parameters.trace ?? false,
             count: parameters.count,
             interval: parameters.interval,
-            polls: parameters.polls
+            polls: parameters.polls,
+            batch: parameters.batch
         )
         if let backend = parameters.backend {
             guard let known = Backend(rawValue: backend) else {
@@ -199,6 +200,13 @@ extension EngineDefinition {
                 throw .invalidSpec(reason: "unknown backend '\(backend)': use one of \(names)")
             }
             spec.backend = known
+        }
+        if let reply = parameters.reply {
+            guard let known = ReplyMode(rawValue: reply) else {
+                let names = ReplyMode.allCases.map(\.rawValue).joined(separator: ", ")
+                throw .invalidSpec(reason: "unknown reply '\(reply)': use one of \(names)")
+            }
+            spec.reply = known
         }
         if let strategy = parameters.strategy {
             guard let known = Strategy(rawValue: strategy) else {

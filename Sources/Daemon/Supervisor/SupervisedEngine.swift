@@ -49,6 +49,8 @@ struct SupervisedEngine: Sendable {
             queue: spec.queue,
             buffer: spec.buffer,
             budget: spec.budget,
+            batch: spec.batch,
+            reply: spec.reply?.rawValue,
             interval: spec.interval,
             polls: spec.polls,
             trace: spec.trace,

@@ -1,0 +1,92 @@
+import UDPLabCore
+
+/// What one bench run does: a validated set of options. A configuration that exists is valid.
+struct BenchConfiguration: Equatable, Sendable {
+    /// The largest UDP payload over IPv4 (65535 − 8 − 20), which IPv6 also carries.
+    static let maximumSize = 65507
+    /// The most requests `window` mode keeps in flight: well below ``RequestLedger/capacity``.
+    static let maximumWindow = 65536
+    /// The highest `rate`: far beyond what one client thread can send.
+    static let maximumRate = 10_000_000
+    /// The most source sockets.
+    static let maximumSockets = 1024
+    /// Bytes per request unless told otherwise.
+    static let defaultSize = 64
+    /// The recorded duration unless told otherwise.
+    static let defaultDuration = Duration.seconds(5)
+    /// The warm-up unless told otherwise: sockperf cuts 400 ms; perf-anchors §6 asks for 0.5–1 s.
+    static let defaultWarmup = Duration.seconds(1)
+    /// The reply timeout unless told otherwise: thousands of loopback round trips, yet short
+    /// enough that a lost request holds its window place only briefly.
+    static let defaultReplyTimeout = Duration.milliseconds(100)
+
+    /// The echo server.
+    let target: SocketAddress
+    /// How requests are paced.
+    let mode: LoadMode
+    /// The request layout.
+    let payload: PayloadFormat
+    /// Bytes per request.
+    let size: Int
+    /// How long requests are sent and recorded, after the warm-up.
+    let duration: Duration
+    /// How long requests are sent before recording starts; their replies are not counted.
+    let warmup: Duration
+    /// How many source sockets (ports) the requests are spread over, round robin.
+    let sockets: Int
+    /// How long a request may go unanswered before it counts as lost (and, in the closed-loop
+    /// modes, frees its place for the next request); a reply after that counts as late.
+    let replyTimeout: Duration
+
+    /// Checks every option against the others.
+    ///
+    /// - Throws: ``BenchError/invalidOption(_:)`` naming the first option out of range.
+    init(
+        target: SocketAddress,
+        mode: LoadMode = .pingpong,
+        payload: PayloadFormat = .plain,
+        size: Int = defaultSize,
+        duration: Duration = defaultDuration,
+        warmup: Duration = defaultWarmup,
+        sockets: Int = 1,
+        replyTimeout: Duration = defaultReplyTimeout
+    ) throws(BenchError) {
+        guard target.port != 0 else {
+            throw .invalidOption("\(target) has port 0: give the echo server's port")
+        }
+        guard (payload.minimumSize...Self.maximumSize).contains(size) else {
+            let room =
+                payload == .plain
+                ? "room for the sequence number and timestamp"
+                : "sockperf's 14-byte header, then the sequence number and timestamp"
+            throw .invalidOption(
+                "--size must be \(payload.minimumSize)–\(Self.maximumSize) bytes with --payload \(payload.rawValue) (\(room))"
+            )
+        }
+        switch mode {
+        case .pingpong: break
+        case .window(let outstanding):
+            guard (1...Self.maximumWindow).contains(outstanding) else {
+                throw .invalidOption("--window must be 1–\(Self.maximumWindow)")
+            }
+        case .rate(let perSecond):
+            guard (1...Self.maximumRate).contains(perSecond) else {
+                throw .invalidOption("--rate must be 1–\(Self.maximumRate) requests per second")
+            }
+        }
+        guard (1...Self.maximumSockets).contains(sockets) else {
+            throw .invalidOption("--sockets must be 1–\(Self.maximumSockets)")
+        }
+        guard duration > .zero else { throw .invalidOption("--duration must be positive") }
+        guard warmup >= .zero else { throw .invalidOption("--warmup must not be negative") }
+        guard replyTimeout > .zero else { throw .invalidOption("--reply-timeout must be positive") }
+        self.target = target
+        self.mode = mode
+        self.payload = payload
+        self.size = size
+        self.duration = duration
+        self.warmup = warmup
+        self.sockets = sockets
+        self.replyTimeout = replyTimeout
+    }
+}

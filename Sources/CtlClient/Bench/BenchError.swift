@@ -1,0 +1,16 @@
+import UDPLabCore
+
+/// Why a bench cannot run.
+enum BenchError: Error, Equatable, Sendable, CustomStringConvertible {
+    /// An option is out of range or does not fit the mode; the message names the option.
+    case invalidOption(String)
+    /// A source socket could not be opened or bound.
+    case socket(SystemError)
+
+    var description: String {
+        switch self {
+        case .invalidOption(let message): message
+        case .socket(let error): "cannot open a source socket: \(error)"
+        }
+    }
+}

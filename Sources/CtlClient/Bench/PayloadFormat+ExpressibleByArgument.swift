@@ -1,0 +1,4 @@
+import ArgumentParser
+
+/// `--payload plain|sockperf`.
+extension PayloadFormat: ExpressibleByArgument {}
