@@ -19,7 +19,7 @@ struct CostTests {
 
     @Test(
         "A lone datagram: 2 wakeups on level backends, 1 on edge ones, 2 on task, 3 on task-mpsc",
-        arguments: Backend.allCases
+        arguments: Backend.udplabLoops
     )
     func loneDatagramWakeups(backend: Backend) throws {
         let engine = try Engine.start(.testEcho(backend))

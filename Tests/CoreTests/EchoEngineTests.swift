@@ -41,7 +41,7 @@ struct EchoEngineTests {
         #expect(engine.state == .running)
     }
 
-    @Test("A 65,507-byte datagram into a 1500-byte buffer is counted as truncated", arguments: Backend.allCases)
+    @Test("A 65,507-byte datagram into a 1500-byte buffer is counted as truncated", arguments: Backend.udplabLoops)
     func countsTruncation(backend: Backend) throws {
         let engine = try Engine.start(.testEcho(backend, buffer: 1500))
         defer { engine.stop() }

@@ -6,7 +6,7 @@ import Testing
 @Suite("Outgoing queue")
 struct QueueTests {
     /// Backends that drop when the queue is full (task-mpsc applies backpressure instead).
-    static let queueBackends = Backend.allCases.filter { $0 != .flipflop && $0 != .taskMPSC }
+    static let queueBackends = Backend.udplabLoops.filter { $0 != .flipflop && $0 != .taskMPSC }
 
     @Test("With --queue 8, exactly 8 wait, the rest are dropped, and the echo resumes", arguments: queueBackends)
     func dropsWhenFullAndResumes(backend: Backend) throws {

@@ -10,6 +10,7 @@ public enum Backend: String, CaseIterable, Codable, Sendable {
     case task
     case taskMPSC = "task-mpsc"
     case mmsg
+    case nio
 
     /// The default (`DESIGN.md` §2).
     public static let `default` = Backend.reactorEdge
@@ -27,6 +28,7 @@ public enum Backend: String, CaseIterable, Codable, Sendable {
         case .task: "task executor: one future sends and receives (echo-tokio)"
         case .taskMPSC: "task executor: reader and writer joined by a channel"
         case .mmsg: "recvmmsg/sendmmsg batches on edge-triggered epoll(7)"
+        case .nio: "SwiftNIO DatagramBootstrap with an echo ChannelHandler"
         }
     }
 
@@ -43,13 +45,14 @@ public enum Backend: String, CaseIterable, Codable, Sendable {
         case .task: "echo-tokio"
         case .taskMPSC: "echo-tokio-mpsc"
         case .mmsg: "(none: recvmmsg/sendmmsg batching)"
+        case .nio: "SwiftNIO's NIOUDPEchoServer"
         }
     }
 
     /// Whether the backend handles readiness level- or edge-triggered.
     public var trigger: Trigger {
         switch self {
-        case .select, .poll, .epollLevel, .reactorLevel: .level
+        case .select, .poll, .epollLevel, .reactorLevel, .nio: .level
         case .epollEdge, .reactorEdge, .flipflop, .task, .taskMPSC, .mmsg: .edge
         }
     }

@@ -42,6 +42,10 @@ enum EngineFactory {
         gauge: KernelDropGauge
     ) throws(EngineError) -> (loop: any EngineLoop, sockets: SocketCounters) {
         switch spec.kind {
+        case .echo where spec.backend == .nio:
+            // NIO binds and owns its socket.
+            let loop = try NIOEcho(spec: spec, control: control, counters: counters, residence: residence, trace: trace)
+            return (loop, SocketCounters(addresses: [loop.localAddress]))
         case .echo:
             let socket = try bind(spec.bind, sendGate: sendGate, gauge: gauge)
             let sockets = SocketCounters(addresses: [socket.localAddress])
@@ -101,6 +105,7 @@ enum EngineFactory {
         case .task: return try TaskEcho(path: path, control: control, counters: counters)
         case .taskMPSC: return try TaskMPSCEcho(path: path, control: control, counters: counters, spec: spec)
         case .mmsg: return try MmsgEcho(path: path, control: control, counters: counters, budget: budget)
+        case .nio: preconditionFailure("nio is built without an EchoPath")
         }
     }
 

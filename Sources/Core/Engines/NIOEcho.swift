@@ -1,0 +1,133 @@
+import NIOCore
+import NIOPosix
+
+/// Backend `nio`: SwiftNIO's `DatagramBootstrap` with an echo `ChannelHandler`, on its own
+/// single-thread event loop group — NIO's own UDP echo example, with udplab's counters fed from
+/// the handler.
+///
+/// NIO's selector is level-triggered and reads up to `maxMessagesPerRead` (4) datagrams per
+/// readiness event; replies are written per read and flushed once per read cycle (one `sendmmsg`
+/// when several are pending). NIO's own syscalls and wakeups are not visible from outside it, so
+/// those counters stay 0; nor are kernel drops. This is the only file besides ``NIOAsyncEcho``
+/// that imports NIO.
+final class NIOEcho: EngineLoop {
+    private let group: MultiThreadedEventLoopGroup
+    private let channel: any NIOCore.Channel
+    private let control: LoopControl
+    private let counters: EngineCounters
+    /// Where the channel is bound.
+    let localAddress: SocketAddress
+
+    init(
+        spec: EngineSpec,
+        control: LoopControl,
+        counters: EngineCounters,
+        residence: ResidenceHistogram,
+        trace: TraceSink?
+    ) throws(EngineError) {
+        self.control = control
+        self.counters = counters
+        group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+        let reply = spec.reply ?? .echo
+        let bootstrap = DatagramBootstrap(group: group)
+            .channelOption(.recvAllocator, value: FixedSizeRecvByteBufferAllocator(capacity: spec.bufferSize))
+            .channelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.addHandler(
+                        NIOEchoHandler(counters: counters, residence: residence, reply: reply, trace: trace)
+                    )
+                }
+            }
+        do {
+            // Blocks the caller for the bind only, so a busy address is reported at start.
+            channel = try bootstrap.bind(host: spec.bind.host, port: Int(spec.bind.port)).wait()
+        } catch {
+            try? group.syncShutdownGracefully()
+            throw Self.bindError(error, spec.bind)
+        }
+        localAddress = spec.bind.withPort(UInt16(channel.localAddress?.port ?? Int(spec.bind.port)))
+    }
+
+    /// Waits (on the engine's thread) until a stop is asked for, then closes the channel and ends
+    /// the event loop.
+    func run() throws(SystemError) {
+        var pollSet = PollSet()
+        pollSet.append(control.waker.eventFD.descriptor, events: .readable)
+        while true {
+            // The engine thread only waits here: the watchdog sees it waiting, not NIO's loop.
+            counters.setWaiting(true)
+            _ = try pollSet.wait(timeout: nil)
+            counters.setWaiting(false)
+            control.waker.reset()
+            if control.shouldStop() { break }
+        }
+        try? channel.close().wait()
+        try? group.syncShutdownGracefully()
+    }
+
+    private static func bindError(_ error: any Error, _ address: SocketAddress) -> EngineError {
+        if let ioError = error as? IOError {
+            let systemError = SystemError(code: ioError.errnoCode, operation: "bind")
+            return systemError.isAddressInUse ? .addressInUse(address) : .system(systemError)
+        }
+        return .invalidSpec("cannot bind \(address): \(error)")
+    }
+}
+
+/// The echo handler: write each datagram back as it is read, flush once per read cycle, counting.
+private final class NIOEchoHandler: ChannelInboundHandler {
+    typealias InboundIn = AddressedEnvelope<ByteBuffer>
+    typealias OutboundOut = AddressedEnvelope<ByteBuffer>
+
+    private let counters: EngineCounters
+    private let residence: ResidenceHistogram
+    private let reply: ReplyMode
+    private let trace: TraceSink?
+    /// When the current read cycle's first datagram arrived, and how many it has written.
+    private var cycleStart: UInt64 = 0
+    private var written: UInt64 = 0
+
+    init(counters: EngineCounters, residence: ResidenceHistogram, reply: ReplyMode, trace: TraceSink?) {
+        self.counters = counters
+        self.residence = residence
+        self.reply = reply
+        self.trace = trace
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        var envelope = unwrapInboundIn(data)
+        let count = UInt64(envelope.data.readableBytes)
+        if written == 0 {
+            cycleStart = MonotonicClock.nanoseconds()
+        }
+        counters.rxDatagrams.increment()
+        counters.rxBytes.increment(by: count)
+        trace?("recv \(count) bytes from \(envelope.remoteAddress).")
+        if reply == .sockperf {
+            envelope.data.withUnsafeMutableReadableBytes { reply.apply(to: $0) }
+        }
+        context.write(wrapOutboundOut(envelope), promise: nil)
+        // Counted when handed to NIO: its write completes asynchronously (a promise per datagram
+        // would allocate).
+        counters.txDatagrams.increment()
+        counters.txBytes.increment(by: count)
+        written += 1
+    }
+
+    func channelReadComplete(context: ChannelHandlerContext) {
+        context.flush()
+        // Residence: from the cycle's first receive to the flush that sends its replies.
+        let residenceTime = MonotonicClock.nanoseconds() &- cycleStart
+        for _ in 0..<written {
+            residence.record(nanoseconds: residenceTime)
+        }
+        counters.queueHighWater.raise(to: written)
+        written = 0
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        // A per-datagram error (e.g. ECONNREFUSED from an earlier reply) is counted; the channel stays open.
+        counters.errors.increment()
+        trace?("error: \(error); ignoring.")
+    }
+}
