@@ -2,7 +2,9 @@ import Testing
 
 @testable import UDPLabCore
 
-@Suite("Engine lifecycle")
+/// Serialized: the leak test's thousand start/stop cycles (a hundred SwiftNIO event-loop groups
+/// among them) load both cores, which would distort the 100 ms stop measurement beside it.
+@Suite("Engine lifecycle", .serialized)
 struct LifecycleTests {
     @Test("An idle engine stops within 100 ms and its port can be bound again at once", arguments: Backend.allCases)
     func stopsPromptlyAndFreesThePort(backend: Backend) throws {
