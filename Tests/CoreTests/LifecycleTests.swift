@@ -14,7 +14,10 @@ struct LifecycleTests {
 
         let clock = ContinuousClock()
         let elapsed = clock.measure { engine.stop() }
-        #expect(elapsed < .milliseconds(100), "stop took \(elapsed)")
+        // udplab's own loops stop within 100 ms. nio's stop also waits for SwiftNIO's event-loop
+        // group to shut down, which on a loaded 2-core machine took up to ~1 s in these tests.
+        let limit: Duration = backend == .nio ? .seconds(2) : .milliseconds(100)
+        #expect(elapsed < limit, "stop took \(elapsed)")
         #expect(engine.state == .stopped)
         #expect(engine.failure == nil)
 
@@ -38,8 +41,9 @@ struct LifecycleTests {
             engine.stop()
         }
         let after = try openDescriptorCount()
-        // Each engine holds 3–4 descriptors: a leak of even one per cycle would add 100. The
-        // margin absorbs descriptors other tests, running in parallel, hold at the two counts.
-        #expect(after - before < 40, "before \(before), after \(after)")
+        // Each engine holds 3–6 descriptors: a leak of even one per cycle would add at least 100.
+        // The margin absorbs descriptors that other tests, running in parallel (daemons, pipes,
+        // sockets), happen to hold at the two counts: up to ~40 were seen.
+        #expect(after - before < 90, "before \(before), after \(after)")
     }
 }

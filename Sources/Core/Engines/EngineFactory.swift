@@ -1,5 +1,3 @@
-import Glibc
-
 /// Builds an engine's loop from its spec: binds its sockets and sets up its selector. This is
 /// the one `switch` over kinds and backends.
 enum EngineFactory {
@@ -159,16 +157,14 @@ enum EngineFactory {
             let socket = try UDPSocket(binding: address, sendGate: sendGate)
             try gauge.add(socket)
             return socket
+        } catch  where error.isAddressInUse {
+            throw .addressInUse(address)
+        } catch  where error.isAddressNotAvailable {
+            throw .invalidSpec("cannot bind \(address): the host has no such address")
+        } catch  where error.isPermissionDenied {
+            throw .permissionDenied("binding \(address) needs privilege (CAP_NET_BIND_SERVICE for ports below 1024)")
         } catch {
-            switch error.code {
-            case EADDRINUSE: throw .addressInUse(address)
-            case EADDRNOTAVAIL: throw .invalidSpec("cannot bind \(address): the host has no such address")
-            case EACCES:
-                throw .permissionDenied(
-                    "binding \(address) needs privilege (CAP_NET_BIND_SERVICE for ports below 1024)"
-                )
-            default: throw .system(error)
-            }
+            throw .system(error)
         }
     }
 

@@ -62,6 +62,8 @@ final class NIOEcho: EngineLoop {
             if control.shouldStop() { break }
         }
         try? channel.close().wait()
+        // The socket is closed here; ending NIO's loop thread can take a few hundred milliseconds
+        // on a busy machine, and stop() returns only once it is gone (no thread or fd outlives it).
         try? group.syncShutdownGracefully()
     }
 

@@ -18,6 +18,12 @@ public struct SystemError: Error, Equatable, Sendable, CustomStringConvertible {
     /// `true` when the call failed because the address was already bound (`EADDRINUSE`).
     public var isAddressInUse: Bool { code == EADDRINUSE }
 
+    /// `true` when the address is not one of this host's (`EADDRNOTAVAIL`).
+    public var isAddressNotAvailable: Bool { code == EADDRNOTAVAIL }
+
+    /// `true` when the call needs a privilege the process lacks (`EACCES`, `EPERM`).
+    public var isPermissionDenied: Bool { code == EACCES || code == EPERM }
+
     /// The `strerror(3)` text for ``code``.
     public var reason: String { String(cString: strerror(code)) }
 

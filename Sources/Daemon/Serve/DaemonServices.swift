@@ -22,6 +22,26 @@ struct EngineService: Service {
     }
 }
 
+/// Announces that the daemon is ready — the log's "daemon ready" and systemd's `READY=1` — from
+/// inside the running service group, once its signal handlers are in place; then waits.
+struct ReadyNotifier: Service {
+    let runtime: DaemonRuntime
+
+    func run() async throws {
+        let (engines, running) = await runtime.supervisor.counts()
+        runtime.logger.log(
+            .daemonReady,
+            level: .notice,
+            metadata: [
+                "socket": "\(runtime.socketPath)", "state_dir": "\(runtime.stateDirectory)", "engines": "\(engines)",
+                "running": "\(running)",
+            ]
+        )
+        Notify.ready(status: await runtime.supervisor.statusLine())
+        try? await gracefulShutdown()
+    }
+}
+
 /// Keeps the control socket open until the daemon shuts down.
 struct ControlService: Service {
     let server: ControlServer

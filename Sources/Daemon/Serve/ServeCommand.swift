@@ -100,24 +100,15 @@ struct ServeCommand: AsyncParsableCommand {
             Notify.extendTimeout(by: .milliseconds(100 * saved))
         }
         await supervisor.restore(declared: settings.engines)
-        let (engines, running) = await supervisor.counts()
-        logger.log(
-            .daemonReady,
-            level: .notice,
-            metadata: [
-                "socket": "\(socketPath)", "state_dir": "\(stateDirectory)", "engines": "\(engines)",
-                "running": "\(running)",
-            ]
-        )
-
-        Notify.ready(status: await supervisor.statusLine())
-
         var services: [any Service] = [
             EngineService(runtime: runtime),
             ControlService(server: server),
             ReloadSignalService(runtime: runtime),
             StatsReporter(runtime: runtime, interval: settings.statsInterval),
             StatusNotifier(runtime: runtime),
+            // Last: by the time services run, the group traps SIGTERM and SIGINT, so "ready"
+            // is never announced while a stop signal would still kill the daemon.
+            ReadyNotifier(runtime: runtime),
         ]
         if let interval = Notify.watchdogInterval() {
             services.append(WatchdogService(runtime: runtime, interval: interval))
