@@ -12,7 +12,7 @@ DESTDIR     ?=
 APT_PACKAGES := libsystemd-dev pkg-config systemd systemd-container python3
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: all deps build release run test lint format clean bench-control internals
+.PHONY: all deps build release run test lint format clean bench-control internals bench
 
 all: build
 
@@ -64,6 +64,16 @@ internals: release
 ## bench-control: Start/Stop round-trip latency through the control socket → docs/control-latency.md.
 bench-control: release
 	bench/control-latency.sh
+
+## bench: every udplab echo backend against a C reference echo, sockperf's server and SwiftNIO's
+## NIOUDPEchoServer: interleaved trials, pinned, saturation, ping-pong RTT, CPU and allocations per
+## echo, a sockperf cross-check → docs/BENCHMARKS.md (a benchmark program, not a test; ≤ 15 min).
+## Installs sockperf when missing. BENCH_FLAGS=--quick: one short trial, for development.
+bench: release
+	@dpkg-query -W -f='$${Status}' sockperf 2>/dev/null | grep -q "ok installed" || { \
+	    echo "installing: sockperf"; \
+	    $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq sockperf; }
+	bench/run-bench.sh $(BENCH_FLAGS)
 
 # ---- Packaging (packaging/): install, uninstall, deb, check-units --------------------------------
 # Installed binaries link the Swift runtime statically (--static-swift-stdlib): they need libc,

@@ -1,0 +1,415 @@
+#!/usr/bin/env bash
+# `make bench`: udplab's echo backends against a C reference echo (recvfrom/sendto and
+# recvmmsg/sendmmsg), sockperf's server and SwiftNIO's NIOUDPEchoServer, in interleaved trials
+# (A B C … A B C …), server pinned to CPU 0 and client to CPU 1, then writes docs/BENCHMARKS.md
+# and docs/benchmarks/raw.csv. A benchmark program, not a test: it reports, it does not judge.
+#
+#     bench/run-bench.sh [--quick] [--trials N] [--only REGEX] [--out FILE]
+#
+#   --quick        one trial, short durations (development; the report says so)
+#   --trials N     interleaved trials (default 5)
+#   --only REGEX   only servers whose name matches (the C recvfrom reference is always kept)
+#   --out FILE     the report (default docs/BENCHMARKS.md; raw data goes next to it under
+#                  benchmarks/raw.csv when FILE is docs/BENCHMARKS.md, else FILE.csv)
+#
+# Method (see the report's "Method" section): per trial and server, start it pinned, ping-pong
+# 64 B and 1400 B, a saturation warm-up, then the measured saturation window with the server's
+# CPU time (/proc/PID/stat) and heap allocation count (LD_PRELOAD bench/c/mallocount.c, SIGUSR2)
+# sampled just before and just after it; stop it. Servers that cannot start are reported as
+# unavailable, servers that die as crashed; neither stops the run.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$PWD
+
+trials=5
+quick=0
+only=""
+out=docs/BENCHMARKS.md
+while [ $# -gt 0 ]; do
+    case "$1" in
+        --quick) quick=1; trials=1 ;;
+        --trials) trials=$2; shift ;;
+        --only) only=$2; shift ;;
+        --out) out=$2; shift ;;
+        -h | --help) sed -n '2,22p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        *) echo "run-bench: unknown option $1" >&2; exit 64 ;;
+    esac
+    shift
+done
+if [ "$out" = docs/BENCHMARKS.md ]; then raw_csv=docs/benchmarks/raw.csv; else raw_csv=$out.csv; fi
+
+# Durations (seconds). The saturation window is always counted in full: the server is warmed
+# by a separate saturation run first, so the counted run needs no warm-up of its own.
+if [ "$quick" = 1 ]; then
+    sat=1; sat_warm=0.3; pp=0.5; pp_warm=0.2; cclient=1; xrounds=1; xcheck_t=1; calib_rounds=1
+else
+    sat=2; sat_warm=0.5; pp=2; pp_warm=0.3; cclient=2; xrounds=2; xcheck_t=2; calib_rounds=3
+fi
+budget=${BENCH_BUDGET_SECONDS:-660}   # what the interleaved trials may take, builds excluded
+
+log() { printf '[%s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
+started_at=$(date +%s)
+
+# ---- Processes: every background process is killed on exit ----------------------------------
+# Only servers run in the background, one at a time; clients run in the foreground under timeout.
+declare -A live=()
+work=$root/.build/bench/work
+cleanup() {
+    local pid
+    for pid in "${!live[@]}"; do kill -KILL "$pid" 2> /dev/null || true; done
+    for pid in "${!live[@]}"; do wait "$pid" 2> /dev/null || true; done
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+# ---- Build ------------------------------------------------------------------------------------
+command -v sockperf > /dev/null || { echo "run-bench: sockperf is missing (make bench installs it)" >&2; exit 69; }
+command -v taskset > /dev/null || { echo "run-bench: taskset (util-linux) is missing" >&2; exit 69; }
+log "building udplab (release)"
+swift build -c release --product udplabd > /dev/null
+swift build -c release --product udplabctl > /dev/null
+bin=$(swift build -c release --show-bin-path)
+bb=$root/.build/bench
+rm -rf "$work"
+mkdir -p "$bb" "$work/logs"
+for program in echo-recvfrom echo-mmsg client-window; do
+    gcc -O2 -Wall -o "$bb/$program" "bench/c/$program.c"
+done
+gcc -O2 -Wall -shared -fPIC -o "$bb/mallocount.so" bench/c/mallocount.c -ldl
+
+# SwiftNIO's example server, from the local package mirror, at the version udplab resolves.
+nio_version=$(python3 -c 'import json,sys
+try:
+    pins = json.load(open("Package.resolved"))["pins"]
+    print(next(p["state"]["version"] for p in pins if p["identity"] == "swift-nio"))
+except Exception:
+    print("2.101.3")')
+nio_mirror=${NIO_MIRROR:-/opt/swift-packages/apple/swift-nio.git}
+nio_dir=$bb/swift-nio
+nio_bin=""
+if [ -d "$nio_dir" ] && [ "$(git -C "$nio_dir" describe --tags 2> /dev/null)" != "$nio_version" ]; then rm -rf "$nio_dir"; fi
+if [ -d "$nio_dir" ] || git clone -q --branch "$nio_version" "$nio_mirror" "$nio_dir" 2> "$work/logs/nio-clone.log" \
+    || git clone -q --branch "$nio_version" https://github.com/apple/swift-nio.git "$nio_dir" 2>> "$work/logs/nio-clone.log"; then
+    log "building SwiftNIO $nio_version NIOUDPEchoServer (release)"
+    if swift build -c release --package-path "$nio_dir" --product NIOUDPEchoServer > "$work/logs/nio-build.log" 2>&1; then
+        nio_bin=$(swift build -c release --package-path "$nio_dir" --show-bin-path)/NIOUDPEchoServer
+    else
+        log "NIOUDPEchoServer did not build (see $work/logs/nio-build.log): reported as unavailable"
+    fi
+else
+    log "swift-nio $nio_version could not be cloned: NIOUDPEchoServer reported as unavailable"
+fi
+
+# ---- Servers ----------------------------------------------------------------------------------
+# name|kind|command template (PORT is replaced). udplab backends come from `udplabd run --help`,
+# so a backend added to udplabd is benchmarked without touching this script.
+backends=$("$bin/udplabd" run --help | awk '/^Backends/ {on = 1; next} on && NF == 0 {exit} on {print $1}')
+servers=(
+    "c-recvfrom|ref|$bb/echo-recvfrom 127.0.0.1 PORT"
+    "c-recvmmsg|ref|$bb/echo-mmsg 127.0.0.1 PORT 32"
+    "sockperf-sr|peer|sockperf sr -i 127.0.0.1 -p PORT"
+    "NIOUDPEchoServer|peer|${nio_bin:-/nonexistent/NIOUDPEchoServer} 127.0.0.1 PORT"
+    "NIOUDPEchoServer-gathering|peer|${nio_bin:-/nonexistent/NIOUDPEchoServer} --enable-gathering-reads 127.0.0.1 PORT"
+)
+for backend in $backends; do
+    servers+=("udplab-$backend|udplab|$bin/udplabd run echo --backend $backend --bind 127.0.0.1:PORT")
+done
+if [ -n "$only" ]; then
+    kept=()
+    for entry in "${servers[@]}"; do
+        name=${entry%%|*}
+        if [ "$name" = c-recvfrom ] || [[ $name =~ $only ]]; then kept+=("$entry"); fi
+    done
+    servers=("${kept[@]}")
+fi
+
+# Fit the trials in the budget: ping-pong runs shrink (not below 1 s, 0.5 s with --quick) when
+# there are many servers; the report states the durations used.
+per_server() { python3 -c "print($sat + $sat_warm + 2 * ($pp + $pp_warm) + 1.2)"; }
+estimate=$(python3 -c "print(round($trials * ${#servers[@]} * $(per_server) + $trials * ($cclient + 0.3)))")
+if [ "$estimate" -gt "$budget" ]; then
+    pp=$(python3 -c "
+spare = ($budget - $trials * ($cclient + 0.3)) / ($trials * ${#servers[@]}) - ($sat + $sat_warm + 1.2)
+print(max(1.0 if $quick == 0 else 0.5, round(spare / 2 - $pp_warm, 1)))")
+    estimate=$(python3 -c "print(round($trials * ${#servers[@]} * $(per_server) + $trials * ($cclient + 0.3)))")
+fi
+log "${#servers[@]} servers × $trials trials; ping-pong ${pp}s, saturation ${sat}s; about ${estimate}s of trials"
+
+# ---- Helpers ----------------------------------------------------------------------------------
+cpu_server=0
+cpu_client=1
+[ "$(nproc)" -ge 2 ] || { cpu_client=0; log "one CPU only: server and client share CPU 0"; }
+pin_server=(taskset -c "$cpu_server")
+pin_client=(taskset -c "$cpu_client")
+clk_tck=$(getconf CLK_TCK)
+records=$work/records.tsv
+: > "$records"
+record() { printf '%s\t%s\t%s\t%s\n' "$1" "$2" "$3" "$4" >> "$records"; }
+
+next_port=$((20000 + RANDOM % 20000))
+free_port() {
+    local hex
+    while :; do
+        next_port=$((next_port + 1))
+        [ "$next_port" -lt 60000 ] || next_port=20001
+        hex=$(printf ':%04X ' "$next_port")
+        grep -q "$hex" /proc/net/udp /proc/net/udp6 2> /dev/null || { echo "$next_port"; return; }
+    done
+}
+bound() { grep -q "^ *[0-9]*: 0100007F:$(printf '%04X' "$1") " /proc/net/udp; }
+
+# start_server NAME TEMPLATE PORT: sets server_pid and server_mc (the malloc count file, empty
+# when the binary cannot be preloaded). Returns 1, the reason in start_error, when the server
+# exits or does not bind within 10 s.
+server_pid=""
+server_mc=""
+start_error=""
+start_server() {
+    local name=$1 template=$2 port=$3 command program deadline status
+    command=${template//PORT/$port}
+    program=${command%% *}
+    [ -x "$program" ] || program=$(command -v "$program" 2> /dev/null) || { start_error="not found: ${command%% *}"; return 1; }
+    server_mc=$work/mallocs.$name
+    rm -f "$server_mc"
+    local logfile=$work/logs/$name.log
+    if ldd "$program" > /dev/null 2>&1 && [ ! -u "$program" ]; then
+        # shellcheck disable=SC2086  # the template is word-split on purpose
+        MALLOCOUNT_FILE=$server_mc LD_PRELOAD=$bb/mallocount.so "${pin_server[@]}" $command >> "$logfile" 2>&1 &
+    else
+        server_mc=""
+        # shellcheck disable=SC2086
+        "${pin_server[@]}" $command >> "$logfile" 2>&1 &
+    fi
+    server_pid=$!
+    live[$server_pid]=1
+    deadline=$((SECONDS + 10))
+    until bound "$port"; do
+        if ! kill -0 "$server_pid" 2> /dev/null; then
+            reap "$server_pid"
+            start_error="exited with status $status before binding: $(tail -c 300 "$logfile" | tr '\n\t|' '   ')"
+            return 1
+        fi
+        if [ "$SECONDS" -ge "$deadline" ]; then
+            start_error="did not bind 127.0.0.1:$port within 10 s"
+            stop_server "$server_pid"
+            return 1
+        fi
+        sleep 0.02
+    done
+}
+
+# reap PID: wait for a server that has exited; its exit status in status.
+reap() {
+    wait "$1" 2> /dev/null && status=0 || status=$?
+    unset "live[$1]"
+}
+
+stop_server() {
+    local pid=$1 i
+    kill -TERM "$pid" 2> /dev/null || true
+    for i in $(seq 100); do alive "$pid" || break; sleep 0.02; done
+    if alive "$pid"; then kill -KILL "$pid" 2> /dev/null || true; fi
+    reap "$pid"
+}
+
+# alive PID: running, not a zombie (bash may reap an exited child at any moment: then no /proc).
+alive() {
+    local state
+    state=$(sed 's/.*) //' "/proc/$1/stat" 2> /dev/null | cut -d' ' -f1) || true
+    [ -n "$state" ] && [ "$state" != Z ] && [ "$state" != X ]
+}
+
+# CPU ticks (utime + stime, all threads) of a process.
+cpu_ticks() { sed 's/.*) //' "/proc/$1/stat" | awk '{print $12 + $13}'; }
+
+# The heap allocation count so far (mallocount writes it on SIGUSR2), or n/a.
+malloc_count() {
+    local pid=$1 file=$2 i
+    [ -n "$file" ] || { echo n/a; return; }
+    rm -f "$file"
+    kill -USR2 "$pid" 2> /dev/null || { echo n/a; return; }
+    for i in $(seq 100); do
+        if [ -s "$file" ] && [ "$(tail -c 1 "$file" | od -An -c | tr -d ' ')" = '\n' ]; then cat "$file"; return; fi
+        sleep 0.01
+    done
+    echo n/a
+}
+
+# bench ARGS…: udplabctl bench pinned to the client CPU, one JSON line (or nothing on failure).
+bench() {
+    local seconds
+    seconds=$(python3 -c "import sys; print(int(float(sys.argv[1]) + float(sys.argv[2]) + 15))" "$1" "$2")
+    shift 2
+    timeout -k 2 "$seconds" "${pin_client[@]}" "$bin/udplabctl" bench --json "$@" 2>> "$work/logs/udplabctl.log" | tail -n 1 || true
+}
+
+c_client() { # PORT SECONDS → "echoes_per_second sent received"
+    timeout -k 2 $((${2%.*} + 10)) "${pin_client[@]}" "$bb/client-window" 127.0.0.1 "$1" 32 "$2" 64 2>> "$work/logs/client-window.log" || true
+}
+
+# ---- Calibration: can udplabctl bench saturate the C reference? --------------------------------
+log "calibration: udplabctl bench window vs the C spinning client on C recvfrom"
+port=$(free_port)
+if ! start_server c-recvfrom "$bb/echo-recvfrom 127.0.0.1 PORT" "$port"; then
+    echo "run-bench: the C reference does not start: $start_error" >&2
+    exit 70
+fi
+calib_pid=$server_pid
+for round in $(seq "$calib_rounds"); do
+    record 0 c-recvfrom calib_bench "$(bench 1 0.3 127.0.0.1:"$port" --mode window --window 32 --duration 1s --warmup 300ms --payload sockperf)"
+    record 0 c-recvfrom calib_c "$(c_client "$port" 1)"
+done
+stop_server "$calib_pid"
+sat_client=$(python3 - "$records" << 'EOF'
+import json, statistics, sys
+bench, c = [], []
+for line in open(sys.argv[1]):
+    trial, server, kind, value = line.rstrip("\n").split("\t", 3)
+    try:
+        if kind == "calib_bench": bench.append(json.loads(value)["echoes_per_second"])
+        if kind == "calib_c": c.append(float(value.split()[0]))
+    except Exception: pass
+print("bench" if bench and c and statistics.median(bench) >= 0.9 * statistics.median(c) else "c")
+EOF
+)
+log "saturation client: $([ "$sat_client" = bench ] && echo "udplabctl bench (≥ 90% of the C client)" || echo "the C client (udplabctl bench reached < 90% of it)")"
+
+# ---- Trials -----------------------------------------------------------------------------------
+declare -A unavailable=()
+stat_start=$(head -n 1 /proc/stat)
+loadavg_start=$(cut -d' ' -f1-3 /proc/loadavg)
+trials_started=$(date +%s)
+for trial in $(seq "$trials"); do
+    log "trial $trial/$trials"
+    for entry in "${servers[@]}"; do
+        IFS='|' read -r name kind template <<< "$entry"
+        if [ -n "${unavailable[$name]:-}" ]; then continue; fi
+        port=$(free_port)
+        if ! start_server "$name" "$template" "$port"; then
+            reason=$start_error
+            if [ "$trial" = 1 ]; then
+                unavailable[$name]=1
+                record "$trial" "$name" status "unavailable: $reason"
+                log "  $name: unavailable ($reason)"
+            else
+                record "$trial" "$name" status "crashed: at start: $reason"
+                log "  $name: failed to start ($reason)"
+            fi
+            continue
+        fi
+        pid=$server_pid
+        failed=""
+        pp_ticks_before=$(cpu_ticks "$pid" 2> /dev/null || echo n/a)
+        pp_started=$(date +%s.%N)
+        record "$trial" "$name" pp64 "$(bench "$pp" "$pp_warm" 127.0.0.1:"$port" --mode pingpong --size 64 --duration "${pp}s" --warmup "${pp_warm}s" --payload sockperf)"
+        alive "$pid" || failed="during ping-pong 64 B"
+        if [ -z "$failed" ]; then
+            record "$trial" "$name" pp1400 "$(bench "$pp" "$pp_warm" 127.0.0.1:"$port" --mode pingpong --size 1400 --duration "${pp}s" --warmup "${pp_warm}s" --payload sockperf)"
+            alive "$pid" || failed="during ping-pong 1400 B"
+            # The server's CPU use while one request is in flight: near 100% means it spins.
+            record "$trial" "$name" ppcpu "$pp_ticks_before $(cpu_ticks "$pid" 2> /dev/null || echo n/a) $clk_tck $(python3 -c "import time; print(time.time() - $pp_started)")"
+        fi
+        if [ -z "$failed" ]; then
+            # Warm the server at saturation (queues, buffers), then count one whole window.
+            if [ "$sat_client" = bench ] || [ "$name" = sockperf-sr ]; then
+                bench "$sat_warm" 0 127.0.0.1:"$port" --mode window --window 32 --duration "${sat_warm}s" --warmup 0 --payload sockperf > /dev/null
+            else
+                c_client "$port" "$sat_warm" > /dev/null
+            fi
+            ticks_before=$(cpu_ticks "$pid" 2> /dev/null || echo n/a)
+            mallocs_before=$(malloc_count "$pid" "$server_mc")
+            if [ "$sat_client" = bench ] || [ "$name" = sockperf-sr ]; then
+                # sockperf's server ignores the C client's plain datagrams: bench drives it always.
+                record "$trial" "$name" sat "$(bench "$sat" 0 127.0.0.1:"$port" --mode window --window 32 --duration "${sat}s" --warmup 0 --payload sockperf)"
+            else
+                record "$trial" "$name" sat_c "$(c_client "$port" "$sat")"
+            fi
+            ticks_after=$(cpu_ticks "$pid" 2> /dev/null || echo n/a)
+            mallocs_after=$(malloc_count "$pid" "$server_mc")
+            record "$trial" "$name" cpu "$ticks_before $ticks_after $clk_tck"
+            record "$trial" "$name" mallocs "$mallocs_before $mallocs_after"
+            alive "$pid" || failed="during saturation"
+        fi
+        if [ -z "$failed" ] && [ "$name" = c-recvfrom ]; then
+            # The other client on the same server: bench's saturation vs the C client, every trial.
+            if [ "$sat_client" = bench ]; then
+                record "$trial" "$name" cclient "$(c_client "$port" "$cclient")"
+            else
+                record "$trial" "$name" bcheck "$(bench "$cclient" 0 127.0.0.1:"$port" --mode window --window 32 --duration "${cclient}s" --warmup 0 --payload sockperf)"
+            fi
+            alive "$pid" || failed="during the C client run"
+        fi
+        if [ -n "$failed" ]; then
+            reap "$pid"
+            record "$trial" "$name" status "crashed: $failed (exit status $status)"
+            log "  $name: crashed $failed (exit status $status)"
+        else
+            stop_server "$pid"
+            record "$trial" "$name" status ok
+        fi
+    done
+done
+trials_seconds=$(($(date +%s) - trials_started))
+stat_end=$(head -n 1 /proc/stat)
+
+# ---- Cross-check: sockperf ping-pong next to udplabctl bench on the same servers ---------------
+log "cross-check: sockperf pp --full-rtt and udplabctl bench --payload sockperf"
+xservers=("sockperf-sr|sockperf sr -i 127.0.0.1 -p PORT"
+    "udplab-reactor-edge-sockperf|$bin/udplabd run echo --backend reactor-edge --reply sockperf --bind 127.0.0.1:PORT")
+for round in $(seq "$xrounds"); do
+    for entry in "${xservers[@]}"; do
+        IFS='|' read -r name template <<< "$entry"
+        port=$(free_port)
+        if ! start_server "x-$name" "$template" "$port"; then
+            record "$round" "$name" xstatus "unavailable: $start_error"
+            continue
+        fi
+        pid=$server_pid
+        # sockperf's client blocks in recvfrom by default; --nonblocked makes it spin, as bench does.
+        for variant in blocking nonblocked; do
+            flags=()
+            [ "$variant" = blocking ] || flags=(--nonblocked)
+            summary=$(timeout -k 2 $((xcheck_t + 20)) "${pin_client[@]}" sockperf pp -i 127.0.0.1 -p "$port" -m 64 -t "$xcheck_t" --full-rtt "${flags[@]}" 2>&1 \
+                | sed 's/\x1b\[[0-9;]*m//g' | tee -a "$work/logs/sockperf-pp.log" | awk '
+                    /percentile 50.000/ {p50 = $NF} /percentile 99.000/ {p99 = $NF}
+                    /Total [0-9]+ observations/ {for (i = 1; i <= NF; i++) if ($i == "Total") n = $(i + 1)}
+                    END {printf "%s %s %s", (p50 == "" ? "n/a" : p50), (p99 == "" ? "n/a" : p99), (n == "" ? 0 : n)}') || true
+            record "$round" "$name" "xsockperf-$variant" "$summary"
+        done
+        record "$round" "$name" xbench "$(bench "$xcheck_t" 0.4 127.0.0.1:"$port" --mode pingpong --size 64 --duration "${xcheck_t}s" --warmup 400ms --payload sockperf)"
+        if alive "$pid"; then stop_server "$pid"; else record "$round" "$name" xstatus "crashed"; fi
+    done
+done
+
+# ---- Report -----------------------------------------------------------------------------------
+meta=$work/meta.json
+python3 - "$meta" << EOF
+import json, sys
+json.dump({
+    "date": "$(date -u '+%Y-%m-%d %H:%M UTC')",
+    "kernel": "$(uname -r)",
+    "nproc": "$(nproc)",
+    "cpu": """$(grep -m1 'model name' /proc/cpuinfo | sed 's/.*: //')""",
+    "swift": """$(swift --version 2>&1 | grep -m1 'Swift version')""",
+    "gcc": """$(gcc --version | head -n 1)""",
+    "sockperf": """$(sockperf --version 2>&1 | head -n 1 | tr -d '\r')""",
+    "nio_version": "$nio_version",
+    "nio_built": "$([ -n "$nio_bin" ] && echo yes || echo no)",
+    "commit": "$(git rev-parse --short HEAD 2> /dev/null)$(git diff --quiet HEAD -- Sources Package.swift 2> /dev/null || echo ' + uncommitted changes')",
+    "trials": $trials, "quick": $quick,
+    "sat": $sat, "sat_warm": $sat_warm, "pp": $pp, "pp_warm": $pp_warm, "cclient": $cclient,
+    "xrounds": $xrounds, "xcheck_t": $xcheck_t, "calib_rounds": $calib_rounds,
+    "sat_client": "$sat_client",
+    "cpu_server": $cpu_server, "cpu_client": $cpu_client,
+    "stat_start": "$stat_start", "stat_end": "$stat_end",
+    "loadavg_start": "$loadavg_start", "loadavg_end": "$(cut -d' ' -f1-3 /proc/loadavg)",
+    "trials_seconds": $trials_seconds,
+    "total_seconds": $(($(date +%s) - started_at)),
+    "backends": "$(echo $backends)",
+    "rmem_max": "$(cat /proc/sys/net/core/rmem_max)",
+    "netdev_max_backlog": "$(cat /proc/sys/net/core/netdev_max_backlog)",
+}, open(sys.argv[1], "w"), indent=1)
+EOF
+mkdir -p "$(dirname "$out")" "$(dirname "$raw_csv")"
+python3 bench/report.py "$records" "$meta" "$out" "$raw_csv"
+log "wrote $out and $raw_csv in $(($(date +%s) - started_at)) s"
