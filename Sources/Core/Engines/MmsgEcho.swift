@@ -11,37 +11,22 @@
 /// received per event, as on `epoll-edge`. Nothing is allocated per datagram: the queue's slots,
 /// the scratch buffer and the batches' headers are allocated when the engine starts.
 final class MmsgEcho: EngineLoop {
-    private static let socketData: UInt64 = 0
-    private static let wakerData: UInt64 = 1
-
     private let path: EchoPath
     private let control: LoopControl
-    private let counters: EngineCounters
     private let budget: Int
-    private let epoll: FileDescriptor
+    private let selector: EdgeEpollWait
 
     init(path: EchoPath, control: LoopControl, counters: EngineCounters, budget: Int) throws(SystemError) {
         self.path = path
         self.control = control
-        self.counters = counters
         self.budget = budget
-        epoll = try Epoll.create()
-        try Epoll.add(epoll, path.socket.descriptor, flags: [.readable, .edgeTriggered], data: Self.socketData)
-        try Epoll.add(
-            epoll,
-            control.waker.eventFD.descriptor,
-            flags: [.readable, .edgeTriggered],
-            data: Self.wakerData
-        )
-        counters.syscalls.increment(by: 3)
+        selector = try EdgeEpollWait(socket: path.socket, control: control, counters: counters)
     }
 
     func run() throws(SystemError) {
-        var events = Epoll.EventBuffer(capacity: 16)
         // Datagrams may have arrived before the registration: start by reading.
         var canRead = true
         var canWrite = true
-        var wantsWrite = false
         var received = 0
         while !control.isStopRequested {
             var progressed = false
@@ -63,36 +48,12 @@ final class MmsgEcho: EngineLoop {
             }
             if progressed { continue }
 
-            if !path.isQueueEmpty {
-                // A send would block. MOD re-arms the edge: EPOLLOUT comes as soon as there is room.
-                wantsWrite = true
-                try setInterest([.readable, .writable, .edgeTriggered])
-            } else if wantsWrite {
-                wantsWrite = false
-                try setInterest([.readable, .edgeTriggered])
-            }
             // Still readable here means the budget ran out: only look, then carry on reading.
-            let yielding = canRead
-            counters.willWait(blocks: !yielding)
-            let readyCount = try Epoll.wait(epoll, into: &events, timeout: yielding ? .zero : nil)
-            counters.didWait(readyCount: readyCount)
+            let readiness = try selector.wait(path.socket, sendWouldBlock: !path.isQueueEmpty, isYielding: canRead)
+            if readiness.mustStop { return }
             received = 0
-
-            for index in 0..<readyCount {
-                let (data, flags) = events[index]
-                if data == Self.wakerData {
-                    if control.consumeWake(counting: counters) { return }
-                    continue
-                }
-                canRead = canRead || !flags.isDisjoint(with: [.readable, .error, .hangup])
-                canWrite = canWrite || flags.contains(.writable)
-            }
+            canRead = canRead || readiness.isReadable
+            canWrite = canWrite || readiness.isWritable
         }
-    }
-
-    private func setInterest(_ flags: Epoll.Flags) throws(SystemError) {
-        counters.syscalls.increment()
-        counters.interestChanges.increment()
-        try Epoll.modify(epoll, path.socket.descriptor, flags: flags, data: Self.socketData)
     }
 }
