@@ -5,11 +5,13 @@
 
 RECORDS.tsv lines: trial, server, kind, value (tab-separated; value is one JSON line from
 `udplabctl bench --json`, or space-separated numbers). Every udplab figure is given as the median
-of per-trial ratios to the C reference measured in the same trial.
+of per-trial ratios to the C reference measured in the same trial. `profile` records (trial 0) are
+JSON naming a flat `perf report -t '|'` listing of that server at saturation (see run-bench.sh).
 """
 
 import csv
 import json
+import re
 import statistics
 import sys
 from collections import defaultdict
@@ -29,6 +31,7 @@ order = []  # servers in run order
 calib_bench, calib_c = [], []
 xcheck = defaultdict(lambda: defaultdict(list))  # server -> tool -> [(p50, p99, n)]
 xstatus = {}
+profiles = {}  # server -> the profile record (JSON), in run order
 
 
 def number(text):
@@ -41,6 +44,12 @@ def number(text):
 for line in open(records_path, encoding="utf-8"):
     trial, server, kind, value = line.rstrip("\n").split("\t", 3)
     trial = int(trial)
+    if kind == "profile":
+        try:
+            profiles[server] = json.loads(value)
+        except ValueError:
+            profiles[server] = {"status": "failed: unreadable profile record"}
+        continue
     if kind in ("calib_bench", "xbench", "pp64", "pp1400", "sat", "bcheck"):
         try:
             result = json.loads(value)
@@ -142,6 +151,79 @@ METRICS = [  # key, raw.csv name
     ("pp_cpu_pct", "server_cpu_percent_in_pingpong"), ("cclient_eps", "c_client_echoes_per_s"), ("bcheck_eps", "bench_check_echoes_per_s"),
     ("bench_vs_c", "bench_over_c_client"),
 ]
+
+
+# ---- Profiles ------------------------------------------------------------------------------------
+KERNEL = "[kernel.kallsyms]"
+
+
+def read_profile(record):
+    """A flat `perf report --no-children --sort dso,sym -g none -t '|'` listing → the entries
+    (percent, object, symbol, kernel?), its CPU seconds (cpu-clock counts nanoseconds) and samples."""
+    entries, cpu_seconds, samples = [], None, None
+    try:
+        text = open(record["file"], encoding="utf-8", errors="replace").read()
+    except OSError as error:
+        return {"error": f"no perf report ({error.strerror})"}
+    for line in text.splitlines():
+        if line.startswith("#"):
+            m = re.match(r"# Event count \(approx\.\): (\d+)", line)
+            if m:
+                cpu_seconds = int(m.group(1)) / 1e9
+            m = re.match(r"# Samples: (\d+)([KMG]?)\b", line)
+            if m:
+                samples = int(m.group(1)) * {"": 1, "K": 1000, "M": 10 ** 6, "G": 10 ** 9}[m.group(2)]
+            continue
+        parts = line.split("|", 2)
+        if len(parts) != 3 or not parts[0].strip().endswith("%"):
+            continue
+        percent = number(parts[0].strip().rstrip("%"))
+        dso, symbol = parts[1].strip(), parts[2].strip()
+        kernel = dso == KERNEL or symbol.startswith("[k] ")
+        symbol = re.sub(r"^\[[a-zA-Z.]\] ", "", symbol)
+        if percent is not None:
+            entries.append((percent, dso, symbol, kernel))
+    if cpu_seconds is not None:  # the event count is exact; the header's sample count is rounded (3K)
+        samples = round(cpu_seconds * record.get("freq", 999))
+    if not entries or not samples:
+        return {"error": "no samples (the server did not run while perf watched it)"}
+    kernel = sum(e[0] for e in entries if e[3])
+    by_object = defaultdict(float)
+    for percent, dso, _, is_kernel in entries:
+        if not is_kernel:
+            by_object[dso] += percent
+    seconds = record.get("seconds") or 0
+    result = {"entries": entries, "samples": samples, "kernel_pct": kernel,
+              "user_pct": sum(e[0] for e in entries) - kernel,
+              "cpu_seconds": cpu_seconds if cpu_seconds is not None else samples / record.get("freq", 999),
+              "by_object": sorted(by_object.items(), key=lambda kv: -kv[1])}
+    result["cpu_share"] = result["cpu_seconds"] / seconds if seconds else None
+    # Echoes while perf watched: the client's rate (over warm-up and profile) × the profile's length.
+    eps = None
+    output = record.get("client_output", "")
+    try:
+        eps = json.loads(output)["echoes_per_second"] if output.startswith("{") else number(output.split()[0])
+    except (ValueError, KeyError, IndexError):
+        eps = None
+    if eps and seconds:
+        per_echo = result["cpu_seconds"] / (eps * seconds) * 1e6
+        result.update(eps=eps, us_per_echo=per_echo, kernel_us=per_echo * kernel / 100,
+                      user_us=per_echo * result["user_pct"] / 100)
+    return result
+
+
+profile_data = {s: read_profile(r) for s, r in profiles.items() if r.get("status") == "ok"}
+for server, p in profile_data.items():
+    if "error" in p:
+        continue
+    rows += [(0, server, "profile_samples", p["samples"]),
+             (0, server, "profile_kernel_percent", round(p["kernel_pct"], 2)),
+             (0, server, "profile_user_percent", round(p["user_pct"], 2))]
+    if "us_per_echo" in p:
+        rows += [(0, server, "profile_echoes_per_s", round(p["eps"], 1)),
+                 (0, server, "profile_kernel_us_per_echo", round(p["kernel_us"], 4)),
+                 (0, server, "profile_user_us_per_echo", round(p["user_us"], 4))]
+
 for (trial, server) in sorted(per, key=lambda k: (k[0], order.index(k[1]))):
     data = per[(trial, server)]
     rows.append((trial, server, "status", status.get((trial, server), "?")))
@@ -238,6 +320,7 @@ def label(server):
 # ---- Targets -------------------------------------------------------------------------------------
 OTHER_EXEMPT = {"mmsg", "uring", "epoll-edge", "reactor-edge", "nio", "nio-async"}
 targets = []  # (text, measured text, verdict)
+target_verdicts = defaultdict(list)  # "udplab-X" -> [(target text, verdict)]
 
 
 BUILT = set(meta["backends"].split())
@@ -268,6 +351,7 @@ def at_least(server, key, ref, threshold, text):
     verdict = "met" if m >= threshold else "**missed**"
     by = (m / threshold - 1) * 100
     targets.append((text, f"{ratio_text(xs)}", f"{verdict} ({by:+.0f}% vs {threshold:.2f}×)"))
+    target_verdicts[name].append((text, targets[-1][2]))
 
 
 def at_most(server, key, ref, threshold, text):
@@ -283,6 +367,7 @@ def at_most(server, key, ref, threshold, text):
     verdict = "met" if m <= threshold else "**missed**"
     by = (m / threshold - 1) * 100
     targets.append((text, ratio_text(xs), f"{verdict} ({by:+.0f}% vs {threshold:.2f}×)"))
+    target_verdicts[name].append((text, targets[-1][2]))
 
 
 def allocs_at_most(server, limit, text, ref=None):
@@ -308,6 +393,7 @@ def allocs_at_most(server, limit, text, ref=None):
     # timer or a log line in the window is not per-echo work).
     ok = m < 0.001 if limit == 0 else m <= limit + 0.001
     targets.append((text, shown, "met" if ok else f"**missed** (+{m - limit:.2f} per echo)"))
+    target_verdicts[name].append((text, targets[-1][2]))
 
 
 at_least("mmsg", "eps", REF, 1.0, "saturation: mmsg ≥ 1.0× C recvfrom")
@@ -395,15 +481,181 @@ w("")
 w("## The issue's targets")
 w("")
 w("Same-run medians of per-trial ratios (range in brackets); \"by how much\" is the median against the "
-  "target. Where a target is missed, the cause has not been profiled by this harness: `perf record` on the "
-  "server at saturation (hardware counters are unavailable on this VM, sampling works) or `valgrind "
-  "--tool=callgrind` for user-space instructions per echo is the next step.")
+  "target. Where a target is missed, [Profiles](#profiles) shows where that server's CPU time goes at "
+  "saturation, next to C recvfrom's.")
 w("")
 w("| target | measured | verdict |")
 w("|---|---|---|")
 for text, shown, verdict in targets:
     w(f"| {text} | {shown} | {verdict} |")
 w("")
+
+
+# Profiles
+def cell(text, limit=90):
+    text = text if len(text) <= limit else text[:limit - 1] + "…"
+    return text.replace("|", "\\|")
+
+
+def where(entry):
+    percent, dso, symbol, kernel = entry
+    return f"[k] `{cell(symbol)}`" if kernel else f"`{cell(symbol)}` ({cell(dso, 40)})"
+
+
+def pct(x):
+    return f"{x:.1f}%"
+
+
+def split_text(p):
+    text = f"kernel {pct(p['kernel_pct'])} / user space {pct(p['user_pct'])} of {p['samples']:,} samples"
+    if p.get("cpu_share") is not None:
+        text += f" ({p['cpu_share']:.2f} of a CPU"
+        if "us_per_echo" in p:
+            text += (f"; {p['kernel_us']:.2f} µs kernel + {p['user_us']:.2f} µs user per echo at "
+                     f"{p['eps']:,.0f} echoes/s")
+        text += ")"
+    return text
+
+
+def reading(server):
+    p = profile_data[server]
+    ref = profile_data.get(REF)
+    parts = [split_text(p)]
+    if ref and "error" not in ref and server != REF:
+        parts[0] += f", vs {split_text(ref)} for C recvfrom"
+        if "us_per_echo" in p and "us_per_echo" in ref:
+            dk, du = p["kernel_us"] - ref["kernel_us"], p["user_us"] - ref["user_us"]
+            if dk + du > 0:
+                most = "user space" if du >= dk else "the kernel"
+                parts.append(f"per echo it spends {dk + du:.2f} µs more CPU than C recvfrom ({dk:+.2f} µs "
+                             f"kernel, {du:+.2f} µs user): most of the extra is in {most}")
+            else:
+                parts.append(f"per echo it spends no more CPU than C recvfrom ({dk:+.2f} µs kernel, "
+                             f"{du:+.2f} µs user)")
+    if p.get("cpu_share") is not None and p["cpu_share"] < 0.9:
+        also = (f" (C recvfrom {100 * ref['cpu_share']:.0f}%)"
+                if server != REF and ref and "error" not in ref and ref.get("cpu_share") is not None else "")
+        parts.append(f"it was on its CPU only {100 * p['cpu_share']:.0f}% of the time{also}: the rest it was "
+                     f"blocked waiting for datagrams, or runnable behind other work on CPU {meta['cpu_server']}")
+    objects = [f"{cell(o, 40)} {pct(x)}" for o, x in p["by_object"] if x >= 0.5][:5]
+    if objects:
+        parts.append("user space by object: " + ", ".join(objects))
+    user = [e for e in p["entries"] if not e[3]][:5]
+    if user:
+        parts.append("top user symbols: " + ", ".join(f"`{cell(e[2], 70)}` {pct(e[0])}" for e in user))
+    kernel = [e for e in p["entries"] if e[3]][:3]
+    if kernel:
+        parts.append("top kernel symbols: " + ", ".join(f"`{cell(e[2], 50)}` {pct(e[0])}" for e in kernel))
+    return "; ".join(parts) + "."
+
+
+TOP = 15
+
+
+def profile_table(server):
+    p = profile_data[server]
+    ref = profile_data.get(REF) if server != REF else None
+    ref = ref if ref and "error" not in ref else None
+    if ref:
+        w(f"| # | {label(server)}: self time, by symbol | % | C recvfrom/sendto: self time | % |")
+        w("|---|---|---|---|---|")
+    else:
+        w(f"| # | {label(server)}: self time, by symbol | % |")
+        w("|---|---|---|")
+    for i in range(TOP):
+        a = p["entries"][i] if i < len(p["entries"]) else None
+        b = ref["entries"][i] if ref and i < len(ref["entries"]) else None
+        if a is None and b is None:
+            break
+        row = f"| {i + 1} | {where(a) if a else ''} | {pct(a[0]) if a else ''} |"
+        if ref:
+            row += f" {where(b) if b else ''} | {pct(b[0]) if b else ''} |"
+        w(row)
+    w("")
+
+
+w("## Profiles")
+w("")
+profile_status = meta.get("profile_status", "skipped: the harness that made this run took no profiles")
+if profile_status != "ok":
+    w(f"Not taken in this run: {profile_status.removeprefix('skipped: ').rstrip(' .')}. "
+      "`bench/run-bench.sh` samples every udplab backend with a saturation target, and C recvfrom, with "
+      "`perf record` after the trials when perf can run.")
+    w("")
+else:
+    profiled = [s for s in profiles if s.startswith("udplab-")]
+    client = ("`udplabctl bench --mode window --window 32`" if meta["sat_client"] == "bench"
+              else "the C spinning client `bench/c/client-window`")
+    w(f"Where each server's CPU time goes at saturation. After the trials, every udplab backend with a "
+      f"saturation target in this run, and C recvfrom for comparison, was started again as in the trials "
+      f"(pinned to CPU {meta['cpu_server']}, same command, same malloc-counting preload) and driven by "
+      f"{client} from CPU {meta['cpu_client']}; after a {meta['prof_warm']} s warm-up, `perf record -e "
+      f"cpu-clock -F {meta['prof_freq']} -g -p PID -- sleep {meta['prof']}` sampled all its threads "
+      f"({meta['perf'] or 'perf'}; cpu-clock because this VM has no hardware counters). Tables: self time by "
+      f"symbol, top {TOP} (`perf report --no-children --sort dso,sym`), Swift names demangled "
+      f"(`swift demangle --simplified`); [k] marks kernel symbols (`[kernel.kallsyms]`), the rest is user "
+      f"space, its object in brackets. On loopback the server's `sendto` delivers the reply into the "
+      f"client's socket, so the kernel share includes the receiving half of each reply. µs per echo = "
+      f"sampled CPU time ÷ (the client's echoes/s over the run × {meta['prof']} s): approximate, and perf "
+      f"itself slows the server a little. One run of {meta['prof']} s each: indicative, not a trial median.")
+    w("")
+    if meta.get("perf_kernel") == "no":
+        w("**perf could sample user space only here** (not root, `kernel.perf_event_paranoid` ≥ 2): the kernel "
+          "shares below are missing, not zero.")
+        w("")
+    missed_profiled, met_profiled = [], []
+    for server in profiled:
+        verdicts = target_verdicts.get(server, [])
+        missed = [(t, v) for t, v in verdicts if "missed" in v]
+        if missed:
+            missed_profiled.append((server, missed))
+        else:
+            met_profiled.append((server, "met its targets" if verdicts else "no target judged in this run"))
+    failed = [(s, profiles[s]["status"]) for s in profiles if profiles[s].get("status") != "ok"]
+    failed += [(s, profile_data[s]["error"]) for s in profile_data if "error" in profile_data[s]]
+    ref_ok = REF in profile_data and "error" not in profile_data[REF]
+    if not missed_profiled:
+        w("No profiled server missed a target in this run; its profiles are below, collapsed.")
+        w("")
+    for server, missed in missed_profiled:
+        w(f"### {label(server)}")
+        w("")
+        w("Missed: " + "; ".join(f"{t} — {v.replace('**missed**', 'missed')}" for t, v in missed) + ".")
+        w("")
+        if server in profile_data and "error" not in profile_data[server]:
+            w("Reading (machine-made): " + reading(server))
+            w("")
+            profile_table(server)
+        else:
+            w("No profile: " + dict(failed).get(server, "not profiled") + ".")
+            w("")
+    if met_profiled:
+        shown = [(s, why) for s, why in met_profiled if s in profile_data and "error" not in profile_data[s]]
+        if shown:
+            w("<details><summary>Profiles of the servers that missed no target ("
+              + ", ".join(f"{label(s)}: {why}" for s, why in shown) + ")</summary>")
+            w("")
+            for server, why in shown:
+                w(f"**{label(server)}** ({why}). Reading (machine-made): {reading(server)}")
+                w("")
+                profile_table(server)
+            w("</details>")
+            w("")
+    if ref_ok:
+        w("C recvfrom/sendto, for scale: " + split_text(profile_data[REF]) + ".")
+        w("")
+    not_profiled = sorted({s for s, vs in target_verdicts.items()
+                           if s not in profiles and any("missed" in v for _, v in vs)}, key=order.index)
+    if not_profiled:
+        w("Missed targets of servers this harness does not profile (only backends with a saturation target "
+          "are): " + ", ".join(label(s) for s in not_profiled) + ".")
+        w("")
+    shown_missed = {s for s, _ in missed_profiled}
+    failed = [(s, reason) for s, reason in failed if s not in shown_missed]
+    for server, reason in failed:
+        w(f"- {label(server)}: no profile ({reason})")
+    if failed:
+        w("")
 
 # Method
 sat_client_text = ("`udplabctl bench` (window mode), since it drove the C reference to at least 90% of the "
@@ -452,6 +704,9 @@ w(f"- **Cross-check** after the trials ({meta['xrounds']} round{'s' if meta['xro
   f"client, and with `--nonblocked`, which spins) and `udplabctl bench --mode pingpong --payload sockperf "
   f"--size 64 --duration {meta['xcheck_t']}s` against `sockperf sr` and against `udplabd run echo --backend "
   f"reactor-edge --reply sockperf`.")
+if meta.get("profile_status") == "ok":
+    w(f"- **Profiles** after the trials (before the cross-check): see [Profiles](#profiles); "
+      f"{meta['prof']} s of `perf record` per server, {meta['profile_seconds']} s in all.")
 w("- Each client run has a timeout; a server that does not bind within 10 s is reported unavailable, one "
   "that dies is reported as crashed; neither stops the run.")
 w("")
@@ -575,8 +830,9 @@ w("- Latency under load: `udplabctl bench --mode rate` at fixed fractions of the
   "(open loop, planned-time latency), as `../shared/reference/perf-anchors.md` §7 suggests, is not run here.")
 w("- Whole-system CPU per echo (softirq included) and the kernel's drop counters (`/proc/net/snmp`, "
   "`/proc/net/softnet_stat`) per window; the report gives the server process's CPU and the client's loss.")
-w("- Profiles: where a target is missed, the harness does not say why; `perf record -g -p PID` on the "
-  "server during a saturation run is the next step.")
+w("- Instruction counts: the profiles are cpu-clock samples (no hardware counters on this VM); "
+  "`valgrind --tool=callgrind` for user-space instructions per echo is not run. Call graphs are "
+  "recorded (`-g`, in `.build/bench/work/profiles/*.data`) but the report shows self time only.")
 w("")
 
 # raw, collapsed

@@ -17,6 +17,13 @@
 # CPU time (/proc/PID/stat) and heap allocation count (LD_PRELOAD bench/c/mallocount.c, SIGUSR2)
 # sampled just before and just after it; stop it. Servers that cannot start are reported as
 # unavailable, servers that die as crashed; neither stops the run.
+#
+# Profiles (after the trials): every udplab backend with a saturation target that is in the run
+# (mmsg, uring, epoll-edge, reactor-edge, nio, nio-async), and C recvfrom for comparison, is started
+# the same way again, driven at saturation by the same client, and sampled with `perf record -e
+# cpu-clock -F 999 -g -p PID` (3 s, 1.5 s with --quick); the flat `perf report` of each, demangled,
+# goes into the report's "Profiles" section. Without perf, or when `perf record` fails
+# (perf_event_paranoid), the phase is skipped and the report says so.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
@@ -41,11 +48,12 @@ if [ "$out" = docs/BENCHMARKS.md ]; then raw_csv=docs/benchmarks/raw.csv; else r
 # Durations (seconds). The saturation window is always counted in full: the server is warmed
 # by a separate saturation run first, so the counted run needs no warm-up of its own.
 if [ "$quick" = 1 ]; then
-    sat=1; sat_warm=0.3; pp=0.5; pp_warm=0.2; cclient=1; xrounds=1; xcheck_t=1; calib_rounds=1
+    sat=1; sat_warm=0.3; pp=0.5; pp_warm=0.2; cclient=1; xrounds=1; xcheck_t=1; calib_rounds=1; prof=1.5
 else
-    sat=2; sat_warm=0.5; pp=2; pp_warm=0.3; cclient=2; xrounds=2; xcheck_t=2; calib_rounds=3
+    sat=2; sat_warm=0.5; pp=2; pp_warm=0.3; cclient=2; xrounds=2; xcheck_t=2; calib_rounds=3; prof=3
 fi
-budget=${BENCH_BUDGET_SECONDS:-660}   # what the interleaved trials may take, builds excluded
+prof_freq=999                         # perf record -F: samples per second of server CPU time
+budget=${BENCH_BUDGET_SECONDS:-660}   # what the interleaved trials and the profiles may take, builds excluded
 
 log() { printf '[%s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 started_at=$(date +%s)
@@ -103,7 +111,8 @@ fi
 # ---- Servers ----------------------------------------------------------------------------------
 # name|kind|command template (PORT is replaced). udplab backends come from `udplabd run --help`,
 # so a backend added to udplabd is benchmarked without touching this script.
-backends=$("$bin/udplabd" run --help | awk '/^Backends/ {on = 1; next} on && NF == 0 {exit} on {print $1}')
+# Backend lines are indented; a description wrapped onto a line of its own is not.
+backends=$("$bin/udplabd" run --help | awk '/^Backends/ {on = 1; next} on && NF == 0 {exit} on && /^  +[a-z]/ {print $1}')
 servers=(
     "c-recvfrom|ref|$bb/echo-recvfrom 127.0.0.1 PORT"
     "c-recvmmsg|ref|$bb/echo-mmsg 127.0.0.1 PORT 32"
@@ -123,17 +132,65 @@ if [ -n "$only" ]; then
     servers=("${kept[@]}")
 fi
 
-# Fit the trials in the budget: ping-pong runs shrink (not below 1 s, 0.5 s with --quick) when
-# there are many servers; the report states the durations used.
+# ---- Profiles: which servers, and can perf record here? ---------------------------------------
+# The udplab backends with a saturation target, as far as the run has them, and C recvfrom beside them.
+profiled=()
+profiled_udplab=0
+for entry in "${servers[@]}"; do
+    case ${entry%%|*} in
+        c-recvfrom) profiled+=("$entry") ;;
+        udplab-mmsg | udplab-uring | udplab-epoll-edge | udplab-reactor-edge | udplab-nio | udplab-nio-async)
+            profiled+=("$entry"); profiled_udplab=$((profiled_udplab + 1)) ;;
+    esac
+done
+# No hardware counters on a VM: cpu-clock (a timer) is asked for explicitly. --no-bpf-event saves
+# perf ~1 s per run reading every loaded BPF program; an older perf without it runs without it.
+perf_opts=(-q -e cpu-clock -F "$prof_freq" -g)
+profile_status=ok
+perf_version=""
+if [ "$profiled_udplab" -eq 0 ]; then
+    profile_status="skipped: no udplab backend with a saturation target in this run (--only)"
+elif ! command -v perf > /dev/null; then
+    profile_status="skipped: perf is not installed (Debian package linux-perf)"
+else
+    perf_version=$(perf --version 2> /dev/null | head -n 1 || true)
+    mkdir -p "$work/profiles"
+    if perf record "${perf_opts[@]}" --no-bpf-event -o "$work/profiles/probe.data" -- sleep 0.05 > "$work/logs/perf-probe.log" 2>&1; then
+        perf_opts+=(--no-bpf-event)
+    elif ! perf record "${perf_opts[@]}" -o "$work/profiles/probe.data" -- sleep 0.05 > "$work/logs/perf-probe-2.log" 2>&1; then
+        if grep -q perf_event_paranoid "$work/logs/perf-probe-2.log"; then
+            why="not permitted: kernel.perf_event_paranoid is $(cat /proc/sys/kernel/perf_event_paranoid 2> /dev/null || echo unknown); run as root, or lower it"
+        else
+            why=$(grep -v '^ *$' "$work/logs/perf-probe-2.log" | head -n 2 | tr '\n\t|' '   ' | tr -d '"\\' | cut -c 1-200 || true)
+        fi
+        profile_status="skipped: perf record fails here: ${why:-no message}"
+    fi
+fi
+# Without root, perf_event_paranoid ≥ 2 lets perf sample user space only (it falls back silently).
+perf_kernel=yes
+if [ "$(id -u)" != 0 ] && [ "$(cat /proc/sys/kernel/perf_event_paranoid 2> /dev/null || echo 2)" -ge 2 ]; then perf_kernel=no; fi
+[ "$profile_status" = ok ] || { profiled=(); log "profiles $profile_status"; }
+
+# Fit the trials and the profiles in the budget. Each profile costs its sampling time, a warm-up
+# and ~1.2 s of start, perf and stop; the profiles get at most a fifth of the budget (not below
+# 1 s of sampling each), the trials the rest: ping-pong runs shrink (not below 1 s, 0.5 s with
+# --quick) when there are many servers; the report states the durations used.
+per_profile() { python3 -c "print($prof + $sat_warm + 1.2)"; }
+if [ "$(python3 -c "print(int(${#profiled[@]} * $(per_profile) > $budget / 5))")" = 1 ]; then
+    prof=$(python3 -c "print(max(1.0, round($budget / 5 / ${#profiled[@]} - $sat_warm - 1.2, 1)))")
+fi
+prof_estimate=$(python3 -c "print(round(${#profiled[@]} * $(per_profile)))")
+trial_budget=$((budget - prof_estimate))
 per_server() { python3 -c "print($sat + $sat_warm + 2 * ($pp + $pp_warm) + 1.2)"; }
 estimate=$(python3 -c "print(round($trials * ${#servers[@]} * $(per_server) + $trials * ($cclient + 0.3)))")
-if [ "$estimate" -gt "$budget" ]; then
+if [ "$estimate" -gt "$trial_budget" ]; then
     pp=$(python3 -c "
-spare = ($budget - $trials * ($cclient + 0.3)) / ($trials * ${#servers[@]}) - ($sat + $sat_warm + 1.2)
+spare = ($trial_budget - $trials * ($cclient + 0.3)) / ($trials * ${#servers[@]}) - ($sat + $sat_warm + 1.2)
 print(max(1.0 if $quick == 0 else 0.5, round(spare / 2 - $pp_warm, 1)))")
     estimate=$(python3 -c "print(round($trials * ${#servers[@]} * $(per_server) + $trials * ($cclient + 0.3)))")
 fi
 log "${#servers[@]} servers × $trials trials; ping-pong ${pp}s, saturation ${sat}s; about ${estimate}s of trials"
+[ "${#profiled[@]}" -eq 0 ] || log "then ${#profiled[@]} profiles of ${prof}s each; about ${prof_estimate}s"
 
 # ---- Helpers ----------------------------------------------------------------------------------
 cpu_server=0
@@ -352,6 +409,62 @@ done
 trials_seconds=$(($(date +%s) - trials_started))
 stat_end=$(head -n 1 /proc/stat)
 
+# ---- Profiles: perf record on each server at saturation ----------------------------------------
+# Started as in the trials (pinned, same command, same preload), driven by the trials' saturation
+# client in the background; after a warm-up, perf (on the client's CPU) samples the server's threads
+# for $prof s. The flat profile (self time by object and symbol, all of it, Swift names demangled)
+# goes to $work/profiles/NAME.txt and a `profile` record points report.py at it.
+if swift demangle --simplified < /dev/null > /dev/null 2>&1; then demangle=(swift demangle --simplified); else demangle=(cat); fi
+profile_record() { # NAME STATUS [CLIENT_OUTPUT]
+    record 0 "$1" profile "$(python3 -c 'import json, sys
+print(json.dumps({"status": sys.argv[1], "file": sys.argv[2], "seconds": float(sys.argv[3]),
+                  "freq": int(sys.argv[4]), "client": sys.argv[5], "client_output": sys.argv[6]}))' \
+        "$2" "$work/profiles/$1.txt" "$prof" "$prof_freq" "$sat_client" "${3:-}")"
+}
+profile_started=$(date +%s)
+[ "${#profiled[@]}" -eq 0 ] || log "profiles: perf record, ${prof}s per server at saturation"
+for entry in "${profiled[@]}"; do
+    IFS='|' read -r name kind template <<< "$entry"
+    if [ -n "${unavailable[$name]:-}" ]; then continue; fi
+    port=$(free_port)
+    if ! start_server "$name" "$template" "$port"; then
+        profile_record "$name" "failed: did not start: $start_error"
+        log "  $name: not profiled ($start_error)"
+        continue
+    fi
+    pid=$server_pid
+    load=$(python3 -c "print(round($sat_warm + $prof + 0.6, 2))")
+    client_out=$work/profiles/$name.client
+    if [ "$sat_client" = bench ]; then
+        timeout -k 2 $((${load%.*} + 10)) "${pin_client[@]}" "$bin/udplabctl" bench --json 127.0.0.1:"$port" --mode window --window 32 \
+            --duration "${load}s" --warmup 0 --payload sockperf > "$client_out" 2>> "$work/logs/udplabctl.log" &
+    else
+        timeout -k 2 $((${load%.*} + 10)) "${pin_client[@]}" "$bb/client-window" 127.0.0.1 "$port" 32 "$load" 64 \
+            > "$client_out" 2>> "$work/logs/client-window.log" &
+    fi
+    client_pid=$!
+    live[$client_pid]=1
+    sleep "$sat_warm"
+    perf_failed=""
+    timeout -k 2 $((${prof%.*} + 15)) "${pin_client[@]}" perf record "${perf_opts[@]}" -p "$pid" -o "$work/profiles/$name.data" \
+        -- sleep "$prof" >> "$work/logs/perf.log" 2>&1 || perf_failed="perf record exited with status $?"
+    wait "$client_pid" 2> /dev/null || true
+    unset "live[$client_pid]"
+    if alive "$pid"; then stop_server "$pid"; else reap "$pid"; perf_failed="the server died (exit status $status)"; fi
+    if [ -z "$perf_failed" ] && ! perf report -i "$work/profiles/$name.data" --no-children --sort dso,sym -g none --stdio -t '|' \
+        --percent-limit 0 2>> "$work/logs/perf.log" | "${demangle[@]}" > "$work/profiles/$name.txt"; then
+        perf_failed="perf report failed"
+    fi
+    if [ -n "$perf_failed" ]; then
+        profile_record "$name" "failed: $perf_failed (see $work/logs/perf.log)"
+        log "  $name: not profiled ($perf_failed)"
+    else
+        profile_record "$name" ok "$(tail -n 1 "$client_out" 2> /dev/null)"
+    fi
+done
+profile_seconds=$(($(date +%s) - profile_started))
+[ "${#profiled[@]}" -eq 0 ] || log "profiles took ${profile_seconds}s"
+
 # ---- Cross-check: sockperf ping-pong next to udplabctl bench on the same servers ---------------
 log "cross-check: sockperf pp --full-rtt and udplabctl bench --payload sockperf"
 xservers=("sockperf-sr|sockperf sr -i 127.0.0.1 -p PORT"
@@ -404,6 +517,8 @@ json.dump({
     "stat_start": "$stat_start", "stat_end": "$stat_end",
     "loadavg_start": "$loadavg_start", "loadavg_end": "$(cut -d' ' -f1-3 /proc/loadavg)",
     "trials_seconds": $trials_seconds,
+    "profile_status": "$profile_status", "prof": $prof, "prof_warm": $sat_warm, "prof_freq": $prof_freq,
+    "profile_seconds": $profile_seconds, "perf": "$perf_version", "perf_kernel": "$perf_kernel",
     "total_seconds": $(($(date +%s) - started_at)),
     "backends": "$(echo $backends)",
     "rmem_max": "$(cat /proc/sys/net/core/rmem_max)",
