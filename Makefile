@@ -9,7 +9,7 @@ DESTDIR     ?=
 
 # Debian packages the build and the tests need (systemd-container: the system tests boot systemd
 # in systemd-nspawn; python3: their raw varlink calls).
-APT_PACKAGES := libsystemd-dev pkg-config systemd systemd-container python3
+APT_PACKAGES := libsystemd-dev liburing-dev pkg-config systemd systemd-container python3
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: all deps build release run test lint format clean bench-control internals bench
@@ -68,11 +68,16 @@ bench-control: release
 ## bench: every udplab echo backend against a C reference echo, sockperf's server and SwiftNIO's
 ## NIOUDPEchoServer: interleaved trials, pinned, saturation, ping-pong RTT, CPU and allocations per
 ## echo, a sockperf cross-check → docs/BENCHMARKS.md (a benchmark program, not a test; ≤ 15 min).
-## Installs sockperf when missing. BENCH_FLAGS=--quick: one short trial, for development.
+## Installs sockperf and perf (for the profiles) when missing. BENCH_FLAGS=--quick: one short
+## trial, for development.
 bench: release
-	@dpkg-query -W -f='$${Status}' sockperf 2>/dev/null | grep -q "ok installed" || { \
-	    echo "installing: sockperf"; \
-	    $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq sockperf; }
+	@missing=""; \
+	dpkg-query -W -f='$${Status}' sockperf 2>/dev/null | grep -q "ok installed" || missing="$$missing sockperf"; \
+	command -v perf > /dev/null || missing="$$missing linux-perf"; \
+	if [ -n "$$missing" ]; then \
+	    echo "installing:$$missing"; \
+	    $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing; \
+	fi
 	bench/run-bench.sh $(BENCH_FLAGS)
 
 # ---- Packaging (packaging/): install, uninstall, deb, check-units --------------------------------

@@ -30,11 +30,14 @@ let package = Package(
         ),
         // What Glibc does not import: epoll, eventfd, the FD_SET macros.
         .target(name: "CLinux", path: "Sources/CLinux"),
+        // io_uring through liburing (liburing-dev), wrapped in plain functions: backend uring.
+        .target(name: "CURing", path: "Sources/CURing", linkerSettings: [.linkedLibrary("uring")]),
         .target(
             name: "UDPLabCore",
             dependencies: [
                 "CLinux",
                 "CSystemd",
+                "CURing",
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "DequeModule", package: "swift-collections"),

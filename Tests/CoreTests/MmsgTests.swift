@@ -88,12 +88,12 @@ struct MmsgTests {
         }
     }
 
-    @Test("--batch applies to backend mmsg only, within 1–1024")
+    @Test("--batch applies to backends mmsg and uring only, within 1–1024")
     func rejectsBadBatch() {
         let cases: [(EngineSpec, String)] = [
             (
                 EngineSpec(backend: .epollEdge, bind: .init(loopbackPort: 0), batch: 8),
-                "--batch does not apply to backend epoll-edge: it is for backend mmsg"
+                "--batch does not apply to backend epoll-edge: it is for backends mmsg and uring"
             ),
             (
                 EngineSpec(backend: .mmsg, bind: .init(loopbackPort: 0), batch: 0),
@@ -105,7 +105,7 @@ struct MmsgTests {
             ),
             (
                 EngineSpec(kind: .mixed, bind: .init(loopbackPort: 0), batch: 8),
-                "--batch does not apply to kind mixed: it is for echo engines with backend mmsg"
+                "--batch does not apply to kind mixed: it is for echo engines with backend mmsg or uring"
             ),
         ]
         for (spec, reason) in cases {

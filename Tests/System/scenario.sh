@@ -121,6 +121,23 @@ check "udplabctl status activates the service" udplabctl status
 check "service active after activation" eventually 10 bash -c '[ "$(systemctl show -p ActiveState --value udplabd)" = active ]'
 check "e1 echoes in the activated daemon" eventually 5 echo_ok 7001
 
+# --- Backend uring: allowed by the shipped unit; with io_uring filtered out it is unavailable,
+# with a typed error, while every other engine keeps running and nothing saved is lost.
+check "udplabctl start echo --backend uring" udplabctl start echo --name u1 --backend uring --bind 127.0.0.1:7003
+check "u1 echoes" echo_ok 7003
+check "backends: uring available" bash -c 'udplabctl backends --json | grep -q "\"available\":true,\"kinds\":\[\"echo\"\],\"mirrors\":\"(none: io_uring completions)\""'
+mkdir -p /run/systemd/system/udplabd.service.d
+printf '[Service]\nSystemCallFilter=~io_uring_setup\n' > /run/systemd/system/udplabd.service.d/no-uring.conf
+check "daemon-reload, restart with io_uring_setup filtered out" bash -c 'systemctl daemon-reload && systemctl restart udplabd'
+check "start --backend uring: BackendUnavailable, exit 70" bash -c \
+    'out=$(udplabctl start echo --name u2 --backend uring --bind 127.0.0.1:7004 2>&1); status=$?; echo "$out"; [ $status = 70 ] && echo "$out" | grep -q "backend uring is not available here: io_uring is disabled"'
+check "backends: uring not available" bash -c 'udplabctl backends | grep uring | grep -q "not available here"'
+check "e1 still echoes without io_uring" echo_ok 7001
+check "u1 is kept (failed to start, not lost)" bash -c 'engines | grep -q "\"name\":\"u1\""'
+rm -rf /run/systemd/system/udplabd.service.d
+check "daemon-reload, restart with io_uring allowed again" bash -c 'systemctl daemon-reload && systemctl restart udplabd'
+check "u1 echoes again" eventually 5 echo_ok 7003
+
 # --- Watchdog: a stalled engine loop stops the pings; systemd restarts the service.
 mkdir -p /run/systemd/system/udplabd.service.d
 printf '[Service]\nWatchdogSec=2s\nEnvironment=UDPLABD_TEST_HOOKS=1\n' > /run/systemd/system/udplabd.service.d/systest.conf

@@ -11,6 +11,8 @@ public enum Backend: String, CaseIterable, Codable, Sendable {
     case taskMPSC = "task-mpsc"
     case mmsg
     case nio
+    case nioAsync = "nio-async"
+    case uring
 
     /// The default (`DESIGN.md` §2).
     public static let `default` = Backend.reactorEdge
@@ -29,6 +31,8 @@ public enum Backend: String, CaseIterable, Codable, Sendable {
         case .taskMPSC: "task executor: reader and writer joined by a channel"
         case .mmsg: "recvmmsg/sendmmsg batches on edge-triggered epoll(7)"
         case .nio: "SwiftNIO DatagramBootstrap with an echo ChannelHandler"
+        case .nioAsync: "SwiftNIO NIOAsyncChannel, reader and writer tasks, a queue"
+        case .uring: "io_uring: multishot recvmsg, provided buffers, batched sends"
         }
     }
 
@@ -46,16 +50,24 @@ public enum Backend: String, CaseIterable, Codable, Sendable {
         case .taskMPSC: "echo-tokio-mpsc"
         case .mmsg: "(none: recvmmsg/sendmmsg batching)"
         case .nio: "SwiftNIO's NIOUDPEchoServer"
+        case .nioAsync: "SwiftNIO's NIOUDPEchoServer, on NIOAsyncChannel"
+        case .uring: "(none: io_uring completions)"
         }
     }
 
     /// Whether the backend handles readiness level- or edge-triggered.
     public var trigger: Trigger {
         switch self {
-        case .select, .poll, .epollLevel, .reactorLevel, .nio: .level
-        case .epollEdge, .reactorEdge, .flipflop, .task, .taskMPSC, .mmsg: .edge
+        case .select, .poll, .epollLevel, .reactorLevel, .nio, .nioAsync: .level
+        // io_uring reports completions, not readiness; like an edge backend, it is told once
+        // per datagram and never asks again.
+        case .epollEdge, .reactorEdge, .flipflop, .task, .taskMPSC, .mmsg, .uring: .edge
         }
     }
+
+    /// Why the backend cannot run on this host, or `nil` when it can: only `uring` depends on
+    /// the kernel (io_uring may be missing, or disabled by sysctl or a seccomp filter).
+    public var unavailableReason: String? { self == .uring ? UringEcho.unavailableReason : nil }
 
     /// Datagrams handled per readiness event by default: 1 on level backends (as the seed's
     /// programs did), 0 = drain until would-block on edge ones.

@@ -44,6 +44,34 @@ enum EngineFactory {
             // NIO binds and owns its socket.
             let loop = try NIOEcho(spec: spec, control: control, counters: counters, residence: residence, trace: trace)
             return (loop, SocketCounters(addresses: [loop.localAddress]))
+        case .echo where spec.backend == .nioAsync:
+            let loop = try NIOAsyncEcho(
+                spec: spec,
+                control: control,
+                counters: counters,
+                residence: residence,
+                trace: trace
+            )
+            return (loop, SocketCounters(addresses: [loop.localAddress]))
+        case .echo where spec.backend == .uring:
+            // The ring first: where io_uring is unavailable, no socket is bound.
+            let ring = try UringEcho.makeRing(spec)
+            let socket = try bind(spec.bind, sendGate: nil, gauge: gauge)
+            let sockets = SocketCounters(addresses: [socket.localAddress])
+            do throws(SystemError) {
+                let loop = try UringEcho(
+                    ring: ring,
+                    socket: socket,
+                    spec: spec,
+                    control: control,
+                    counters: counters,
+                    residence: residence,
+                    trace: trace
+                )
+                return (loop, sockets)
+            } catch {
+                throw .system(error)
+            }
         case .echo:
             let socket = try bind(spec.bind, sendGate: sendGate, gauge: gauge)
             let sockets = SocketCounters(addresses: [socket.localAddress])
@@ -103,7 +131,7 @@ enum EngineFactory {
         case .task: return try TaskEcho(path: path, control: control, counters: counters)
         case .taskMPSC: return try TaskMPSCEcho(path: path, control: control, counters: counters, spec: spec)
         case .mmsg: return try MmsgEcho(path: path, control: control, counters: counters, budget: budget)
-        case .nio: preconditionFailure("nio is built without an EchoPath")
+        case .nio, .nioAsync, .uring: preconditionFailure("\(spec.backend.rawValue) is built without an EchoPath")
         }
     }
 

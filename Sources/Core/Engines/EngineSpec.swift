@@ -8,7 +8,8 @@ public struct EngineSpec: Codable, Sendable, Equatable {
     public var backend: Backend
     /// Where its socket binds.
     public var bind: SocketAddress
-    /// Outgoing queue capacity in datagrams (`--queue`), default 8 (for mmsg, at least a batch).
+    /// Outgoing queue capacity in datagrams (`--queue`), default 8 (for mmsg and uring, at least
+    /// a batch).
     public var queue: Int?
     /// Receive buffer per datagram in bytes (`--buffer`), default 1500.
     public var buffer: Int?
@@ -25,8 +26,8 @@ public struct EngineSpec: Codable, Sendable, Equatable {
     public var interval: Double?
     /// Polls after which a notify engine completes (`--polls`), default 10.
     public var polls: Int?
-    /// Datagrams per `recvmmsg`/`sendmmsg` of an echo engine on backend mmsg (`--batch`),
-    /// default 32.
+    /// Datagrams per `recvmmsg`/`sendmmsg` of an echo engine on backend mmsg, or completions
+    /// handled per `io_uring_enter` on backend uring (`--batch`), default 32.
     public var batch: Int?
     /// What an echo engine sends back (`--reply`), default ``ReplyMode/echo``.
     public var reply: ReplyMode?
@@ -82,16 +83,16 @@ public struct EngineSpec: Codable, Sendable, Equatable {
     /// The outgoing queue's capacity: exactly `--queue` datagrams (the seed's `len > 8` test held
     /// 9; udplab holds what it says), or 1 for `flipflop`. By default 8, or for `mmsg` at least
     /// one batch, so that one `recvmmsg` can fill a batch (a receive takes only as many datagrams
-    /// as the queue has free slots).
+    /// as the queue has free slots; uring's queue is its ring of receive buffers).
     public var queueCapacity: Int {
         switch backend {
         case .flipflop: 1
-        case .mmsg: queue ?? max(8, effectiveBatch)
+        case .mmsg, .uring: queue ?? max(8, effectiveBatch)
         default: queue ?? 8
         }
     }
 
-    /// Datagrams per `recvmmsg`/`sendmmsg`.
+    /// Datagrams per `recvmmsg`/`sendmmsg` (mmsg), or completions per `io_uring_enter` (uring).
     public var effectiveBatch: Int { batch ?? 32 }
 
     /// What an echo engine sends back.
@@ -147,6 +148,9 @@ public struct EngineSpec: Codable, Sendable, Equatable {
             if backend == .flipflop {
                 throw .invalidSpec("--queue does not apply to backend flipflop: it holds exactly one pending datagram")
             }
+            if backend == .nio {
+                throw .invalidSpec("--queue does not apply to backend nio: SwiftNIO's channel buffers its own writes")
+            }
             guard Self.queueRange.contains(queue) else {
                 throw .invalidSpec(
                     "--queue \(queue) is out of range: use \(Self.queueRange.lowerBound)–\(Self.queueRange.upperBound)"
@@ -158,12 +162,19 @@ public struct EngineSpec: Codable, Sendable, Equatable {
                 "--buffer \(buffer) is out of range: use \(Self.bufferRange.lowerBound)–\(Self.bufferRange.upperBound) bytes"
             )
         }
+        if budget != nil, [.nio, .nioAsync, .uring].contains(backend) {
+            throw .invalidSpec(
+                "--budget does not apply to backend \(backend.rawValue): it has no readiness events to budget"
+            )
+        }
         if let budget, !Self.budgetRange.contains(budget) {
             throw .invalidSpec("--budget \(budget) is out of range: use 0 (drain) to \(Self.budgetRange.upperBound)")
         }
         if let batch {
-            if backend != .mmsg {
-                throw .invalidSpec("--batch does not apply to backend \(backend.rawValue): it is for backend mmsg")
+            if backend != .mmsg && backend != .uring {
+                throw .invalidSpec(
+                    "--batch does not apply to backend \(backend.rawValue): it is for backends mmsg and uring"
+                )
             }
             guard Self.batchRange.contains(batch) else {
                 throw .invalidSpec(
@@ -182,7 +193,7 @@ public struct EngineSpec: Codable, Sendable, Equatable {
             if backend != .default { throw reject("--backend", "echo engines (other kinds run on udplab's reactor)") }
             if queue != nil { throw reject("--queue", "echo engines") }
             if budget != nil { throw reject("--budget", "echo engines") }
-            if batch != nil { throw reject("--batch", "echo engines with backend mmsg") }
+            if batch != nil { throw reject("--batch", "echo engines with backend mmsg or uring") }
             if reply != nil { throw reject("--reply", "echo engines") }
         }
         if kind != .multisocket {

@@ -51,6 +51,13 @@ final class NIOEcho: EngineLoop {
     /// Waits (on the engine's thread) until a stop is asked for, then closes the channel and ends
     /// the event loop.
     func run() throws(SystemError) {
+        defer {
+            try? channel.close().wait()
+            // The socket is closed here; ending NIO's loop thread can take a few hundred
+            // milliseconds on a busy machine, and stop() returns only once it is gone (no thread
+            // or fd outlives it), also when the wait below failed.
+            try? group.syncShutdownGracefully()
+        }
         var pollSet = PollSet()
         pollSet.append(control.waker.eventFD.descriptor, events: .readable)
         while true {
@@ -59,12 +66,8 @@ final class NIOEcho: EngineLoop {
             _ = try pollSet.wait(timeout: nil)
             counters.setWaiting(false)
             control.waker.reset()
-            if control.shouldStop() { break }
+            if control.shouldStop() { return }
         }
-        try? channel.close().wait()
-        // The socket is closed here; ending NIO's loop thread can take a few hundred milliseconds
-        // on a busy machine, and stop() returns only once it is gone (no thread or fd outlives it).
-        try? group.syncShutdownGracefully()
     }
 
     private static func bindError(_ error: any Error, _ address: SocketAddress) -> EngineError {

@@ -58,7 +58,7 @@ struct StartCommand: ParsableCommand {
 
     @Option(
         help: ArgumentHelp(
-            "Outgoing queue capacity in datagrams (default 8, for mmsg at least --batch); a datagram that finds it full is dropped and counted.",
+            "Outgoing queue capacity in datagrams (default 8, for mmsg and uring at least --batch); a datagram that finds it full is dropped and counted (nio-async: the reader waits; uring: receive buffers, datagrams wait in the kernel).",
             valueName: "n"
         )
     )
@@ -81,7 +81,10 @@ struct StartCommand: ParsableCommand {
     var budget: Int?
 
     @Option(
-        help: ArgumentHelp("Datagrams per recvmmsg/sendmmsg on backend mmsg, 1–1024 (default 32).", valueName: "n")
+        help: ArgumentHelp(
+            "Datagrams per recvmmsg/sendmmsg on backend mmsg, or completions handled per io_uring_enter on backend uring, 1–1024 (default 32).",
+            valueName: "n"
+        )
     )
     var batch: Int?
 

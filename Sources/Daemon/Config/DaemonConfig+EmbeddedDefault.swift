@@ -57,7 +57,9 @@ extension DaemonConfig {
         bind = "127.0.0.1:2000"
 
         # Outgoing queue capacity in datagrams, 1–4096; a datagram that finds it full is dropped and
-        # counted. Not for flipflop, which holds exactly one. Default 8; for mmsg, at least one batch.
+        # counted. Not for flipflop, which holds exactly one, nor nio. Default 8; for mmsg and uring,
+        # at least one batch. On nio-async the reader waits instead; on uring it is the ring of
+        # receive buffers, and datagrams wait in the kernel.
         #queue = 8
 
         # Receive buffer per datagram in bytes, 1–65535; a longer datagram is truncated and counted.
@@ -66,6 +68,7 @@ extension DaemonConfig {
 
         # Datagrams handled per readiness event before the engine waits again, 0–1000000; 0 drains
         # until the socket would block. Default 1 on level-triggered backends, 0 on edge-triggered ones.
+        # Not for nio, nio-async or uring.
         #budget = 0
 
         # What an echo engine sends back: "echo" (the datagram as received) or "sockperf" (bit 0x01 of
@@ -77,7 +80,8 @@ extension DaemonConfig {
         #trace = false
 
         # Keys of other backends and kinds, shown in the examples below:
-        #   batch     echo on backend mmsg: datagrams per recvmmsg/sendmmsg, 1–1024. Default 32.
+        #   batch     echo on backend mmsg: datagrams per recvmmsg/sendmmsg; on uring: completions
+        #             handled per io_uring_enter. 1–1024. Default 32.
         #   strategy  multisocket: how its sockets are polled: join, spawn, unordered or taskgroup.
         #             Default "unordered".
         #   count     multisocket: sockets on consecutive ports from bind, 1–1024. Default 10.

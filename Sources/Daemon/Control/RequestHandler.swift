@@ -121,7 +121,7 @@ struct RequestHandler: Sendable {
                     trigger: backend.trigger == .level ? "level" : "edge",
                     mirrors: backend.mirrors,
                     summary: backend.summary,
-                    available: true
+                    available: backend.unavailableReason == nil
                 )
             },
             kinds: EngineKind.allCases.map {

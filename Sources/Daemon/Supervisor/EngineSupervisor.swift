@@ -353,6 +353,8 @@ extension ControlError {
         case .invalidSpec(let reason): self = .invalidSpec(reason: reason)
         case .addressInUse(let address): self = .addressInUse(address: address.description)
         case .permissionDenied(let reason): self = .invalidSpec(reason: reason)
+        case .backendUnavailable(let backend, let reason):
+            self = .backendUnavailable(backend: backend.rawValue, reason: reason)
         case .system(let error): self = .internalError(reason: error.description)
         }
     }

@@ -107,7 +107,7 @@ extension EngineSpec {
 
 extension Backend {
     /// The backends whose loop is udplab's own: every counter, truncation detection and the send
-    /// seam apply. `nio`'s loop is SwiftNIO's: its syscalls, wakeups and sends are not visible to
-    /// udplab (the echo, stop and leak tests still cover it).
-    static var udplabLoops: [Backend] { allCases.filter { $0 != .nio } }
+    /// seam apply. `nio`'s and `nio-async`'s loop is SwiftNIO's: its syscalls, wakeups and sends
+    /// are not visible to udplab (the echo, stop and leak tests still cover them).
+    static var udplabLoops: [Backend] { allCases.filter { $0 != .nio && $0 != .nioAsync } }
 }
