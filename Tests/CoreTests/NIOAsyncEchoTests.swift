@@ -3,29 +3,10 @@ import Testing
 
 @testable import UDPLabCore
 
-/// Backend nio-async: the reply mode, backpressure through its bounded queue, and stopping while
-/// its tasks are busy. The echo, lifecycle and leak suites cover it with every other backend.
+/// Backend nio-async: backpressure through its bounded queue, and stopping while its tasks are
+/// busy. The echo, reply-mode, lifecycle and leak suites cover it with every other backend.
 @Suite("Backend nio-async")
 struct NIOAsyncEchoTests {
-    @Test("--reply sockperf flips exactly bit 0x01 of byte 9; shorter datagrams come back unchanged")
-    func clearsTheClientFlag() throws {
-        let spec = EngineSpec(backend: .nioAsync, bind: .init(loopbackPort: 0), reply: .sockperf)
-        let engine = try Engine.start(spec)
-        defer { engine.stop() }
-        let client = try TestClient()
-
-        for length in [14, 64, 1400] {
-            let request = [UInt8](repeating: 0xFF, count: length)
-            var expected = request
-            expected[9] = 0xFE
-            try client.send(request, to: engine.localAddress)
-            #expect(try client.expectDatagram() == expected, "\(length) bytes")
-        }
-        let short = [UInt8](repeating: 0xFF, count: 13)
-        try client.send(short, to: engine.localAddress)
-        #expect(try client.expectDatagram() == short, "shorter than sockperf's header: unchanged")
-    }
-
     @Test("A burst of 200 through --queue 2 comes back whole and in order: the reader waits, nothing is dropped")
     func burstLargerThanTheQueueWaits() throws {
         // Held before its tasks start, the engine finds the burst already there: NIO, reading on

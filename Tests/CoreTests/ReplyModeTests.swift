@@ -8,7 +8,7 @@ import Testing
 struct ReplyModeTests {
     @Test(
         "--reply sockperf flips exactly bit 0x01 of byte 9; shorter datagrams come back unchanged",
-        arguments: [Backend.epollEdge, .select, .reactorLevel, .flipflop, .task, .taskMPSC, .mmsg, .uring]
+        arguments: [Backend.epollEdge, .select, .reactorLevel, .flipflop, .task, .taskMPSC, .mmsg, .uring, .nioAsync]
     )
     func clearsTheClientFlag(backend: Backend) throws {
         let spec = EngineSpec(backend: backend, bind: .init(loopbackPort: 0), reply: .sockperf)
