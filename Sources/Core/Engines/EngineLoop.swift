@@ -60,6 +60,21 @@ final class LoopControl: Sendable {
         waker.wake()
     }
 
+    /// Blocks the calling thread until a stop is asked for, marking it as waiting meanwhile:
+    /// the engine thread of a backend whose loop runs elsewhere (SwiftNIO's) only does this, so
+    /// the watchdog sees it waiting, and a requested stall still happens on it.
+    func waitForStop(counting counters: EngineCounters) throws(SystemError) {
+        var pollSet = PollSet()
+        pollSet.append(waker.eventFD.descriptor, events: .readable)
+        while true {
+            counters.setWaiting(true)
+            _ = try pollSet.wait(timeout: nil)
+            counters.setWaiting(false)
+            waker.reset()
+            if shouldStop() { return }
+        }
+    }
+
     /// Asks the loop to return, and wakes it if it is blocked. Safe from any thread.
     func requestStop() {
         stopRequested.store(true, ordering: .releasing)

@@ -67,7 +67,7 @@ final class NIOAsyncEcho: EngineLoop {
             bound = try bootstrap.bind(host: spec.bind.host, port: Int(spec.bind.port)).wait()
         } catch {
             try? group.syncShutdownGracefully()
-            throw Self.bindError(error, spec.bind)
+            throw NIOEcho.bindError(error, spec.bind)
         }
         channel = wrapped.withLock { $0! }
         executor = EventLoopTaskExecutor(bound.eventLoop)
@@ -86,16 +86,7 @@ final class NIOAsyncEcho: EngineLoop {
             // stop() returns only once it is gone (no thread or fd outlives it).
             try? group.syncShutdownGracefully()
         }
-        var pollSet = PollSet()
-        pollSet.append(control.waker.eventFD.descriptor, events: .readable)
-        while true {
-            // The engine thread only waits here: the watchdog sees it waiting, not NIO's loop.
-            counters.setWaiting(true)
-            _ = try pollSet.wait(timeout: nil)
-            counters.setWaiting(false)
-            control.waker.reset()
-            if control.shouldStop() { break }
-        }
+        try control.waitForStop(counting: counters)
     }
 
     /// The top-level task: the reader and the writer as the two children of a task group, inside
@@ -125,14 +116,6 @@ final class NIOAsyncEcho: EngineLoop {
             finished.succeed()
         }
         return Task(executorPreference: executor, operation: operation)
-    }
-
-    private static func bindError(_ error: any Error, _ address: SocketAddress) -> EngineError {
-        if let ioError = error as? IOError {
-            let systemError = SystemError(code: ioError.errnoCode, operation: "bind")
-            return systemError.isAddressInUse ? .addressInUse(address) : .system(systemError)
-        }
-        return .invalidSpec("cannot bind \(address): \(error)")
     }
 }
 

@@ -58,19 +58,11 @@ final class NIOEcho: EngineLoop {
             // or fd outlives it), also when the wait below failed.
             try? group.syncShutdownGracefully()
         }
-        var pollSet = PollSet()
-        pollSet.append(control.waker.eventFD.descriptor, events: .readable)
-        while true {
-            // The engine thread only waits here: the watchdog sees it waiting, not NIO's loop.
-            counters.setWaiting(true)
-            _ = try pollSet.wait(timeout: nil)
-            counters.setWaiting(false)
-            control.waker.reset()
-            if control.shouldStop() { return }
-        }
+        try control.waitForStop(counting: counters)
     }
 
-    private static func bindError(_ error: any Error, _ address: SocketAddress) -> EngineError {
+    /// What a failed bind means for the user (also for ``NIOAsyncEcho``).
+    static func bindError(_ error: any Error, _ address: SocketAddress) -> EngineError {
         if let ioError = error as? IOError {
             let systemError = SystemError(code: ioError.errnoCode, operation: "bind")
             return systemError.isAddressInUse ? .addressInUse(address) : .system(systemError)

@@ -102,11 +102,13 @@ final class UringEcho: EngineLoop {
                 continue
             }
             counters.events.increment(by: UInt64(count))
+            // One clock read per pass, as mmsg reads one per batch.
+            let now = MonotonicClock.nanoseconds()
             for index in 0..<count {
                 let completion = ring.completion(index)
                 switch completion.userData & Request.kindMask {
-                case Request.receive: received(completion)
-                case Request.reply: replied(completion)
+                case Request.receive: received(completion, at: now)
+                case Request.reply: replied(completion, at: now)
                 case Request.waker:
                     isWakerArmed = completion.hasMore
                     if control.consumeWake(counting: counters) {
@@ -127,7 +129,7 @@ final class UringEcho: EngineLoop {
     }
 
     /// A datagram arrived (or the multishot receive ended): queue its reply from its buffer.
-    private func received(_ completion: IOUring.Completion) {
+    private func received(_ completion: IOUring.Completion, at now: UInt64) {
         isReceiveArmed = completion.hasMore
         guard let message = ring.message(of: completion) else {
             // Out of buffers: every one holds a reply in flight; re-armed when one comes back.
@@ -148,7 +150,7 @@ final class UringEcho: EngineLoop {
             trace("recv \(message.payload.count) bytes from \(message.source.map { "\($0)" } ?? "?")\(truncation).")
         }
         reply.apply(to: message.payload)
-        receivedAt[Int(message.bufferID)] = MonotonicClock.nanoseconds()
+        receivedAt[Int(message.bufferID)] = now
         inFlight += 1
         counters.queueHighWater.raise(to: UInt64(inFlight))
         let userData = Request.reply | UInt64(message.bufferID)
@@ -160,12 +162,12 @@ final class UringEcho: EngineLoop {
     }
 
     /// A reply's send completed: count it and give its buffer back.
-    private func replied(_ completion: IOUring.Completion) {
+    private func replied(_ completion: IOUring.Completion, at now: UInt64) {
         let id = UInt16(truncatingIfNeeded: completion.userData)
         if completion.result >= 0 {
             counters.txDatagrams.increment()
             counters.txBytes.increment(by: UInt64(completion.result))
-            residence.record(nanoseconds: MonotonicClock.nanoseconds() &- receivedAt[Int(id)])
+            residence.record(nanoseconds: now &- receivedAt[Int(id)])
             if let trace {
                 trace("sent \(completion.result) bytes to \(ring.replyDestination(id).map { "\($0)" } ?? "?").")
             }
@@ -199,6 +201,7 @@ final class UringEcho: EngineLoop {
                 try ring.submit(waitingFor: 1)
                 continue
             }
+            let now = MonotonicClock.nanoseconds()
             for index in 0..<count {
                 let completion = ring.completion(index)
                 switch completion.userData & Request.kindMask {
@@ -210,7 +213,7 @@ final class UringEcho: EngineLoop {
                         counters.dropped.increment()
                     }
                     if let id = completion.bufferID { ring.recycleBuffer(id) }
-                case Request.reply: replied(completion)
+                case Request.reply: replied(completion, at: now)
                 case Request.waker: isWakerArmed = completion.hasMore
                 default: break
                 }

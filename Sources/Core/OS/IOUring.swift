@@ -67,13 +67,7 @@ final class IOUring {
         let isTruncated: Bool
 
         /// The sender, decoded (for trace lines).
-        var source: SocketAddress? {
-            var storage = sockaddr_storage()
-            withUnsafeMutableBytes(of: &storage) { raw in
-                raw.copyMemory(from: UnsafeRawBufferPointer(start: name, count: Int(nameLength)))
-            }
-            return SocketAddress(storage)
-        }
+        var source: SocketAddress? { IOUring.address(name, length: nameLength) }
     }
 
     private let ring: OpaquePointer
@@ -189,9 +183,14 @@ final class IOUring {
     /// Where the reply from buffer `id` went (for trace lines).
     func replyDestination(_ id: UInt16) -> SocketAddress? {
         let header = sendHeaders[Int(id)]
+        return header.msg_name.flatMap { Self.address($0, length: header.msg_namelen) }
+    }
+
+    /// Decodes the `sockaddr` of `length` bytes at `name`.
+    private static func address(_ name: UnsafeRawPointer, length: UInt32) -> SocketAddress? {
         var storage = sockaddr_storage()
         withUnsafeMutableBytes(of: &storage) { raw in
-            raw.copyMemory(from: UnsafeRawBufferPointer(start: header.msg_name, count: Int(header.msg_namelen)))
+            raw.copyMemory(from: UnsafeRawBufferPointer(start: name, count: min(Int(length), raw.count)))
         }
         return SocketAddress(storage)
     }
