@@ -57,11 +57,11 @@ struct RunCommandTests {
         #expect(stderr.hasPrefix("udplabd: ") && stderr.contains(message), "\(stderr)")
     }
 
-    @Test("A busy port says which address is in use")
-    func busyPort() throws {
+    @Test("A busy port says which address is in use, and only that", arguments: Backend.allCases)
+    func busyPort(backend: Backend) throws {
         let holder = try UDPSocket(binding: .init(loopbackPort: 0))
         let (status, _, stderr) = try ChildProcess.runUdplabd([
-            "run", "echo", "--bind", holder.localAddress.description,
+            "run", "echo", "--backend", backend.rawValue, "--bind", holder.localAddress.description,
         ])
         #expect(status == 69)
         #expect(stderr == "udplabd: address \(holder.localAddress) is already in use\n")

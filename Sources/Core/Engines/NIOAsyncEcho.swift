@@ -66,6 +66,9 @@ final class NIOAsyncEcho: EngineLoop {
             // Blocks the caller for the bind only, so a busy address is reported at start.
             bound = try bootstrap.bind(host: spec.bind.host, port: Int(spec.bind.port)).wait()
         } catch {
+            // The async channel made before the bind must go while its loop still runs: its
+            // teardown schedules work there.
+            wrapped.withLock { $0 = nil }
             try? group.syncShutdownGracefully()
             throw NIOEcho.bindError(error, spec.bind)
         }
