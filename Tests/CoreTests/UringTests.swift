@@ -67,7 +67,7 @@ struct UringTests {
         #expect(EngineSpec(backend: .uring, queue: 3, batch: 100).queueCapacity == 3)
     }
 
-    @Test("--budget is refused on backends without readiness events", arguments: [Backend.uring, .nio, .nioAsync])
+    @Test("--budget is refused on backends without readiness events", arguments: [Backend.uring, .nioAsync])
     func rejectsBudget(backend: Backend) {
         let spec = EngineSpec(backend: backend, bind: .init(loopbackPort: 0), budget: 4)
         let reason = "--budget does not apply to backend \(backend.rawValue): it has no readiness events to budget"

@@ -70,6 +70,11 @@ public enum Backend: String, CaseIterable, Codable, Sendable {
     public var unavailableReason: String? { self == .uring ? UringEcho.unavailableReason : nil }
 
     /// Datagrams handled per readiness event by default: 1 on level backends (as the seed's
-    /// programs did), 0 = drain until would-block on edge ones.
-    public var defaultBudget: Int { trigger == .level ? 1 : 0 }
+    /// programs did), 0 = drain until would-block on edge ones; on `nio`, 16 for NIO's
+    /// `maxMessagesPerRead` (the value NIO's own bootstrap documentation shows; its default, 4,
+    /// flushes replies after every fourth datagram).
+    public var defaultBudget: Int {
+        if self == .nio { return 16 }
+        return trigger == .level ? 1 : 0
+    }
 }

@@ -40,6 +40,8 @@ public struct EngineSpec: Codable, Sendable, Equatable {
     public static let bufferRange = 1...65535
     /// Allowed `--budget` values.
     public static let budgetRange = 0...1_000_000
+    /// Allowed `--budget` values on backend `nio` (NIO's `maxMessagesPerRead`).
+    public static let nioBudgetRange = 1...1024
     /// Allowed `--count` values.
     public static let countRange = 1...1024
     /// Allowed `--interval` values, in seconds.
@@ -162,9 +164,14 @@ public struct EngineSpec: Codable, Sendable, Equatable {
                 "--buffer \(buffer) is out of range: use \(Self.bufferRange.lowerBound)–\(Self.bufferRange.upperBound) bytes"
             )
         }
-        if budget != nil, [.nio, .nioAsync, .uring].contains(backend) {
+        if budget != nil, [.nioAsync, .uring].contains(backend) {
             throw .invalidSpec(
                 "--budget does not apply to backend \(backend.rawValue): it has no readiness events to budget"
+            )
+        }
+        if backend == .nio, let budget, !Self.nioBudgetRange.contains(budget) {
+            throw .invalidSpec(
+                "--budget \(budget) is out of range for backend nio: use 1–\(Self.nioBudgetRange.upperBound) (NIO's maxMessagesPerRead: it reads at most that many datagrams per readiness event and cannot drain)"
             )
         }
         if let budget, !Self.budgetRange.contains(budget) {

@@ -74,7 +74,7 @@ struct StartCommand: ParsableCommand {
 
     @Option(
         help: ArgumentHelp(
-            "Datagrams handled per readiness event before yielding; 0 drains (default 1 on level backends, 0 on edge ones).",
+            "Datagrams handled per readiness event before yielding; 0 drains (default 1 on level backends, 0 on edge ones; on nio, NIO's maxMessagesPerRead, 1–1024, default 16).",
             valueName: "n"
         )
     )

@@ -67,8 +67,8 @@ extension DaemonConfig {
         #buffer = 1500
 
         # Datagrams handled per readiness event before the engine waits again, 0–1000000; 0 drains
-        # until the socket would block. Default 1 on level-triggered backends, 0 on edge-triggered ones.
-        # Not for nio, nio-async or uring.
+        # until the socket would block. Default 1 on level-triggered backends, 0 on edge-triggered ones;
+        # on nio, NIO's maxMessagesPerRead, 1–1024, default 16. Not for nio-async or uring.
         #budget = 0
 
         # What an echo engine sends back: "echo" (the datagram as received) or "sockperf" (bit 0x01 of
