@@ -62,8 +62,10 @@ struct NIOAsyncEchoTests {
         #expect(rebound.localAddress == engine.localAddress)
     }
 
-    @Test("--queue applies to nio-async, in range")
+    @Test("--queue applies to nio-async, in range; 32 by default")
     func acceptsQueue() throws {
+        #expect(EngineSpec.testEcho(.nioAsync).queueCapacity == 32)
+        #expect(EngineSpec.testEcho(.nioAsync, queue: 3).queueCapacity == 3)
         #expect(throws: Never.self) { try EngineSpec.testEcho(.nioAsync, queue: 1).validate() }
         #expect(throws: EngineError.self) { try EngineSpec.testEcho(.nioAsync, queue: 0).validate() }
     }

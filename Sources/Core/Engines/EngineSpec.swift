@@ -90,6 +90,9 @@ public struct EngineSpec: Codable, Sendable, Equatable {
         switch backend {
         case .flipflop: 1
         case .mmsg, .uring: queue ?? max(8, effectiveBatch)
+        // Also nio-async's read cycle (NIO's maxMessagesPerRead): replies leave in batches of up
+        // to this many, so a deeper default pays at saturation.
+        case .nioAsync: queue ?? 32
         default: queue ?? 8
         }
     }

@@ -58,7 +58,7 @@ struct StartCommand: ParsableCommand {
 
     @Option(
         help: ArgumentHelp(
-            "Outgoing queue capacity in datagrams (default 8, for mmsg and uring at least --batch); a datagram that finds it full is dropped and counted (nio-async: the reader waits; uring: receive buffers, datagrams wait in the kernel).",
+            "Outgoing queue capacity in datagrams (default 8, 32 on nio-async, for mmsg and uring at least --batch); a datagram that finds it full is dropped and counted (nio-async: the reader waits; uring: receive buffers, datagrams wait in the kernel).",
             valueName: "n"
         )
     )

@@ -57,9 +57,9 @@ extension DaemonConfig {
         bind = "127.0.0.1:2000"
 
         # Outgoing queue capacity in datagrams, 1–4096; a datagram that finds it full is dropped and
-        # counted. Not for flipflop, which holds exactly one, nor nio. Default 8; for mmsg and uring,
-        # at least one batch. On nio-async the reader waits instead; on uring it is the ring of
-        # receive buffers, and datagrams wait in the kernel.
+        # counted. Not for flipflop, which holds exactly one, nor nio. Default 8 (32 on nio-async); for
+        # mmsg and uring, at least one batch. On nio-async the reader waits instead; on uring it is the
+        # ring of receive buffers, and datagrams wait in the kernel.
         #queue = 8
 
         # Receive buffer per datagram in bytes, 1–65535; a longer datagram is truncated and counted.
