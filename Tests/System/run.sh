@@ -39,6 +39,8 @@ cat "$work/results/log" 2>/dev/null || { echo "no results: the scenario did not 
 passed=$(grep -c '^ok ' "$work/results/log" 2>/dev/null || true)
 failed=$(grep -c '^FAIL ' "$work/results/log" 2>/dev/null || true)
 if [ "$status" != 0 ] || [ "$failed" != 0 ] || [ "$passed" = 0 ]; then
+    echo "--- what the failed steps printed ---"
+    tail -80 "$work/results/detail" 2>/dev/null || true
     echo "--- journal of the failed run ---"
     cat "$work/results/journal.txt" 2>/dev/null | tail -150 || true
     echo "system: $passed passed, $failed failed (container exit $status)"

@@ -77,7 +77,16 @@ check "udplabctl start echo --backend reactor-edge" udplabctl start echo --name 
 check "its datagrams echo" echo_ok 7001
 check "journal: engine-started MESSAGE_ID with UDPLAB_ fields" bash -c "journal_has $ENGINE_STARTED '\"UDPLAB_ENGINE\":\"e1\"' && \
     journalctl -u udplabd -o json MESSAGE_ID=$ENGINE_STARTED | grep '\"UDPLAB_ENGINE\":\"e1\"' | grep '\"UDPLAB_KIND\":\"echo\"' | grep '\"UDPLAB_BACKEND\":\"reactor-edge\"' | grep -q '\"UDPLAB_BIND\":\"127.0.0.1:7001\"'"
-check "journal: a stats entry after one interval" eventually 10 bash -c "journalctl -u udplabd -o json MESSAGE_ID=$ENGINE_STATS | grep '\"UDPLAB_ENGINE\":\"e1\"' | grep -q '\"UDPLAB_RX_DATAGRAMS\":\"1\"'"
+# e1's stats entries; on failure, what they and the daemon's last lines said.
+e1_stats() { journalctl -u udplabd -o json "MESSAGE_ID=$ENGINE_STATS" | grep '"UDPLAB_ENGINE":"e1"'; }
+e1_counted_one() { e1_stats | grep -q '"UDPLAB_RX_DATAGRAMS":"1"'; }
+e1_stats_entry() {
+    eventually 10 e1_counted_one && return 0
+    e1_stats | tail -3
+    journalctl -u udplabd -o short-precise | tail -30
+    return 1
+}
+check "journal: a stats entry after one interval" e1_stats_entry
 check "journalctl -x explains the event (catalog)" bash -c "journalctl -x -u udplabd MESSAGE_ID=$ENGINE_STARTED | grep -q 'udplabd(8)'"
 
 # --- Reload through systemctl: reconciled, ReloadResult=success.
