@@ -517,6 +517,27 @@ def split_text(p):
     return text
 
 
+# What the user-space symbols that top these profiles are, for the readings (substring → text).
+SYMBOL_NOTES = [
+    ("__vfprintf_internal", "`__vfprintf_internal` is glibc's printf engine: NIO turns every datagram's "
+     "source address into text (`inet_ntop`, which calls `sprintf`) as it builds the envelope's `SocketAddress`"),
+    ("_reuseExistingBuffer", "`_reuseExistingBuffer` is NIO's receive-buffer pool looking, on every read, for "
+     "a buffer nothing references any more"),
+    ("swift_retain", "`swift_retain`/`swift_release` are Swift reference counting of the objects handed along "
+     "per datagram"),
+    ("swift_release", "`swift_retain`/`swift_release` are Swift reference counting of the objects handed along "
+     "per datagram"),
+    ("AccessSet", "`AccessSet`, `swift_beginAccess`/`swift_endAccess` are Swift's run-time exclusivity checks "
+     "on class properties"),
+    ("swift_beginAccess", "`AccessSet`, `swift_beginAccess`/`swift_endAccess` are Swift's run-time exclusivity "
+     "checks on class properties"),
+    ("swift_endAccess", "`AccessSet`, `swift_beginAccess`/`swift_endAccess` are Swift's run-time exclusivity "
+     "checks on class properties"),
+    ("__tls_get_addr", "`__tls_get_addr` looks up a shared library's thread-local variables"),
+    ("clock_gettime", "`clock_gettime` reads the monotonic clock for the residence times"),
+]
+
+
 def reading(server):
     p = profile_data[server]
     ref = profile_data.get(REF)
@@ -543,6 +564,13 @@ def reading(server):
     user = [e for e in p["entries"] if not e[3]][:5]
     if user:
         parts.append("top user symbols: " + ", ".join(f"`{cell(e[2], 70)}` {pct(e[0])}" for e in user))
+        notes = []
+        for _, _, symbol, _ in user:
+            note = next((text for key, text in SYMBOL_NOTES if key in symbol), None)
+            if note and note not in notes:
+                notes.append(note)
+        if notes:
+            parts.append("what those are: " + "; ".join(notes))
     kernel = [e for e in p["entries"] if e[3]][:3]
     if kernel:
         parts.append("top kernel symbols: " + ", ".join(f"`{cell(e[2], 50)}` {pct(e[0])}" for e in kernel))
@@ -673,7 +701,8 @@ w(f"- **Servers**: the C reference echoes written for this harness (`bench/c/ech
   f"SwiftNIO {meta['nio_version']}'s `NIOUDPEchoServer` example built in release from the local package "
   f"mirror, once on its defaults and once with `--enable-gathering-reads` (recvmmsg of 30); and every echo "
   f"backend `udplabd run --help` lists ({meta['backends']}), as `udplabd run echo --backend B --bind "
-  f"127.0.0.1:PORT` in release, on their defaults.")
+  f"127.0.0.1:PORT` in release, on their defaults (so `nio` reads up to 16 datagrams per readiness event, "
+  f"its `--budget`, where `NIOUDPEchoServer` reads NIO's default 4; `nio-async` queues up to 32).")
 w(f"- **Interleaving**: {meta['trials']} trial{'s' if meta['trials'] != 1 else ''}; in each, every server in "
   f"turn (A B C … A B C …): started on a fresh port, measured, stopped. Server pinned to CPU "
   f"{meta['cpu_server']} (`taskset`), every client to CPU {meta['cpu_client']}. Loopback only.")
