@@ -167,9 +167,12 @@ public struct EngineSpec: Codable, Sendable, Equatable {
                 "--buffer \(buffer) is out of range: use \(Self.bufferRange.lowerBound)–\(Self.bufferRange.upperBound) bytes"
             )
         }
-        if budget != nil, [.nioAsync, .uring].contains(backend) {
+        if budget != nil, backend == .uring {
+            throw .invalidSpec("--budget does not apply to backend uring: it has no readiness events to budget")
+        }
+        if budget != nil, backend == .nioAsync {
             throw .invalidSpec(
-                "--budget does not apply to backend \(backend.rawValue): it has no readiness events to budget"
+                "--budget does not apply to backend nio-async: it reads as many datagrams per readiness event as --queue holds"
             )
         }
         if backend == .nio, let budget, !Self.nioBudgetRange.contains(budget) {

@@ -8,9 +8,9 @@ import NIOPosix
 /// NIO's selector is level-triggered and reads up to `maxMessagesPerRead` datagrams per readiness
 /// event (`--budget`, default 16 where NIO's own default is 4); replies are written per read and
 /// flushed once per read cycle (one `sendmmsg` when several are pending), so a larger budget
-/// means fewer system calls per echo at saturation. NIO's own syscalls and wakeups are not visible from outside it, so
-/// those counters stay 0; nor are kernel drops. This is the only file besides ``NIOAsyncEcho``
-/// that imports NIO.
+/// means fewer system calls per echo at saturation. NIO's own syscalls and wakeups are not
+/// visible from outside it, so those counters stay 0; nor are kernel drops. This is the only file
+/// besides ``NIOAsyncEcho`` that imports NIO.
 final class NIOEcho: EngineLoop {
     private let group: MultiThreadedEventLoopGroup
     private let channel: any NIOCore.Channel
