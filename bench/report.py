@@ -517,24 +517,19 @@ def split_text(p):
     return text
 
 
-# What the user-space symbols that top these profiles are, for the readings (substring → text).
+# What the user-space symbols that top these profiles are, for the readings: (substrings of the
+# symbol, text).
 SYMBOL_NOTES = [
-    ("__vfprintf_internal", "`__vfprintf_internal` is glibc's printf engine: NIO turns every datagram's "
+    (("__vfprintf_internal",), "`__vfprintf_internal` is glibc's printf engine: NIO turns every datagram's "
      "source address into text (`inet_ntop`, which calls `sprintf`) as it builds the envelope's `SocketAddress`"),
-    ("_reuseExistingBuffer", "`_reuseExistingBuffer` is NIO's receive-buffer pool looking, on every read, for "
-     "a buffer nothing references any more"),
-    ("swift_retain", "`swift_retain`/`swift_release` are Swift reference counting of the objects handed along "
-     "per datagram"),
-    ("swift_release", "`swift_retain`/`swift_release` are Swift reference counting of the objects handed along "
-     "per datagram"),
-    ("AccessSet", "`AccessSet`, `swift_beginAccess`/`swift_endAccess` are Swift's run-time exclusivity checks "
-     "on class properties"),
-    ("swift_beginAccess", "`AccessSet`, `swift_beginAccess`/`swift_endAccess` are Swift's run-time exclusivity "
-     "checks on class properties"),
-    ("swift_endAccess", "`AccessSet`, `swift_beginAccess`/`swift_endAccess` are Swift's run-time exclusivity "
-     "checks on class properties"),
-    ("__tls_get_addr", "`__tls_get_addr` looks up a shared library's thread-local variables"),
-    ("clock_gettime", "`clock_gettime` reads the monotonic clock for the residence times"),
+    (("_reuseExistingBuffer",), "`_reuseExistingBuffer` is NIO's receive-buffer pool looking, on every read, "
+     "for a buffer nothing references any more"),
+    (("swift_retain", "swift_release"), "`swift_retain`/`swift_release` are Swift reference counting of the "
+     "objects handed along per datagram"),
+    (("AccessSet", "swift_beginAccess", "swift_endAccess"), "`AccessSet`, `swift_beginAccess`/`swift_endAccess` "
+     "are Swift's run-time exclusivity checks on class properties"),
+    (("__tls_get_addr",), "`__tls_get_addr` looks up a shared library's thread-local variables"),
+    (("clock_gettime",), "`clock_gettime` reads the monotonic clock for the residence times"),
 ]
 
 
@@ -566,7 +561,7 @@ def reading(server):
         parts.append("top user symbols: " + ", ".join(f"`{cell(e[2], 70)}` {pct(e[0])}" for e in user))
         notes = []
         for _, _, symbol, _ in user:
-            note = next((text for key, text in SYMBOL_NOTES if key in symbol), None)
+            note = next((text for keys, text in SYMBOL_NOTES if any(key in symbol for key in keys)), None)
             if note and note not in notes:
                 notes.append(note)
         if notes:
