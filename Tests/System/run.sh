@@ -18,7 +18,10 @@ fi
 work=$(mktemp -d /tmp/udplab-systest.XXXXXX)
 trap 'rm -rf "$work"' EXIT
 tree="$work/tree"
-mkdir -p "$work/results"
+mkdir -p "$work/results" "$work/etc-udplabd"
+# The first config is there before boot: systemd's first-boot presets enable udplabd, which may
+# then start before the scenario could write it.
+cp "$here/udplabd.toml" "$work/etc-udplabd/udplabd.toml"
 make -C "$root" --no-print-directory install DESTDIR="$tree" PREFIX=/usr > "$work/install.log" 2>&1 || {
     cat "$work/install.log"
     echo "system tests: make install failed"
@@ -31,6 +34,7 @@ timeout 600 systemd-nspawn -D / --volatile=yes --register=no --keep-unit -q -M u
     --overlay-ro="/usr:$tree/usr:/usr" \
     --bind-ro="$here:/systest" \
     --bind="$work/results:/results" \
+    --bind="$work/etc-udplabd:/etc/udplabd" \
     --bind-ro="$here/udplab-systest.service:/run/systemd/system/udplab-systest.service" \
     --boot systemd.firstboot=off systemd.wants=udplab-systest.service \
     > "$work/console.log" 2>&1 || status=$?
