@@ -177,7 +177,7 @@ public struct EngineSpec: Codable, Sendable, Equatable {
         }
         if backend == .nio, let budget, !Self.nioBudgetRange.contains(budget) {
             throw .invalidSpec(
-                "--budget \(budget) is out of range for backend nio: use 1–\(Self.nioBudgetRange.upperBound) (NIO's maxMessagesPerRead: it reads at most that many datagrams per readiness event and cannot drain)"
+                "--budget \(budget) is out of range for backend nio: use \(Self.nioBudgetRange.lowerBound)–\(Self.nioBudgetRange.upperBound) (NIO's maxMessagesPerRead: it reads at most that many datagrams per readiness event and cannot drain)"
             )
         }
         if let budget, !Self.budgetRange.contains(budget) {
