@@ -49,8 +49,9 @@ extension DaemonConfig {
         kind = "echo"
 
         # The I/O model of an echo engine: select, poll, epoll-level, epoll-edge, reactor-level,
-        # reactor-edge, flipflop, task, task-mpsc or mmsg (`udplabctl backends` describes each). Other
-        # kinds run on udplab's own reactor and take no backend. Default "reactor-edge".
+        # reactor-edge, flipflop, task, task-mpsc, mmsg, uring, nio or nio-async (`udplabctl backends`
+        # describes each). Other kinds run on udplab's own reactor and take no backend. Default
+        # "reactor-edge".
         backend = "reactor-edge"
 
         # The address to bind, numeric: "HOST:PORT" or "[IPv6]:PORT". Default "127.0.0.1:2000".
