@@ -17,8 +17,8 @@ struct ServeCommand: AsyncParsableCommand {
             $XDG_STATE_HOME/udplabd otherwise.
 
             SIGTERM and SIGINT stop every engine (reverse start order) and exit 0; SIGHUP reloads the config. \
-            Exit status: 0 stopped cleanly, 64 bad option, 73 control socket unavailable (another daemon \
-            listens there), 78 bad config.
+            Exit status: 0 stopped cleanly, 64 bad option, 65 state file of an unknown version, 73 control \
+            socket unavailable (another daemon listens there), 74 state file unreadable, 78 bad config.
             """
     )
 
@@ -82,7 +82,11 @@ struct ServeCommand: AsyncParsableCommand {
             socket ?? settings.socketPath ?? ControlProtocol.defaultSocketPath(environment: environment, isRoot: isRoot)
         let stateDirectory =
             self.stateDirectory ?? settings.stateDirectory ?? Self.defaultStateDirectory(environment, isRoot)
-        let supervisor = EngineSupervisor(store: EngineStore(directory: stateDirectory), logger: logger)
+        let store = EngineStore(directory: stateDirectory)
+        // Before anything starts: a state file that cannot be used stops the daemon here, with
+        // nothing bound or started.
+        let saved = try Self.loadStateFile(store, logger: logger)
+        let supervisor = EngineSupervisor(store: store, logger: logger)
         let runtime = DaemonRuntime(
             supervisor: supervisor,
             levelControl: levelControl,
@@ -95,11 +99,8 @@ struct ServeCommand: AsyncParsableCommand {
         )
 
         let server = try Self.openControlSocket(path: socketPath, mode: settings.socketMode, runtime: runtime)
-        let saved = settings.engines.count
-        if saved > 16 {
-            Notify.extendTimeout(by: .milliseconds(100 * saved))
-        }
-        await supervisor.restore(declared: settings.engines)
+        Self.warnIfWritableByOthers(socketPath: socketPath, stateDirectory: stateDirectory, logger: logger)
+        await supervisor.restore(declared: settings.engines, saved: saved)
         var services: [any Service] = [
             EngineService(runtime: runtime),
             ControlService(server: server),
@@ -164,6 +165,43 @@ struct ServeCommand: AsyncParsableCommand {
             let message = "\(error)"
             Notify.failed(status: message, errno: 98)
             throw CommandFailure(message: message, exitCode: 73)
+        }
+    }
+
+    /// The saved engines; a state file that exists but cannot be used is reported to systemd
+    /// (`STATUS=`, `ERRNO=`) and makes the daemon exit, the file untouched: 65 when a newer
+    /// udplabd wrote it, 74 when it cannot be read (or, corrupt, cannot be moved aside).
+    static func loadStateFile(_ store: EngineStore, logger: Logger) throws -> [EngineDefinition] {
+        do {
+            return try store.load(logger: logger)
+        } catch {
+            let (errorNumber, exitCode): (Int32, Int32) =
+                switch error {
+                case .unreadable(_, let cause), .cannotMoveAside(_, let cause): (cause.code, 74)
+                case .unsupportedVersion: (22, 65)
+                }
+            logger.critical("state file unusable, not starting", metadata: ["path": "\(store.path)"])
+            Notify.failed(status: "\(error)", errno: errorNumber)
+            throw CommandFailure(message: "\(error)", exitCode: exitCode)
+        }
+    }
+
+    /// Logs a warning for each of the socket's directory and the state directory that users other
+    /// than its owner and group may write (`/tmp` included: the sticky bit keeps them from removing
+    /// the daemon's files, not from planting their own at the names it is about to use).
+    static func warnIfWritableByOthers(socketPath: String, stateDirectory: String, logger: Logger) {
+        let socketDirectory = (socketPath as NSString).deletingLastPathComponent
+        let checks = [
+            ("socket", socketDirectory.isEmpty ? "." : socketDirectory),
+            ("state", stateDirectory),
+        ]
+        for (role, path) in checks {
+            guard let directory = try? Directory.openIfPresent(path), (try? directory.isWritableByOthers()) == true
+            else { continue }
+            logger.warning(
+                "\(role) directory is writable by other users: they can replace or race what udplabd keeps there",
+                metadata: ["path": "\(path)"]
+            )
         }
     }
 
