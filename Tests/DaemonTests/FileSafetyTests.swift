@@ -60,10 +60,29 @@ struct FileSafetyTests {
         )
     }
 
+    @Test("The daemon warns about a state directory another user owns, and about the nearest one above a missing one")
+    func warnsAboutOtherOwnersAndMissingStateDirectories() throws {
+        let daemon = try DaemonHarness()
+        let open = daemon.directory + "/open"
+        try FileManager.default.createDirectory(atPath: open, withIntermediateDirectories: true)
+        try FileManager.default.setAttributes([.posixPermissions: 0o1777], ofItemAtPath: open)
+        let owned = daemon.directory + "/owned"
+        try FileManager.default.createDirectory(atPath: owned, withIntermediateDirectories: true)
+        try FileManager.default.setAttributes([.ownerAccountID: 65534], ofItemAtPath: owned)
+
+        let missing = try daemon.start(extraArguments: ["--state-dir", open + "/not/yet"])
+        #expect(missing.stderr.contains("state directory is writable by other users: they can replace or race"))
+        #expect(missing.stderr.contains("path=\(open)\n"))
+        #expect(try daemon.stop() == 0)
+
+        let other = try daemon.start(extraArguments: ["--state-dir", owned])
+        #expect(other.stderr.contains("state directory is writable by its owner, uid 65534"))
+    }
+
     @Test("No warning for the harness's private directories")
     func noWarningForPrivateDirectories() throws {
         let daemon = try DaemonHarness()
         let child = try daemon.start()
-        #expect(!child.stderr.contains("writable by other users"))
+        #expect(!child.stderr.contains("writable by"))
     }
 }

@@ -74,7 +74,7 @@ struct PersistenceTests {
 
         let (status, stderr) = try daemon.runExpectingExit()
         #expect(status == 74)
-        #expect(stderr.contains("cannot read the state file \(daemon.stateFile)"))
+        #expect(stderr.contains("cannot read \(daemon.stateFile) (open"))
         #expect(try String(contentsOfFile: daemon.stateFile + "/inside", encoding: .utf8) == "keep")
         #expect(!FileManager.default.fileExists(atPath: daemon.socketPath))
     }

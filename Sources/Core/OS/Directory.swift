@@ -175,13 +175,24 @@ public struct Directory: ~Copyable, Sendable {
         _ = try systemCall("fsync(\(path))") { fsync(descriptor.rawValue) }
     }
 
-    /// `true` when users other than the owner and group may create, rename or remove entries in
-    /// it (`S_IWOTH`), sticky bit or not: a socket or state file there is one they can race.
+    /// `true` when users other than the owner and the group may create, rename or remove entries
+    /// in it (`S_IWOTH`), sticky bit or not: a sticky directory still lets them create names.
     ///
     /// The corresponding C call is `fstat(2)`.
     public func isWritableByOthers() throws(SystemError) -> Bool {
+        try status().st_mode & S_IWOTH != 0
+    }
+
+    /// The uid that owns the directory (and so may always write in it).
+    ///
+    /// The corresponding C call is `fstat(2)`.
+    public func ownerUID() throws(SystemError) -> UInt32 {
+        try status().st_uid
+    }
+
+    private func status() throws(SystemError) -> stat {
         var status = stat()
         _ = try systemCall("fstat(\(path))") { fstat(descriptor.rawValue, &status) }
-        return status.st_mode & S_IWOTH != 0
+        return status
     }
 }

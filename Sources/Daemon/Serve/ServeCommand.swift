@@ -168,43 +168,6 @@ struct ServeCommand: AsyncParsableCommand {
         }
     }
 
-    /// The saved engines; a state file that exists but cannot be used is reported to systemd
-    /// (`STATUS=`, `ERRNO=`) and makes the daemon exit, the file untouched: 65 when a newer
-    /// udplabd wrote it, 74 when it cannot be read (or, corrupt, cannot be moved aside).
-    static func loadStateFile(_ store: EngineStore, logger: Logger) throws -> [EngineDefinition] {
-        do {
-            return try store.load(logger: logger)
-        } catch {
-            let (errorNumber, exitCode): (Int32, Int32) =
-                switch error {
-                case .unreadable(_, let cause), .cannotMoveAside(_, let cause): (cause.code, 74)
-                case .unsupportedVersion: (22, 65)
-                }
-            logger.critical("state file unusable, not starting", metadata: ["path": "\(store.path)"])
-            Notify.failed(status: "\(error)", errno: errorNumber)
-            throw CommandFailure(message: "\(error)", exitCode: exitCode)
-        }
-    }
-
-    /// Logs a warning for each of the socket's directory and the state directory that users other
-    /// than its owner and group may write (`/tmp` included: the sticky bit keeps them from removing
-    /// the daemon's files, not from planting their own at the names it is about to use).
-    static func warnIfWritableByOthers(socketPath: String, stateDirectory: String, logger: Logger) {
-        let socketDirectory = (socketPath as NSString).deletingLastPathComponent
-        let checks = [
-            ("socket", socketDirectory.isEmpty ? "." : socketDirectory),
-            ("state", stateDirectory),
-        ]
-        for (role, path) in checks {
-            guard let directory = try? Directory.openIfPresent(path), (try? directory.isWritableByOthers()) == true
-            else { continue }
-            logger.warning(
-                "\(role) directory is writable by other users: they can replace or race what udplabd keeps there",
-                metadata: ["path": "\(path)"]
-            )
-        }
-    }
-
     /// `$STATE_DIRECTORY` (set by systemd's `StateDirectory=`), else the per-user or system default.
     static func defaultStateDirectory(_ environment: [String: String], _ isRoot: Bool) -> String {
         if let directory = environment["STATE_DIRECTORY"]?.split(separator: ":").first { return String(directory) }

@@ -36,8 +36,9 @@ struct EngineStore: Sendable {
     /// The state file exists but cannot be used; it is left as it is, and the daemon must not
     /// start (starting would forget or overwrite what the user saved).
     enum LoadError: Error, CustomStringConvertible {
-        /// The file or the state directory exists but cannot be read (permissions, I/O, a
-        /// directory or a symlink at its name).
+        /// The file or the state directory (`path` says which) exists but cannot be read
+        /// (permissions, I/O, a directory or a symlink at the file's name, a file at the
+        /// directory's).
         case unreadable(path: String, cause: SystemError)
         /// The file is corrupt and cannot be moved aside, so a save would overwrite it.
         case cannotMoveAside(path: String, cause: SystemError)
@@ -47,7 +48,7 @@ struct EngineStore: Sendable {
         var description: String {
             switch self {
             case .unreadable(let path, let cause):
-                "cannot read the state file \(path) (\(cause)); fix or remove it, udplabd does not start without it"
+                "cannot read \(path) (\(cause)); fix or remove it: udplabd does not start without its saved engines"
             case .cannotMoveAside(let path, let cause):
                 "the state file \(path) is corrupt and cannot be moved aside (\(cause)); move it away by hand"
             case .unsupportedVersion(let path, let version):
