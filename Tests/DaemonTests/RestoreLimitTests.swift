@@ -24,6 +24,16 @@ struct RestoreLimitTests {
         let client = try daemon.connect()
         #expect(try client.call(StopMethod.name, #"{"names":["e0"]}"#).error == nil)
         #expect(try daemon.savedNames() == Array(names.dropFirst()))
+
+        // A transient engine under an unrestored name does not replace the saved one; a
+        // persistent one does.
+        let transient = #"{"name":"e299","kind":"empty","transient":true}"#
+        #expect(try client.call(StartMethod.name, transient).error == nil)
+        #expect(try client.call(StopMethod.name, #"{"names":["e1"]}"#).error == nil)
+        #expect(try daemon.savedNames() == Array(names.dropFirst(2)))
+        #expect(try client.call(StopMethod.name, #"{"names":["e299"]}"#).error == nil)
+        #expect(try client.call(StartMethod.name, #"{"name":"e299","kind":"empty"}"#).error == nil)
+        #expect(try daemon.savedNames().filter { $0 == "e299" }.count == 1)
     }
 
     @Test("Five 1024-socket multisocket entries restore four (4096 sockets); the fifth is logged and kept")

@@ -308,8 +308,9 @@ actor EngineSupervisor {
 
     /// Writes the persistent rows, and the saved engines not restored, to the state file.
     func save() throws(EngineStore.SaveError) {
-        // A runtime engine the user started under that name since replaces the unrestored one.
-        unrestored.removeAll { engines[$0.name]?.origin == .runtime }
+        // A persistent engine the user started under that name since replaces the unrestored one
+        // (a transient one does not: it will not be saved).
+        unrestored.removeAll { engines[$0.name]?.isPersistent == true }
         let kept = order.compactMap { engines[$0] }.filter(\.isPersistent).map(\.definition) + unrestored
         try store.save(kept)
     }
