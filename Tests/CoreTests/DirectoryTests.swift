@@ -76,16 +76,26 @@ struct DirectoryTests {
         #expect(!FileManager.default.fileExists(atPath: scratch.path + "/f"))
     }
 
-    @Test("removeLeftovers removes NAME.tmp-<digits> entries and nothing else")
+    @Test("removeLeftovers removes NAME.tmp-<pid> of this process and of dead ones, nothing else")
     func removeLeftovers() throws {
         let scratch = try Scratch()
-        for name in ["s.json", "s.json.tmp-12", "s.json.tmp-", "s.json.tmp-x1", "t.json.tmp-3"] {
+        // 99999999 is above the largest pid_max (2^22): no such process.
+        let names = [
+            "s.json", "s.json.tmp-99999999", "s.json.tmp-\(getpid())", "s.json.tmp-1", "s.json.tmp-",
+            "s.json.tmp-x1", "t.json.tmp-99999999",
+        ]
+        for name in names {
             try scratch.write("x", name)
         }
         let directory = try Directory(opening: scratch.path)
-        #expect(try AtomicFile.removeLeftovers(of: "s.json", in: directory) == ["s.json.tmp-12"])
+        #expect(
+            try AtomicFile.removeLeftovers(of: "s.json", in: directory)
+                == [
+                    "s.json.tmp-\(getpid())", "s.json.tmp-99999999",
+                ].sorted()
+        )
         let left = try FileManager.default.contentsOfDirectory(atPath: scratch.path).sorted()
-        #expect(left == ["s.json", "s.json.tmp-", "s.json.tmp-x1", "t.json.tmp-3"])
+        #expect(left == ["s.json", "s.json.tmp-", "s.json.tmp-1", "s.json.tmp-x1", "t.json.tmp-99999999"])
     }
 
     @Test("A control socket gets its mode from bind itself", arguments: [0o600, 0o640, 0o660, 0o666])

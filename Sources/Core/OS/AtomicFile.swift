@@ -39,8 +39,11 @@ public enum AtomicFile {
     }
 
     /// Removes the temporary files of `name` that an interrupted write left (a `kill -9` between
-    /// creating one and renaming it); call it before anything writes `name`.
+    /// creating one and renaming it): those of this process, and of processes that no longer
+    /// exist. Another live process's file may be a write in progress (a second daemon on the same
+    /// directory) and is left alone. Call it before this process writes `name`.
     ///
+    /// The corresponding C call is `kill(2)` with signal 0, `ESRCH` meaning "no such process".
     /// - Returns: the names removed.
     /// - Throws: ``SystemError`` from listing or removing.
     public static func removeLeftovers(
@@ -51,8 +54,10 @@ public enum AtomicFile {
     {
         let prefix = temporaryPrefix(for: name)
         let leftovers = try directory.entryNames().filter { entry in
-            entry.hasPrefix(prefix) && !entry.dropFirst(prefix.count).isEmpty
-                && entry.dropFirst(prefix.count).allSatisfy(\.isNumber)
+            guard entry.hasPrefix(prefix), let pid = Int32(entry.dropFirst(prefix.count)), pid > 0,
+                entry.dropFirst(prefix.count).allSatisfy(\.isNumber)
+            else { return false }
+            return pid == getpid() || (kill(pid, 0) == -1 && errno == ESRCH)
         }
         for leftover in leftovers {
             try directory.remove(leftover)

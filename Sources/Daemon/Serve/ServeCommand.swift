@@ -86,7 +86,7 @@ struct ServeCommand: AsyncParsableCommand {
         // Before anything starts: a state file that cannot be used stops the daemon here, with
         // nothing bound or started.
         let saved = try Self.loadStateFile(store, logger: logger)
-        let supervisor = EngineSupervisor(store: store, logger: logger)
+        let supervisor = EngineSupervisor(store: store, saved: saved, logger: logger)
         let runtime = DaemonRuntime(
             supervisor: supervisor,
             levelControl: levelControl,
@@ -100,7 +100,7 @@ struct ServeCommand: AsyncParsableCommand {
 
         let server = try Self.openControlSocket(path: socketPath, mode: settings.socketMode, runtime: runtime)
         Self.warnIfWritableByOthers(socketPath: socketPath, stateDirectory: stateDirectory, logger: logger)
-        await supervisor.restore(declared: settings.engines, saved: saved)
+        await supervisor.restore(declared: settings.engines)
         var services: [any Service] = [
             EngineService(runtime: runtime),
             ControlService(server: server),

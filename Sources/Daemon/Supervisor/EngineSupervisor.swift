@@ -8,9 +8,10 @@ actor EngineSupervisor {
     private var engines: [EngineName: SupervisedEngine] = [:]
     /// Start order, for stopping in reverse at shutdown.
     private var order: [EngineName] = []
-    /// Saved engines not restored, because a config engine took their name or they did not fit
-    /// the limits: kept in the state file so nothing the user saved is lost.
-    private var unrestored: [EngineDefinition] = []
+    /// Saved engines not in the table, kept in the state file so nothing the user saved is lost:
+    /// before ``restore(declared:)``, all of them (a Start answered meanwhile saves them too);
+    /// after it, those a config engine's name or the limits kept out.
+    private var unrestored: [EngineDefinition]
     private let store: EngineStore
     let logger: Logger
     /// Each engine's progress marker at the last watchdog check.
@@ -20,8 +21,10 @@ actor EngineSupervisor {
     /// The time and total receive count of the previous status line.
     var lastStatusSample: (nanoseconds: UInt64, received: UInt64)?
 
-    init(store: EngineStore, logger: Logger) {
+    /// A supervisor for the engines `saved` in `store` (not started until ``restore(declared:)``).
+    init(store: EngineStore, saved: [EngineDefinition], logger: Logger) {
         self.store = store
+        self.unrestored = saved
         self.logger = logger
     }
 
@@ -143,10 +146,12 @@ actor EngineSupervisor {
 
     // MARK: - Restore
 
-    /// Starts the config's engines, then `saved` (the state file's); one that cannot start is
-    /// logged and kept as a failed row. One that does not fit the limits, or whose name a config
-    /// engine has, is logged (`engine not restored`) and, if saved, kept in the state file.
-    func restore(declared: [EngineDefinition], saved: [EngineDefinition]) {
+    /// Starts the config's engines, then the saved ones; one that cannot start is logged and
+    /// kept as a failed row. One that does not fit the limits, or whose name another engine has,
+    /// is logged (`engine not restored`) and, if saved, kept in the state file.
+    func restore(declared: [EngineDefinition]) {
+        let saved = unrestored
+        unrestored = []
         if declared.count + saved.count > 16 {
             Notify.extendTimeout(by: .milliseconds(Int64(100 * (declared.count + saved.count))))
         }
@@ -161,8 +166,8 @@ actor EngineSupervisor {
     /// Starts one engine at start-up (or a saved one that reload freed), within the limits.
     private func restoreOne(_ definition: EngineDefinition, origin: SupervisedEngine.Origin, event: JournalEvent) {
         let reason: String
-        if engines[definition.name] != nil {
-            reason = "a config engine has its name"
+        if let holder = engines[definition.name] {
+            reason = holder.origin == .config ? "a config engine has its name" : "an engine started since has its name"
         } else {
             do throws(ControlError) {
                 try checkRoom(for: definition)
