@@ -12,25 +12,42 @@ public struct UnixStreamSocket: ~Copyable, Sendable {
         self.descriptor = descriptor
     }
 
-    /// Binds `path` and listens on it with permissions `mode`.
+    /// Binds `path` and listens on it with permissions `mode` (0o000–0o777).
     ///
-    /// The socket is created under a umask of 0777 and then `chmod`ed, so it is never reachable
-    /// with wider permissions than `mode`, even for an instant.
+    /// bind(2) creates the socket file with 0777 less the umask, so it is bound under a umask of
+    /// exactly the complement of `mode`: the file has `mode` from its first instant, and nothing
+    /// afterwards touches it by path. (A `chmod(path)` after bind would follow a symlink that
+    /// someone swapped in meanwhile; `fchmod` before bind is still masked by the umask, and not
+    /// every kernel applies it to the file.)
     ///
     /// - Important: the umask is process-wide: call this while no other thread creates files
     ///   (the daemon opens its control socket before it starts any engine).
     ///
-    /// - Throws: ``SystemError``; `EADDRINUSE` when a file exists at `path`.
+    /// - Throws: ``SystemError``; `EADDRINUSE` when a file (a symlink included, never followed)
+    ///   exists at `path`.
     public static func listen(path: String, mode: UInt16, backlog: Int32 = 128) throws(SystemError) -> UnixStreamSocket
     {
+        try listen(path: path, mode: mode, backlog: backlog, afterBind: {})
+    }
+
+    /// ``listen(path:mode:backlog:)``, running `afterBind` right after bind(2): the test seam for
+    /// the moment in which another process could swap the new socket file for a symlink.
+    static func listen(
+        path: String,
+        mode: UInt16,
+        backlog: Int32,
+        afterBind: () -> Void
+    ) throws(SystemError) -> UnixStreamSocket {
         let type = Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue) | Int32(SOCK_NONBLOCK.rawValue)
         let descriptor = FileDescriptor(rawValue: try systemCall("socket(AF_UNIX)") { socket(AF_UNIX, type, 0) })
-        let previousMask = umask(0o777)
-        defer { umask(previousMask) }
-        try withUnixAddress(path) { address, length throws(SystemError) in
-            _ = try systemCall("bind(\(path))") { Glibc.bind(descriptor.rawValue, address, length) }
+        do {
+            let previousMask = umask(~mode_t(mode) & 0o777)
+            defer { umask(previousMask) }
+            try withUnixAddress(path) { address, length throws(SystemError) in
+                _ = try systemCall("bind(\(path))") { Glibc.bind(descriptor.rawValue, address, length) }
+            }
         }
-        _ = try systemCall("chmod(\(path))") { chmod(path, mode_t(mode)) }
+        afterBind()
         _ = try systemCall("listen") { Glibc.listen(descriptor.rawValue, backlog) }
         return UnixStreamSocket(descriptor: descriptor)
     }

@@ -17,8 +17,8 @@ struct ServeCommand: AsyncParsableCommand {
             $XDG_STATE_HOME/udplabd otherwise.
 
             SIGTERM and SIGINT stop every engine (reverse start order) and exit 0; SIGHUP reloads the config. \
-            Exit status: 0 stopped cleanly, 64 bad option, 73 control socket unavailable (another daemon \
-            listens there), 78 bad config.
+            Exit status: 0 stopped cleanly, 64 bad option, 65 state file of an unknown version, 73 control \
+            socket unavailable (another daemon listens there), 74 state file unreadable, 78 bad config.
             """
     )
 
@@ -82,7 +82,11 @@ struct ServeCommand: AsyncParsableCommand {
             socket ?? settings.socketPath ?? ControlProtocol.defaultSocketPath(environment: environment, isRoot: isRoot)
         let stateDirectory =
             self.stateDirectory ?? settings.stateDirectory ?? Self.defaultStateDirectory(environment, isRoot)
-        let supervisor = EngineSupervisor(store: EngineStore(directory: stateDirectory), logger: logger)
+        let store = EngineStore(directory: stateDirectory)
+        // Before anything starts: a state file that cannot be used stops the daemon here, with
+        // nothing bound or started.
+        let saved = try Self.loadStateFile(store, logger: logger)
+        let supervisor = EngineSupervisor(store: store, saved: saved, logger: logger)
         let runtime = DaemonRuntime(
             supervisor: supervisor,
             levelControl: levelControl,
@@ -95,10 +99,7 @@ struct ServeCommand: AsyncParsableCommand {
         )
 
         let server = try Self.openControlSocket(path: socketPath, mode: settings.socketMode, runtime: runtime)
-        let saved = settings.engines.count
-        if saved > 16 {
-            Notify.extendTimeout(by: .milliseconds(100 * saved))
-        }
+        Self.warnIfWritableByOthers(socketPath: socketPath, stateDirectory: stateDirectory, logger: logger)
         await supervisor.restore(declared: settings.engines)
         var services: [any Service] = [
             EngineService(runtime: runtime),

@@ -8,22 +8,23 @@ actor EngineSupervisor {
     private var engines: [EngineName: SupervisedEngine] = [:]
     /// Start order, for stopping in reverse at shutdown.
     private var order: [EngineName] = []
-    /// Saved engines that could not be restored because a config engine took their name:
-    /// kept in the state file so nothing the user saved is lost.
-    private var shadowed: [EngineDefinition] = []
+    /// Saved engines not in the table, kept in the state file so nothing the user saved is lost:
+    /// before ``restore(declared:)``, all of them (a Start answered meanwhile saves them too);
+    /// after it, those a config engine's name or the limits kept out.
+    private var unrestored: [EngineDefinition]
     private let store: EngineStore
     let logger: Logger
     /// Each engine's progress marker at the last watchdog check.
     var progressMarkers: [EngineName: UInt64] = [:]
     /// Engines already reported as stalled (logged once per stall).
     var reportedStalls: Set<EngineName> = []
-    /// `false` when the state file could not be read at start: it is then never overwritten.
-    private var isStoreWritable = true
     /// The time and total receive count of the previous status line.
     var lastStatusSample: (nanoseconds: UInt64, received: UInt64)?
 
-    init(store: EngineStore, logger: Logger) {
+    /// A supervisor for the engines `saved` in `store` (not started until ``restore(declared:)``).
+    init(store: EngineStore, saved: [EngineDefinition], logger: Logger) {
         self.store = store
+        self.unrestored = saved
         self.logger = logger
     }
 
@@ -41,13 +42,7 @@ actor EngineSupervisor {
         transient: Bool
     ) throws(ControlError) -> EngineInfo {
         guard engines[definition.name] == nil else { throw .engineExists(name: definition.name.rawValue) }
-        guard engines.count < ControlProtocol.maximumEngines else {
-            throw .limitReached(limit: "engines", maximum: ControlProtocol.maximumEngines)
-        }
-        let sockets = engines.values.reduce(0) { $0 + $1.socketCount }
-        guard sockets + definition.spec.socketCount <= ControlProtocol.maximumEngineSockets else {
-            throw .limitReached(limit: "engine sockets", maximum: ControlProtocol.maximumEngineSockets)
-        }
+        try checkRoom(for: definition)
         var row = SupervisedEngine(definition: definition, origin: origin, isTransient: transient)
         row.engine = try launch(definition)
         engines[definition.name] = row
@@ -57,7 +52,7 @@ actor EngineSupervisor {
                 try save()
             } catch {
                 stopRow(definition.name, reason: "state file not written")
-                throw .internalError(reason: "cannot save \(store.path): \(error); engine not started")
+                throw .internalError(reason: "\(error); engine not started")
             }
         }
         logger.log(.engineStarted, level: .notice, metadata: metadata(row))
@@ -135,36 +130,64 @@ actor EngineSupervisor {
         return (try? stop(names: names)) ?? []
     }
 
+    /// Throws when one more engine like `definition` would pass the engine or engine-socket
+    /// limit: the one check behind Start, reload and restore. Failed rows count, as they hold
+    /// their name and come back with Restart.
+    /// - Throws: ``ControlError/limitReached(limit:maximum:)``.
+    private func checkRoom(for definition: EngineDefinition) throws(ControlError) {
+        guard engines.count < ControlProtocol.maximumEngines else {
+            throw .limitReached(limit: "engines", maximum: ControlProtocol.maximumEngines)
+        }
+        let sockets = engines.values.reduce(0) { $0 + $1.socketCount }
+        guard sockets + definition.spec.socketCount <= ControlProtocol.maximumEngineSockets else {
+            throw .limitReached(limit: "engine sockets", maximum: ControlProtocol.maximumEngineSockets)
+        }
+    }
+
     // MARK: - Restore
 
-    /// Starts the config's engines, then the saved runtime engines; a failure is logged and
-    /// kept as a failed row (a saved engine is never dropped).
+    /// Starts the config's engines, then the saved ones; one that cannot start is logged and
+    /// kept as a failed row. One that does not fit the limits, or whose name another engine has,
+    /// is logged (`engine not restored`) and, if saved, kept in the state file.
     func restore(declared: [EngineDefinition]) {
-        for definition in declared {
-            startKeepingFailure(definition, origin: .config, event: .engineStarted)
-        }
-        let saved: [EngineDefinition]
-        do {
-            saved = try store.load(logger: logger)
-        } catch {
-            logger.error("state file unreadable", metadata: ["path": "\(store.path)", "reason": "\(error)"])
-            isStoreWritable = false
-            return
-        }
+        let saved = unrestored
+        unrestored = []
         if declared.count + saved.count > 16 {
             Notify.extendTimeout(by: .milliseconds(Int64(100 * (declared.count + saved.count))))
         }
-        for definition in saved {
-            if engines[definition.name] != nil {
-                shadowed.append(definition)
-                logger.error(
-                    "saved engine not restored: a config engine has its name, ignoring",
-                    metadata: ["engine": "\(definition.name)"]
-                )
-                continue
-            }
-            startKeepingFailure(definition, origin: .runtime, event: .engineRestored)
+        for definition in declared {
+            restoreOne(definition, origin: .config, event: .engineStarted)
         }
+        for definition in saved {
+            restoreOne(definition, origin: .runtime, event: .engineRestored)
+        }
+    }
+
+    /// Starts one engine at start-up (or a saved one that reload freed), within the limits.
+    private func restoreOne(_ definition: EngineDefinition, origin: SupervisedEngine.Origin, event: JournalEvent) {
+        let reason: String
+        if let holder = engines[definition.name] {
+            reason = holder.origin == .config ? "a config engine has its name" : "an engine started since has its name"
+        } else {
+            do throws(ControlError) {
+                try checkRoom(for: definition)
+                startKeepingFailure(definition, origin: origin, event: event)
+                return
+            } catch {
+                reason = error.description
+            }
+        }
+        if origin == .runtime {
+            unrestored.append(definition)
+        }
+        logger.log(
+            .engineNotRestored,
+            level: .error,
+            metadata: [
+                "engine": "\(definition.name)", "origin": "\(origin.rawValue)", "reason": "\(reason)",
+                "kept_in": "\(origin == .runtime ? store.path : "the config file")",
+            ]
+        )
     }
 
     // MARK: - Queries
@@ -260,12 +283,13 @@ actor EngineSupervisor {
     }
 
     /// Starts the saved engines that a config engine named `name` had hidden, now that reload has
-    /// removed it; a failure keeps the definition (as a failed row), it is never dropped.
+    /// removed it, within the limits; a failure keeps the definition (as a failed row, or in the
+    /// state file), it is never dropped.
     func restoreShadowed(freedNames: [EngineName]) {
-        let freed = shadowed.filter { freedNames.contains($0.name) }
-        shadowed.removeAll { freedNames.contains($0.name) }
+        let freed = unrestored.filter { freedNames.contains($0.name) }
+        unrestored.removeAll { freedNames.contains($0.name) }
         for definition in freed {
-            startKeepingFailure(definition, origin: .runtime, event: .engineRestored)
+            restoreOne(definition, origin: .runtime, event: .engineRestored)
         }
     }
 
@@ -287,13 +311,12 @@ actor EngineSupervisor {
         return row
     }
 
-    /// Writes the persistent rows (and shadowed saved engines whose name is still taken by a
-    /// config engine) to the state file.
-    func save() throws(SystemError) {
-        guard isStoreWritable else { return }
-        // A runtime engine the user started under that name since replaces the shadowed one.
-        shadowed.removeAll { engines[$0.name]?.origin == .runtime }
-        let kept = order.compactMap { engines[$0] }.filter(\.isPersistent).map(\.definition) + shadowed
+    /// Writes the persistent rows, and the saved engines not restored, to the state file.
+    func save() throws(EngineStore.SaveError) {
+        // A persistent engine the user started under that name since replaces the unrestored one
+        // (a transient one does not: it will not be saved).
+        unrestored.removeAll { engines[$0.name]?.isPersistent == true }
+        let kept = order.compactMap { engines[$0] }.filter(\.isPersistent).map(\.definition) + unrestored
         try store.save(kept)
     }
 
