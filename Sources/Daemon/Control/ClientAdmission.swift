@@ -17,14 +17,14 @@ struct ClientAdmission: Sendable {
     /// The most clients non-administrators may hold together.
     static let unprivilegedMaximum = ControlProtocol.maximumClients - ControlProtocol.administratorReservedClients
 
-    /// Counts `peer` in, unless a limit stands in the way.
+    /// Counts a client of `uid` in, unless a limit stands in the way.
+    /// - Parameter isAdmin: whether the client may call every method (``Peer/isAdmin``).
     /// - Returns: `nil` when admitted, else the `LimitReached` error naming the limit it met.
-    mutating func admit(_ peer: Peer) -> ControlError? {
-        let uid = peer.credentials.uid
+    mutating func admit(uid: UInt32, isAdmin: Bool) -> ControlError? {
         if byUID[uid, default: 0] >= ControlProtocol.maximumClientsPerUID {
             return .limitReached(limit: "clients per uid", maximum: ControlProtocol.maximumClientsPerUID)
         }
-        if !peer.isAdmin && unprivileged >= Self.unprivilegedMaximum {
+        if !isAdmin && unprivileged >= Self.unprivilegedMaximum {
             return .limitReached(limit: "unprivileged clients", maximum: Self.unprivilegedMaximum)
         }
         if total >= ControlProtocol.maximumClients {
@@ -32,15 +32,14 @@ struct ClientAdmission: Sendable {
         }
         total += 1
         byUID[uid, default: 0] += 1
-        if !peer.isAdmin { unprivileged += 1 }
+        if !isAdmin { unprivileged += 1 }
         return nil
     }
 
-    /// Counts out a client that ``admit(_:)`` let in.
-    mutating func release(_ peer: Peer) {
-        let uid = peer.credentials.uid
+    /// Counts out a client that ``admit(uid:isAdmin:)`` let in.
+    mutating func release(uid: UInt32, isAdmin: Bool) {
         total -= 1
-        if !peer.isAdmin { unprivileged -= 1 }
+        if !isAdmin { unprivileged -= 1 }
         let remaining = byUID[uid, default: 1] - 1
         byUID[uid] = remaining > 0 ? remaining : nil
     }

@@ -164,7 +164,7 @@ final class ControlServer: Sendable {
 
     private func admit(_ connection: consuming UnixStreamSocket) throws {
         let peer = Peer(credentials: try connection.peerCredentials())
-        if let refusal = admission.withLock({ $0.admit(peer) }) {
+        if let refusal = admission.withLock({ $0.admit(uid: peer.credentials.uid, isAdmin: peer.isAdmin) }) {
             let reply = VarlinkReply(refusal).frame()
             try? reply.withUnsafeBytes { try connection.writeAll($0, timeout: .seconds(1)) }
             logger.warning(
@@ -191,11 +191,11 @@ final class ControlServer: Sendable {
         do {
             thread = try OSThread.spawn(name: "udplab-client") { [self] in
                 handoff.session.run()
-                admission.withLock { $0.release(peer) }
+                admission.withLock { $0.release(uid: peer.credentials.uid, isAdmin: peer.isAdmin) }
                 threads.withLock { $0.finished.append(number) }
             }
         } catch {
-            admission.withLock { $0.release(peer) }
+            admission.withLock { $0.release(uid: peer.credentials.uid, isAdmin: peer.isAdmin) }
             throw error
         }
         threads.withLock { $0.running[number] = thread }
