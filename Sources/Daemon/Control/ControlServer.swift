@@ -167,6 +167,7 @@ final class ControlServer: Sendable {
         if let refusal = admission.withLock({ $0.admit(uid: peer.credentials.uid, isAdmin: peer.isAdmin) }) {
             let reply = VarlinkReply(refusal).frame()
             try? reply.withUnsafeBytes { try connection.writeAll($0, timeout: .seconds(1)) }
+            Self.discardPending(connection)
             logger.warning(
                 "control client refused: \(refusal)",
                 metadata: ["peer_pid": "\(peer.credentials.pid)", "peer_uid": "\(peer.credentials.uid)"]
@@ -199,6 +200,18 @@ final class ControlServer: Sendable {
             throw error
         }
         threads.withLock { $0.running[number] = thread }
+    }
+
+    /// Reads and drops what a refused client has already sent (without waiting for more), so that
+    /// closing does not reset the connection before it has read its `LimitReached`.
+    private static func discardPending(_ connection: borrowing UnixStreamSocket) {
+        var buffer = [UInt8](repeating: 0, count: 16 * 1024)
+        var total = 0
+        while total < ControlProtocol.maximumFrameSize, (try? connection.waitReadable(timeout: .zero)) == true,
+            let count = try? buffer.withUnsafeMutableBytes({ try connection.read(into: $0) }), count > 0
+        {
+            total += count
+        }
     }
 
     /// Joins client threads that have ended (at once: they have returned).
