@@ -144,6 +144,17 @@ final class VarlinkConformanceTests {
         #expect(try client.call(StatusMethod.name).error == nil, "the connection stays usable")
     }
 
+    @Test("A oneway call gets no reply even when it is refused")
+    func onewayErrors() throws {
+        let client = try daemon.connect()
+        try client.send(#"{"method":"io.udplab.Status","oneway":true,"more":"yes"}"#)
+        try client.send(#"{"method":"io.udplab.SetLogLevel","parameters":{"level":"loud"},"oneway":true}"#)
+        try client.send(#"{"method":"io.udplab.List","parameters":{"bogus":1},"oneway":true}"#)
+        let status = try client.call(StatusMethod.name)
+        #expect(status.error == nil, "the next reply is Status's own: \(status.object)")
+        #expect(status.object["version"] as? String == ControlProtocol.productVersion)
+    }
+
     @Test("org.varlink.service's description declares every standard error")
     func serviceErrors() throws {
         let reply = try daemon.connect().call(

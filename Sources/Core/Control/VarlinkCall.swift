@@ -61,6 +61,13 @@ public struct VarlinkCall: Sendable {
         }
     }
 
+    /// Whether a frame that is not a valid call still says `"oneway": true`: its error then gets no
+    /// reply either, as the spec wants (a reply would be taken for the next call's).
+    public static func asksForNoReply(_ frame: Data) -> Bool {
+        guard case .object(let object)? = try? JSONDecoder().decode(JSONValue.self, from: frame) else { return false }
+        return object["oneway"] == .bool(true)
+    }
+
     /// A boolean key of the call object; absent or `null` is `false`.
     private static func flag(_ key: String, in object: [String: JSONValue]) throws(ControlError) -> Bool {
         switch object[key] ?? .null {

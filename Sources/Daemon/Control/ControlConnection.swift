@@ -128,7 +128,9 @@ final class ControlConnection {
             call = try VarlinkCall(frame: frame)
         } catch {
             // The stream is still framed, so the client may go on after this reply.
-            try send(VarlinkReply(error))
+            if !VarlinkCall.asksForNoReply(frame) {
+                try send(VarlinkReply(error))
+            }
             return true
         }
         if call.more && !call.oneway && call.method == StatsMethod.name {
