@@ -8,11 +8,11 @@ PREFIX      ?= /usr/local
 DESTDIR     ?=
 
 # Debian packages the build and the tests need (systemd-container: the system tests boot systemd
-# in systemd-nspawn; python3: their raw varlink calls).
-APT_PACKAGES := libsystemd-dev liburing-dev pkg-config systemd systemd-container python3
+# in systemd-nspawn; python3: their raw varlink calls; python3-venv: the .venv of `make venv`).
+APT_PACKAGES := libsystemd-dev liburing-dev pkg-config systemd systemd-container python3 python3-venv
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: all deps build release run test lint format clean bench-control internals bench
+.PHONY: all deps build release run test lint format clean bench-control internals bench venv
 
 all: build
 
@@ -39,10 +39,20 @@ release: deps
 run: build
 	$(SWIFT) run -c $(CONFIG) udplabd --config packaging/udplabd.toml --log-target console
 
+## venv: a Python virtual environment in .venv (git-ignored) with the PyPI varlink client, which
+## a test uses to drive udplabd as a third-party varlink client would.
+VARLINK_PY := varlink==31.0.0
+venv: .venv/.installed
+
+.venv/.installed: | deps
+	python3 -m venv .venv
+	.venv/bin/pip install --quiet --disable-pip-version-check $(VARLINK_PY)
+	touch $@
+
 ## test: install what is needed, build, check formatting, run every test: unit and integration
 ## tests (swift test), static checks of the systemd units, and the system tests under a real
 ## systemd in systemd-nspawn (these need root; without it they say so and skip).
-test: deps lint
+test: deps lint venv
 	$(SWIFT) build --build-tests $(BUILD_FLAGS)
 	$(SWIFT) test --skip-build $(BUILD_FLAGS)
 	packaging/check-units.sh
@@ -181,4 +191,4 @@ check-units:
 	packaging/check-units.sh
 
 clean:
-	rm -rf .build
+	rm -rf .build .venv

@@ -97,10 +97,10 @@ final class BadInputTests {
         try expectDaemonHealthy()
     }
 
-    @Test("65 simultaneous clients: the 65th gets LimitReached and is closed")
-    func tooManyClients() throws {
+    @Test("17 clients of one uid: the 17th gets LimitReached and is closed")
+    func tooManyClientsOfOneUID() throws {
         var clients: [RawVarlinkClient] = []
-        for _ in 0..<64 {
+        for _ in 0..<ControlProtocol.maximumClientsPerUID {
             let client = try daemon.connect()
             #expect(try client.call(StatusMethod.name).error == nil)
             clients.append(client)
@@ -108,7 +108,8 @@ final class BadInputTests {
         let extra = try daemon.connect()
         let reply = try extra.readReply()
         #expect(reply.error == "io.udplab.LimitReached")
-        #expect(reply.object["maximum"] as? Int == 64)
+        #expect(reply.object["limit"] as? String == "clients per uid")
+        #expect(reply.object["maximum"] as? Int == 16)
         #expect(try extra.readFrame(timeout: .seconds(5)) == nil)
 
         // Once one leaves, a new client is served again.

@@ -96,6 +96,103 @@ final class VarlinkConformanceTests {
         #expect(reply.object["parameter"] as? String == name)
     }
 
+    @Test(
+        "A number its field cannot hold is InvalidParameter naming the field and its range",
+        arguments: ["1.5", "9223372036854775808", "1e20", "1e400", "-1", "0"]
+    )
+    func numberOutOfRange(value: String) throws {
+        let reply = try daemon.connect().call(StartMethod.name, #"{"kind":"echo","queue":\#(value)}"#)
+        #expect(reply.error == "org.varlink.service.InvalidParameter")
+        #expect(reply.object["parameter"] as? String == "queue")
+        #expect((reply.object["reason"] as? String)?.contains("from 1 to 4096") == true, "\(reply.object)")
+    }
+
+    @Test("\"parameters\": null is the same as {}")
+    func nullParameters() throws {
+        let client = try daemon.connect()
+        try client.send(#"{"method":"io.udplab.List","parameters":null}"#)
+        let reply = try client.readReply()
+        #expect(reply.error == nil, "\(reply.object)")
+        #expect(reply.object["engines"] is [Any])
+    }
+
+    @Test(
+        "An unknown parameter is InvalidParameter naming it",
+        arguments: [
+            (StartMethod.name, #"{"kind":"echo","qeue":8}"#, "qeue"),
+            (ListMethod.name, #"{"all":true}"#, "all"),
+            (StatusMethod.name, #"{"verbose":null}"#, "verbose"),
+            (StatsMethod.name, #"{"name":"echo"}"#, "name"),
+        ]
+    )
+    func unknownParameter(method: String, parameters: String, name: String) throws {
+        let reply = try daemon.connect().call(method, parameters)
+        #expect(reply.error == "org.varlink.service.InvalidParameter")
+        #expect(reply.object["parameter"] as? String == name)
+    }
+
+    @Test(
+        "more and oneway must be booleans",
+        arguments: [#""more":"yes""#, #""more":1"#, #""oneway":1"#, #""oneway":"true""#]
+    )
+    func nonBooleanFlags(flag: String) throws {
+        let client = try daemon.connect()
+        try client.send(#"{"method":"io.udplab.Status",\#(flag)}"#)
+        let reply = try client.readReply()
+        #expect(reply.error == "org.varlink.service.InvalidParameter")
+        #expect(flag.contains(try #require(reply.object["parameter"] as? String)))
+        #expect(try client.call(StatusMethod.name).error == nil, "the connection stays usable")
+    }
+
+    @Test("A oneway call gets no reply even when it is refused")
+    func onewayErrors() throws {
+        let client = try daemon.connect()
+        try client.send(#"{"method":"io.udplab.Status","oneway":true,"more":"yes"}"#)
+        try client.send(#"{"method":"io.udplab.SetLogLevel","parameters":{"level":"loud"},"oneway":true}"#)
+        try client.send(#"{"method":"io.udplab.List","parameters":{"bogus":1},"oneway":true}"#)
+        let status = try client.call(StatusMethod.name)
+        #expect(status.error == nil, "the next reply is Status's own: \(status.object)")
+        #expect(status.object["version"] as? String == ControlProtocol.productVersion)
+    }
+
+    @Test("org.varlink.service's description declares every standard error")
+    func serviceErrors() throws {
+        let reply = try daemon.connect().call(
+            "org.varlink.service.GetInterfaceDescription",
+            #"{"interface":"org.varlink.service"}"#
+        )
+        let description = try #require(reply.object["description"] as? String)
+        for error in [
+            "InterfaceNotFound (interface: string)", "MethodNotFound (method: string)",
+            "MethodNotImplemented (method: string)", "InvalidParameter (parameter: string)", "PermissionDenied ()",
+            "ExpectedMore ()",
+        ] {
+            #expect(description.contains("error " + error), "\(error)")
+        }
+    }
+
+    @Test("A call pipelined behind a stream is answered after the stream's last reply")
+    func pipelinedBehindStream() throws {
+        let admin = try daemon.connect()
+        let started = try admin.call(
+            StartMethod.name,
+            #"{"name":"streamed","kind":"echo","bind":"127.0.0.1:0","transient":true}"#
+        )
+        #expect(started.error == nil)
+        let client = try daemon.connect()
+        #expect(try client.call(StatsMethod.name, #"{"names":["streamed"],"interval":0.05}"#, more: true).continues)
+        try client.send(#"{"method":"io.udplab.Status"}"#)
+        #expect(try client.readReply().continues, "the stream goes on")
+        #expect(try admin.call(StopMethod.name, #"{"names":["streamed"]}"#).error == nil)
+        // The stream ends with the engine (its last reply is the error), then Status is answered.
+        var last = try client.readReply()
+        while last.continues { last = try client.readReply() }
+        #expect(last.error == "io.udplab.EngineNotFound")
+        let status = try client.readReply()
+        #expect(status.error == nil)
+        #expect(status.object["version"] as? String == ControlProtocol.productVersion)
+    }
+
     @Test("A bad spec is InvalidSpec with the reason; a busy address AddressInUse")
     func typedStartErrors() throws {
         let client = try daemon.connect()

@@ -22,8 +22,10 @@ public enum ControlError: Error, Equatable, Sendable, CustomStringConvertible {
     case methodNotFound(method: String)
     /// `org.varlink.service.InterfaceNotFound {interface}`.
     case interfaceNotFound(interface: String)
-    /// `org.varlink.service.InvalidParameter {parameter}`.
-    case invalidParameter(parameter: String)
+    /// `org.varlink.service.InvalidParameter {parameter}`, naming the top-level field, and (an
+    /// udplab addition that clients of the standard interface ignore) `reason`: what the field
+    /// must be, its range included.
+    case invalidParameter(parameter: String, reason: String? = nil)
     /// Any other error name a reply carried (a client meets it from a newer daemon).
     case other(name: String, parameters: [String: String])
 
@@ -58,7 +60,9 @@ public enum ControlError: Error, Equatable, Sendable, CustomStringConvertible {
         case .limitReached(let limit, let maximum): ["limit": .string(limit), "maximum": .integer(maximum)]
         case .methodNotFound(let method): ["method": .string(method)]
         case .interfaceNotFound(let interface): ["interface": .string(interface)]
-        case .invalidParameter(let parameter): ["parameter": .string(parameter)]
+        case .invalidParameter(let parameter, nil): ["parameter": .string(parameter)]
+        case .invalidParameter(let parameter, let reason?):
+            ["parameter": .string(parameter), "reason": .string(reason)]
         case .other(_, let parameters): parameters.mapValues { .string($0) }
         }
     }
@@ -79,7 +83,8 @@ public enum ControlError: Error, Equatable, Sendable, CustomStringConvertible {
         case "io.udplab.InternalError": self = .internalError(reason: text("reason"))
         case "org.varlink.service.MethodNotFound": self = .methodNotFound(method: text("method"))
         case "org.varlink.service.InterfaceNotFound": self = .interfaceNotFound(interface: text("interface"))
-        case "org.varlink.service.InvalidParameter": self = .invalidParameter(parameter: text("parameter"))
+        case "org.varlink.service.InvalidParameter":
+            self = .invalidParameter(parameter: text("parameter"), reason: parameters["reason"]?.text)
         default: self = .other(name: name, parameters: parameters.mapValues(\.text))
         }
     }
@@ -97,7 +102,8 @@ public enum ControlError: Error, Equatable, Sendable, CustomStringConvertible {
         case .internalError(let reason): "internal error: \(reason)"
         case .methodNotFound(let method): "the daemon has no method \(method)"
         case .interfaceNotFound(let interface): "the daemon has no interface \(interface)"
-        case .invalidParameter(let parameter): "invalid parameter '\(parameter)'"
+        case .invalidParameter(let parameter, nil): "invalid parameter '\(parameter)'"
+        case .invalidParameter(_, let reason?): "invalid parameter: \(reason)"
         case .other(let name, let parameters): "\(name) \(parameters)"
         }
     }

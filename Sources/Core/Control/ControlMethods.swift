@@ -55,10 +55,12 @@ public enum ListMethod {
 /// `io.udplab.Stats`: counters of some or all engines; with `more`, again every `interval` seconds.
 public enum StatsMethod {
     public static let name = "io.udplab.Stats"
+    /// Allowed `interval` values, in seconds.
+    public static let intervalRange = 0.05...3600
 
     public struct Parameters: Codable, Sendable, Equatable {
         public var names: [String]?
-        /// Seconds between replies of a `more` call (default 1, at least 0.05).
+        /// Seconds between replies of a `more` call (default 1; ``StatsMethod/intervalRange``).
         public var interval: Double?
         public init(names: [String]? = nil, interval: Double? = nil) {
             self.names = names
@@ -70,6 +72,10 @@ public enum StatsMethod {
         public var engines: [EngineStats]
         public init(engines: [EngineStats]) { self.engines = engines }
     }
+}
+
+extension StatsMethod.Parameters: RangedParameters {
+    public static var numberRanges: [String: ClosedRange<Double>] { ["interval": StatsMethod.intervalRange] }
 }
 
 /// `io.udplab.Status`: the daemon itself.

@@ -7,20 +7,36 @@
 ///   those options; EngineStats' `strategy`, `sockets`; counters `kernel_drops`, `task_polls`,
 ///   `future_polls`, `timer_events`; Backends' `strategies` and each kind's `mirrors`.
 /// - 1, extended: backend mmsg; Start's and EngineInfo's `batch` and `reply`.
+/// - 1, stricter (no message changes shape): unknown parameters, inexact integers and numbers out
+///   of range are `InvalidParameter`, which adds `reason`; replies may exceed 64 KiB.
 public enum ControlProtocol {
     /// The varlink interface name; methods are `io.udplab.Start` and so on.
     public static let interface = "io.udplab"
     /// The interface's version, reported by `Status`.
     public static let interfaceVersion = 1
-    /// The largest frame either side accepts, NUL included.
+    /// The largest call the daemon accepts, NUL included (a larger one is a `ProtocolError` and
+    /// the connection is closed).
     public static let maximumFrameSize = 64 * 1024
+    /// The largest reply a client accepts, NUL included: as sd-varlink's buffer. Replies are bounded
+    /// by the daemon's limits (``maximumEngines``, ``maximumEngineSockets``), not by a frame size:
+    /// the largest the limits allow is a few MiB at most, and the daemon sends `InternalError`
+    /// instead of a reply over this size.
+    public static let maximumReplySize = 16 * 1024 * 1024
     /// The most clients connected at once; the next one gets `LimitReached` and is closed.
     public static let maximumClients = 64
+    /// The most clients of one uid at once (a quarter of ``maximumClients``, as sd-varlink's
+    /// per-uid default is a quarter of its connection limit).
+    public static let maximumClientsPerUID = 16
+    /// Clients only administrators may take: non-administrators together hold at most
+    /// ``maximumClients`` minus this many, so they cannot lock root out.
+    public static let administratorReservedClients = 16
     /// The most engines a daemon runs.
     public static let maximumEngines = 256
     /// The most engine sockets a daemon holds.
     public static let maximumEngineSockets = 4096
-    /// An idle client (no request under way, no stream) is closed after this long.
+    /// A client with no call under way and no stream is closed after this long; a call must be
+    /// complete (its NUL read) this long after its first byte, so that trickling a byte at a time
+    /// does not keep a connection.
     public static let idleTimeout = Duration.seconds(60)
     /// The product version both binaries report.
     public static let productVersion = "0.1.0"

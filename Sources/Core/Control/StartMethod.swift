@@ -72,3 +72,16 @@ public enum StartMethod {
         public init(engine: EngineInfo) { self.engine = engine }
     }
 }
+
+extension StartMethod.Parameters: RangedParameters {
+    /// ``EngineSpec``'s ranges; those that depend on the backend (`budget` on `nio`) are checked
+    /// with the spec (`InvalidSpec`).
+    public static var integerRanges: [String: ClosedRange<Int>] {
+        [
+            "count": EngineSpec.countRange, "queue": EngineSpec.queueRange, "buffer": EngineSpec.bufferRange,
+            "budget": EngineSpec.budgetRange, "batch": EngineSpec.batchRange, "polls": EngineSpec.pollsRange,
+        ]
+    }
+
+    public static var numberRanges: [String: ClosedRange<Double>] { ["interval": EngineSpec.intervalRange] }
+}

@@ -4,8 +4,8 @@ import Foundation
 public struct VarlinkCall: Sendable {
     /// The fully qualified method, e.g. `io.udplab.List`.
     public var method: String
-    /// The parameters object as JSON (`{}` when absent).
-    public var parameters: Data
+    /// The parameters object (empty when absent or `null`).
+    public var parameters: [String: JSONValue]
     /// The caller wants no reply.
     public var oneway: Bool
     /// The caller accepts several replies (`continues: true` on all but the last).
@@ -14,83 +14,95 @@ public struct VarlinkCall: Sendable {
     /// A call of `method` with `parameters`.
     public init<P: Encodable>(method: String, parameters: P, oneway: Bool = false, more: Bool = false) throws {
         self.method = method
-        self.parameters = try JSONEncoder.control.encode(parameters)
+        let encoded = try JSONEncoder.control.encode(parameters)
+        self.parameters = try JSONDecoder().decode([String: JSONValue].self, from: encoded)
         self.oneway = oneway
         self.more = more
     }
 
-    private struct Envelope: Codable {
-        var method: String
-        var oneway: Bool?
-        var more: Bool?
-        var upgrade: Bool?
-    }
-
     /// Decodes one frame (without its NUL).
-    /// - Throws: ``ControlError/protocolError(reason:)`` when the frame is not a JSON call.
+    ///
+    /// Keys of the call object other than the varlink ones are ignored (the spec's room for
+    /// extensions); the varlink ones must have their types.
+    /// - Throws: ``ControlError/protocolError(reason:)`` when the frame is not a JSON object with a
+    ///   string `method`; ``ControlError/invalidParameter(parameter:reason:)`` when `parameters`
+    ///   is not an object or `null`, when `oneway`, `more` or `upgrade` is not a boolean, or when
+    ///   `upgrade` is asked for (no udplab method upgrades the connection).
     public init(frame: Data) throws(ControlError) {
-        let object: [String: Any]
+        let value: JSONValue
         do {
-            guard let parsed = try JSONSerialization.jsonObject(with: frame) as? [String: Any] else {
-                throw ControlError.protocolError(reason: "a call must be a JSON object")
-            }
-            object = parsed
-        } catch let error as ControlError {
-            throw error
+            value = try JSONDecoder().decode(JSONValue.self, from: frame)
+        } catch DecodingError.dataCorrupted(let context) {
+            throw .protocolError(reason: "malformed JSON: \(context.debugDescription)")
         } catch {
             throw .protocolError(reason: "malformed JSON")
         }
-        guard let method = object["method"] as? String else {
+        guard case .object(let object) = value else { throw .protocolError(reason: "a call must be a JSON object") }
+        guard case .string(let method)? = object["method"] else {
             throw .protocolError(reason: "a call needs a string \"method\"")
         }
         self.method = method
-        self.oneway = object["oneway"] as? Bool ?? false
-        self.more = object["more"] as? Bool ?? false
-        let parameters = object["parameters"] ?? [String: Any]()
-        guard parameters is [String: Any], let data = try? JSONSerialization.data(withJSONObject: parameters) else {
-            throw .invalidParameter(parameter: "parameters")
+        self.oneway = try Self.flag("oneway", in: object)
+        self.more = try Self.flag("more", in: object)
+        if try Self.flag("upgrade", in: object) {
+            throw .invalidParameter(
+                parameter: "upgrade",
+                reason: "upgrade: no method of udplabd upgrades the connection"
+            )
         }
-        self.parameters = data
+        switch object["parameters"] ?? .null {
+        case .null: self.parameters = [:]
+        case .object(let parameters): self.parameters = parameters
+        case let other:
+            throw .invalidParameter(
+                parameter: "parameters",
+                reason: "parameters must be an object, not \(other.typeName)"
+            )
+        }
+    }
+
+    /// Whether a frame that is not a valid call still says `"oneway": true`: its error then gets no
+    /// reply either, as the spec wants (a reply would be taken for the next call's).
+    public static func asksForNoReply(_ frame: Data) -> Bool {
+        guard case .object(let object)? = try? JSONDecoder().decode(JSONValue.self, from: frame) else { return false }
+        return object["oneway"] == .bool(true)
+    }
+
+    /// A boolean key of the call object; absent or `null` is `false`.
+    private static func flag(_ key: String, in object: [String: JSONValue]) throws(ControlError) -> Bool {
+        switch object[key] ?? .null {
+        case .null: return false
+        case .bool(let value): return value
+        case let other:
+            throw .invalidParameter(parameter: key, reason: "\(key) must be true or false, not \(other.typeName)")
+        }
+    }
+
+    private struct Envelope: Encodable {
+        var method: String
+        var parameters: [String: JSONValue]
+        var oneway: Bool?
+        var more: Bool?
     }
 
     /// The call as a frame, NUL included.
     public func frame() throws -> Data {
-        var object: [String: Any] = ["method": method]
-        object["parameters"] = try JSONSerialization.jsonObject(with: parameters)
-        if oneway { object["oneway"] = true }
-        if more { object["more"] = true }
-        var data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
+        let envelope = Envelope(
+            method: method,
+            parameters: parameters,
+            oneway: oneway ? true : nil,
+            more: more ? true : nil
+        )
+        var data = try JSONEncoder.control.encode(envelope)
         data.append(0)
         return data
     }
 
     /// Decodes the parameters as `P`.
-    /// - Throws: ``ControlError/invalidParameter(parameter:)`` naming the first bad field.
+    /// - Throws: ``ControlError/invalidParameter(parameter:reason:)`` naming the first bad field:
+    ///   one of the wrong type, out of its type's range, missing, or not a parameter of the method.
     public func decodeParameters<P: Decodable>(_ type: P.Type) throws(ControlError) -> P {
-        do {
-            return try JSONDecoder().decode(P.self, from: parameters)
-        } catch let error as DecodingError {
-            throw .invalidParameter(parameter: error.parameterName)
-        } catch {
-            throw .invalidParameter(parameter: "parameters")
-        }
-    }
-}
-
-extension DecodingError {
-    /// The name of the field a decoding error is about, as varlink's `InvalidParameter` wants it.
-    var parameterName: String {
-        let path: [any CodingKey]
-        switch self {
-        case .typeMismatch(_, let context), .valueNotFound(_, let context), .dataCorrupted(let context):
-            path = context.codingPath
-        case .keyNotFound(let key, let context):
-            path = context.codingPath + [key]
-        @unknown default:
-            path = []
-        }
-        let name = path.map { $0.intValue.map(String.init) ?? $0.stringValue }.joined(separator: ".")
-        return name.isEmpty ? "parameters" : name
+        try ParameterDecoder.decode(P.self, from: parameters, method: method)
     }
 }
 

@@ -13,7 +13,8 @@ struct ControlClient: ~Copyable {
     let timeout: DurationArgument
     private let socket: UnixStreamSocket
     private let deadline: ContinuousClock.Instant
-    private var reader = FrameReader()
+    /// Replies may be as large as the daemon's limits make them (``ControlProtocol/maximumReplySize``).
+    private var reader = FrameReader(limit: ControlProtocol.maximumReplySize)
 
     /// Connects to the daemon at `socketPath`.
     ///
@@ -104,7 +105,7 @@ struct ControlClient: ~Copyable {
     /// - Parameter limit: when to give up; `nil` waits as long as the connection stays open.
     /// - Throws: ``ClientError``: timed out, disconnected, or a frame that is not a reply.
     private mutating func receive(until limit: ContinuousClock.Instant?) throws(ClientError) -> VarlinkReply {
-        var chunk = [UInt8](repeating: 0, count: 16 * 1024)
+        var chunk = [UInt8](repeating: 0, count: 64 * 1024)
         while true {
             if let frame = try nextFrame() {
                 do {

@@ -5,8 +5,8 @@ import UDPLabCore
 
 /// The control socket: accepts clients on its own thread and serves each on a thread of its own.
 ///
-/// At most ``ControlProtocol/maximumClients`` at once: the next one gets `LimitReached` and is
-/// closed. ``stop()`` wakes every thread, waits for them, and removes the socket file.
+/// Clients are admitted within ``ClientAdmission``'s limits; one over a limit gets `LimitReached`
+/// and is closed. ``stop()`` wakes every thread, waits for them, and removes the socket file.
 final class ControlServer: Sendable {
     private let path: String
     /// Whether the daemon created the socket file (and so removes it at stop); an activated
@@ -15,7 +15,9 @@ final class ControlServer: Sendable {
     private let handler: RequestHandler
     private let logger: Logger
     private let shutdown: Waker
-    private let clients = Atomic<Int>(0)
+    /// How long a client may idle, and how long one call may take to arrive.
+    private let idleTimeout: Duration
+    private let admission = Mutex(ClientAdmission())
     /// Client threads by number; finished ones are joined at the next accept and at stop.
     private let threads = Mutex<(running: [Int: OSThread], finished: [Int], next: Int)>(([:], [], 0))
     private let acceptThread = Mutex<OSThread?>(nil)
@@ -25,10 +27,17 @@ final class ControlServer: Sendable {
         let description: String
     }
 
-    private init(path: String, ownsSocketFile: Bool, handler: RequestHandler, logger: Logger) throws(SystemError) {
+    private init(
+        path: String,
+        ownsSocketFile: Bool,
+        handler: RequestHandler,
+        idleTimeout: Duration,
+        logger: Logger
+    ) throws(SystemError) {
         self.path = path
         self.ownsSocketFile = ownsSocketFile
         self.handler = handler
+        self.idleTimeout = idleTimeout
         self.logger = logger
         self.shutdown = try Waker()
     }
@@ -37,15 +46,23 @@ final class ControlServer: Sendable {
     ///
     /// A stale socket file (nobody answers) is replaced; a live one (another daemon answers)
     /// or a file that is not a socket makes this fail with a message that says so.
+    /// - Parameter idleTimeout: ``ControlProtocol/idleTimeout`` (shorter in tests).
     static func open(
         path: String,
         mode: UInt16,
         handler: RequestHandler,
+        idleTimeout: Duration,
         logger: Logger
     ) throws(OpenError) -> ControlServer {
         do {
             let listener = try bindReplacingStale(path: path, mode: mode)
-            let server = try ControlServer(path: path, ownsSocketFile: true, handler: handler, logger: logger)
+            let server = try ControlServer(
+                path: path,
+                ownsSocketFile: true,
+                handler: handler,
+                idleTimeout: idleTimeout,
+                logger: logger
+            )
             try server.startAccepting(listener)
             return server
         } catch let error as OpenError {
@@ -60,10 +77,17 @@ final class ControlServer: Sendable {
         _ listener: consuming UnixStreamSocket,
         path: String,
         handler: RequestHandler,
+        idleTimeout: Duration,
         logger: Logger
     ) throws(OpenError) -> ControlServer {
         do {
-            let server = try ControlServer(path: path, ownsSocketFile: false, handler: handler, logger: logger)
+            let server = try ControlServer(
+                path: path,
+                ownsSocketFile: false,
+                handler: handler,
+                idleTimeout: idleTimeout,
+                logger: logger
+            )
             try server.startAccepting(listener)
             return server
         } catch {
@@ -139,19 +163,23 @@ final class ControlServer: Sendable {
     }
 
     private func admit(_ connection: consuming UnixStreamSocket) throws {
-        let credentials = try connection.peerCredentials()
-        guard clients.add(1, ordering: .relaxed).newValue <= ControlProtocol.maximumClients else {
-            clients.subtract(1, ordering: .relaxed)
-            let reply = VarlinkReply(.limitReached(limit: "clients", maximum: ControlProtocol.maximumClients)).frame()
+        let peer = Peer(credentials: try connection.peerCredentials())
+        if let refusal = admission.withLock({ $0.admit(uid: peer.credentials.uid, isAdmin: peer.isAdmin) }) {
+            let reply = VarlinkReply(refusal).frame()
             try? reply.withUnsafeBytes { try connection.writeAll($0, timeout: .seconds(1)) }
-            logger.warning("control client refused: too many clients", metadata: ["peer_pid": "\(credentials.pid)"])
+            Self.discardPending(connection)
+            logger.warning(
+                "control client refused: \(refusal)",
+                metadata: ["peer_pid": "\(peer.credentials.pid)", "peer_uid": "\(peer.credentials.uid)"]
+            )
             return
         }
         let session = ControlConnection(
             socket: connection,
-            peer: Peer(credentials: credentials),
+            peer: peer,
             handler: handler,
             shutdown: shutdown,
+            idleTimeout: idleTimeout,
             logger: logger
         )
         let handoff = SessionHandoff(session)
@@ -160,12 +188,30 @@ final class ControlServer: Sendable {
             defer { threads.next += 1 }
             return threads.next
         }
-        let thread = try OSThread.spawn(name: "udplab-client") { [self] in
-            handoff.session.run()
-            clients.subtract(1, ordering: .relaxed)
-            threads.withLock { $0.finished.append(number) }
+        let thread: OSThread
+        do {
+            thread = try OSThread.spawn(name: "udplab-client") { [self] in
+                handoff.session.run()
+                admission.withLock { $0.release(uid: peer.credentials.uid, isAdmin: peer.isAdmin) }
+                threads.withLock { $0.finished.append(number) }
+            }
+        } catch {
+            admission.withLock { $0.release(uid: peer.credentials.uid, isAdmin: peer.isAdmin) }
+            throw error
         }
         threads.withLock { $0.running[number] = thread }
+    }
+
+    /// Reads and drops what a refused client has already sent (without waiting for more), so that
+    /// closing does not reset the connection before it has read its `LimitReached`.
+    private static func discardPending(_ connection: borrowing UnixStreamSocket) {
+        var buffer = [UInt8](repeating: 0, count: 16 * 1024)
+        var total = 0
+        while total < ControlProtocol.maximumFrameSize, (try? connection.waitReadable(timeout: .zero)) == true,
+            let count = try? buffer.withUnsafeMutableBytes({ try connection.read(into: $0) }), count > 0
+        {
+            total += count
+        }
     }
 
     /// Joins client threads that have ended (at once: they have returned).

@@ -42,17 +42,27 @@ struct RequestHandler: Sendable {
         case RestartMethod.name:
             let parameters = try call.decodeParameters(RestartMethod.Parameters.self)
             return try VarlinkReply(RestartMethod.Reply(engine: try await runtime.supervisor.restart(parameters.name)))
-        case ListMethod.name: return try VarlinkReply(ListMethod.Reply(engines: await runtime.supervisor.list()))
+        case ListMethod.name:
+            _ = try call.decodeParameters(NoParameters.self)
+            return try VarlinkReply(ListMethod.Reply(engines: await runtime.supervisor.list()))
         case StatsMethod.name:
             return try VarlinkReply(await stats(try call.decodeParameters(StatsMethod.Parameters.self)))
-        case BackendsMethod.name: return try VarlinkReply(Self.backends())
-        case StatusMethod.name: return try VarlinkReply(await runtime.status())
-        case ReloadMethod.name: return try VarlinkReply(try await runtime.reload())
+        case BackendsMethod.name:
+            _ = try call.decodeParameters(NoParameters.self)
+            return try VarlinkReply(Self.backends())
+        case StatusMethod.name:
+            _ = try call.decodeParameters(NoParameters.self)
+            return try VarlinkReply(await runtime.status())
+        case ReloadMethod.name:
+            _ = try call.decodeParameters(NoParameters.self)
+            return try VarlinkReply(try await runtime.reload())
         case SetLogLevelMethod.name:
             return try VarlinkReply(try setLogLevel(try call.decodeParameters(SetLogLevelMethod.Parameters.self)))
         case DebugStallMethod.name where runtime.areTestHooksEnabled:
             return try VarlinkReply(try await stall(try call.decodeParameters(DebugStallMethod.Parameters.self)))
-        case VarlinkService.getInfo: return try VarlinkReply(Self.info())
+        case VarlinkService.getInfo:
+            _ = try call.decodeParameters(NoParameters.self)
+            return try VarlinkReply(Self.info())
         case VarlinkService.getInterfaceDescription:
             return try VarlinkReply(
                 try Self.describe(try call.decodeParameters(VarlinkService.DescriptionParameters.self))
@@ -79,7 +89,10 @@ struct RequestHandler: Sendable {
         switch (parameters.all ?? false, names.isEmpty) {
         case (true, true): return StopMethod.Reply(stopped: await runtime.supervisor.stopAll())
         case (false, false): return StopMethod.Reply(stopped: try await runtime.supervisor.stop(names: names))
-        default: throw .invalidParameter(parameter: parameters.all == true ? "all" : "names")
+        case (true, false):
+            throw .invalidParameter(parameter: "all", reason: "all: true and names exclude each other")
+        case (false, true):
+            throw .invalidParameter(parameter: "names", reason: "names must list at least one engine, or all be true")
         }
     }
 
@@ -105,7 +118,13 @@ struct RequestHandler: Sendable {
     }
 
     private func setLogLevel(_ parameters: SetLogLevelMethod.Parameters) throws(ControlError) -> NoParameters {
-        guard let level = Logger.Level(rawValue: parameters.level) else { throw .invalidParameter(parameter: "level") }
+        guard let level = Logger.Level(rawValue: parameters.level) else {
+            let levels = Logger.Level.allCases.map(\.rawValue).joined(separator: ", ")
+            throw .invalidParameter(
+                parameter: "level",
+                reason: "level must be one of \(levels), not '\(parameters.level)'"
+            )
+        }
         runtime.levelControl.current = level
         runtime.logger.notice("log level changed", metadata: ["level": "\(level)"])
         return NoParameters()
@@ -163,7 +182,8 @@ struct RequestHandler: Sendable {
         return .interfaceNotFound(interface: interface)
     }
 
-    /// The standard introspection interface every varlink service implements.
+    /// The standard introspection interface every varlink service implements, as varlink.org's
+    /// `org.varlink.service` declares it: every standard error, those udplabd never sends included.
     static let serviceInterface = """
         interface org.varlink.service
         method GetInfo() -> (vendor: string, product: string, version: string, url: string, interfaces: []string)
@@ -172,6 +192,8 @@ struct RequestHandler: Sendable {
         error MethodNotFound (method: string)
         error MethodNotImplemented (method: string)
         error InvalidParameter (parameter: string)
+        error PermissionDenied ()
+        error ExpectedMore ()
         """
 }
 
@@ -244,8 +266,11 @@ extension EngineDefinition {
 enum DebugStallMethod {
     static let name = "io.udplab.Debug.StallEngine"
 
-    struct Parameters: Codable, Sendable {
+    struct Parameters: Codable, Sendable, RangedParameters {
         var name: String
+        /// How long to stall, in seconds (up to an hour).
         var seconds: Double
+
+        static var numberRanges: [String: ClosedRange<Double>] { ["seconds": 0...3600] }
     }
 }

@@ -49,6 +49,11 @@ struct ServeCommand: AsyncParsableCommand {
     )
     var logLevel: String?
 
+    /// For tests: a shorter ``ControlProtocol/idleTimeout`` (`"500ms"`, `"2s"`), so that the idle
+    /// and slow-call limits can be proven without waiting a minute. Not in `--help`.
+    @Option(name: .customLong("control-idle-timeout"), help: .hidden)
+    var controlIdleTimeout: String?
+
     func run() async throws {
         // SIGHUP's default action is to terminate: until the reload service traps it, a reload
         // asked for during start-up is ignored (the config has just been read) rather than fatal.
@@ -98,7 +103,21 @@ struct ServeCommand: AsyncParsableCommand {
             areTestHooksEnabled: environment["UDPLABD_TEST_HOOKS"] == "1"
         )
 
-        let server = try Self.openControlSocket(path: socketPath, mode: settings.socketMode, runtime: runtime)
+        let idleTimeout = try controlIdleTimeout.map { text in
+            guard let duration = Duration(configText: text), duration > .zero else {
+                throw CommandFailure(
+                    message: "invalid --control-idle-timeout '\(text)': use e.g. 500ms or 2s",
+                    exitCode: 64
+                )
+            }
+            return duration
+        }
+        let server = try Self.openControlSocket(
+            path: socketPath,
+            mode: settings.socketMode,
+            idleTimeout: idleTimeout ?? ControlProtocol.idleTimeout,
+            runtime: runtime
+        )
         Self.warnIfWritableByOthers(socketPath: socketPath, stateDirectory: stateDirectory, logger: logger)
         await supervisor.restore(declared: settings.engines)
         var services: [any Service] = [
@@ -153,14 +172,31 @@ struct ServeCommand: AsyncParsableCommand {
 
     /// The control socket: the one systemd passed as `control`, else a socket bound at `path`.
     /// A failure is reported to systemd (`STATUS=`, `ERRNO=`) before the daemon exits 73.
-    static func openControlSocket(path: String, mode: UInt16, runtime: DaemonRuntime) throws -> ControlServer {
+    static func openControlSocket(
+        path: String,
+        mode: UInt16,
+        idleTimeout: Duration,
+        runtime: DaemonRuntime
+    ) throws -> ControlServer {
         let handler = RequestHandler(runtime: runtime)
         do {
             if let activated = try ListenFDs.takeUnixListener(named: "control") {
                 runtime.logger.info("control socket passed by systemd", metadata: ["socket": "\(path)"])
-                return try ControlServer.adopt(activated, path: path, handler: handler, logger: runtime.logger)
+                return try ControlServer.adopt(
+                    activated,
+                    path: path,
+                    handler: handler,
+                    idleTimeout: idleTimeout,
+                    logger: runtime.logger
+                )
             }
-            return try ControlServer.open(path: path, mode: mode, handler: handler, logger: runtime.logger)
+            return try ControlServer.open(
+                path: path,
+                mode: mode,
+                handler: handler,
+                idleTimeout: idleTimeout,
+                logger: runtime.logger
+            )
         } catch {
             let message = "\(error)"
             Notify.failed(status: message, errno: 98)
