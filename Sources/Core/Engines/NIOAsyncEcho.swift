@@ -63,6 +63,9 @@ final class NIOAsyncEcho: EngineLoop {
         let wrapped = Mutex<NIOAsyncChannel<Envelope, Envelope>?>(nil)
         let bootstrap = DatagramBootstrap(group: group)
             .channelOption(.recvAllocator, value: limit.allocator)
+            // Nothing is read before the engine's thread runs the loop (``run()``): until then the
+            // kernel queues datagrams, as on every backend (and the `beforeLoop` seam holds).
+            .channelOption(.autoRead, value: false)
             // One read cycle reads at most what the queue holds (NIO's default is 4).
             .channelOption(.maxMessagesPerRead, value: UInt(spec.queueCapacity))
             .channelInitializer { channel in
@@ -110,6 +113,7 @@ final class NIOAsyncEcho: EngineLoop {
             // stop() returns only once it is gone (no thread or fd outlives it).
             try? group.syncShutdownGracefully()
         }
+        _ = channel.channel.setOption(ChannelOptions.autoRead, value: true)
         try control.waitForStop(counting: counters)
     }
 

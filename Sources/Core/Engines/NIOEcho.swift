@@ -39,6 +39,9 @@ final class NIOEcho: EngineLoop {
         let limit = NIODatagramLimit(bufferSize: spec.bufferSize)
         let bootstrap = DatagramBootstrap(group: group)
             .channelOption(.recvAllocator, value: limit.allocator)
+            // Nothing is read before the engine's thread runs the loop (``run()``): until then the
+            // kernel queues datagrams, as on every backend (and the `beforeLoop` seam holds).
+            .channelOption(.autoRead, value: false)
             .channelOption(.maxMessagesPerRead, value: UInt(spec.effectiveBudget))
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
@@ -90,6 +93,7 @@ final class NIOEcho: EngineLoop {
             // or fd outlives it), also when the wait below failed.
             try? group.syncShutdownGracefully()
         }
+        _ = channel.setOption(ChannelOptions.autoRead, value: true)
         try control.waitForStop(counting: counters)
     }
 
