@@ -1,5 +1,6 @@
 import NIOCore
 import NIOPosix
+import Synchronization
 
 /// Backend `nio`: SwiftNIO's `DatagramBootstrap` with an echo `ChannelHandler`, on its own
 /// single-thread event loop group — NIO's own UDP echo example, with udplab's counters fed from
@@ -72,12 +73,16 @@ final class NIOEcho: EngineLoop {
     /// engine closes the gauge before the channel).
     static func measureDrops(of channel: any NIOCore.Channel, in gauge: KernelDropGauge) {
         guard let options = channel as? any SocketOptionProvider else { return }
+        // A channel NIO closed by itself answers no more: its last count stands.
+        let last = Mutex<UInt64?>(nil)
         gauge.add {
             let info: EventLoopFuture<KernelDropGauge.MemoryInfo> = options.unsafeGetSocketOption(
                 level: SocketOptionLevel(KernelDropGauge.memoryInfoLevel),
                 name: SocketOptionName(KernelDropGauge.memoryInfoOption)
             )
-            return try? info.wait().drops
+            guard let drops = try? info.wait().drops else { return last.withLock { $0 } }
+            last.withLock { $0 = drops }
+            return drops
         }
     }
 
