@@ -2,7 +2,8 @@ import UDPLabCore
 
 /// The statistics `udplabd run` prints when it ends.
 ///
-/// Lines that would say nothing are left out: polls only when the engine polled futures, timer
+/// Lines that would say nothing are left out: wakeups and syscalls only where the backend can see
+/// them (not on nio, nio-async), polls only when the engine polled futures, timer
 /// events only for a mixed engine, per-socket receive counts only for a multisocket one.
 struct RunSummary {
     let engine: Engine
@@ -23,10 +24,16 @@ struct RunSummary {
             "\(signal.map { "\($0): " } ?? "")engine \(spec.kind.rawValue) (\(Self.model(of: spec)))\(Self.place(addresses)) \(engine.state.rawValue) after \(String(format: "%.1f", seconds)) s",
             "  rx \(counters.rxDatagrams) datagrams, \(counters.rxBytes) bytes; tx \(counters.txDatagrams) datagrams, \(counters.txBytes) bytes",
             "  dropped \(counters.dropped), kernel drops \(counters.kernelDrops), truncated \(counters.truncated), errors \(counters.errors), queue high water \(counters.queueHighWater)",
-            "  wakeups \(counters.wakeups) (\(perDatagram(counters.wakeups))/datagram, \(counters.emptyWakeups) empty), events \(counters.events)"
-                + (counters.wakerWrites > 0 ? ", waker writes \(counters.wakerWrites)" : ""),
-            "  syscalls \(counters.syscalls) (\(perDatagram(counters.syscalls))/datagram), interest changes \(counters.interestChanges), would-block recv \(counters.recvWouldBlock) send \(counters.sendWouldBlock)",
         ]
+        if counters.absent.isEmpty {
+            lines += [
+                "  wakeups \(counters.wakeups) (\(perDatagram(counters.wakeups))/datagram, \(counters.emptyWakeups) empty), events \(counters.events)"
+                    + (counters.wakerWrites > 0 ? ", waker writes \(counters.wakerWrites)" : ""),
+                "  syscalls \(counters.syscalls) (\(perDatagram(counters.syscalls))/datagram), interest changes \(counters.interestChanges), would-block recv \(counters.recvWouldBlock) send \(counters.sendWouldBlock)",
+            ]
+        } else {
+            lines.append("  wakeups, syscalls, events: not visible (the loop is SwiftNIO's)")
+        }
         if counters.taskPolls > 0 || counters.futurePolls > 0 {
             lines.append(
                 "  task polls \(counters.taskPolls) (\(perDatagram(counters.taskPolls))/datagram), future polls \(counters.futurePolls) (\(perDatagram(counters.futurePolls))/datagram)"

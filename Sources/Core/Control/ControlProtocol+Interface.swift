@@ -34,6 +34,8 @@ extension ControlProtocol {
           started_usec: int
         )
 
+        # The loop counters (?int) are left out where the engine's backend cannot see them
+        # (nio, nio-async: SwiftNIO's own loop): absent, not 0.
         type Counters (
           rx_datagrams: int,
           rx_bytes: int,
@@ -42,18 +44,18 @@ extension ControlProtocol {
           dropped: int,
           kernel_drops: int,
           truncated: int,
-          recv_would_block: int,
-          send_would_block: int,
+          recv_would_block: ?int,
+          send_would_block: ?int,
           errors: int,
-          wakeups: int,
-          empty_wakeups: int,
-          events: int,
-          interest_changes: int,
-          syscalls: int,
-          waker_writes: int,
+          wakeups: ?int,
+          empty_wakeups: ?int,
+          events: ?int,
+          interest_changes: ?int,
+          syscalls: ?int,
+          waker_writes: ?int,
           queue_high_water: int,
-          task_polls: int,
-          future_polls: int,
+          task_polls: ?int,
+          future_polls: ?int,
           timer_events: int
         )
 

@@ -65,6 +65,16 @@ public enum Backend: String, CaseIterable, Codable, Sendable {
         }
     }
 
+    /// The loop counters this backend cannot see: all of them on `nio` and `nio-async`, whose
+    /// loop is SwiftNIO's (its waits, system calls and wakeups happen inside NIO); none elsewhere.
+    /// They are reported absent, never as 0.
+    public var unobservedCounters: Set<LoopCounter> {
+        switch self {
+        case .nio, .nioAsync: Set(LoopCounter.allCases)
+        default: []
+        }
+    }
+
     /// Why the backend cannot run on this host, or `nil` when it can: only `uring` depends on
     /// the kernel (io_uring may be missing, or disabled by sysctl or a seccomp filter).
     public var unavailableReason: String? { self == .uring ? UringEcho.unavailableReason : nil }

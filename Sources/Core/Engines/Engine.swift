@@ -95,10 +95,12 @@ public final class Engine: Sendable {
         return engine
     }
 
-    /// The engine's counters now, with the kernel's drops on its sockets.
+    /// The engine's counters now, with the kernel's drops on its sockets, and the loop counters
+    /// its backend cannot see marked absent.
     public func counterSnapshot() -> CounterSnapshot {
         var snapshot = counters.snapshot()
         snapshot.kernelDrops = kernelDrops.drops
+        snapshot.absent = spec.backend.unobservedCounters
         return snapshot
     }
 
@@ -154,13 +156,18 @@ public final class Engine: Sendable {
         let name = "udplab-\(spec.backend.rawValue)"
         let thread = try OSThread.spawn(name: name) { [self] in
             beforeLoop?()
-            let outcome: Result<Bool, SystemError>
-            do throws(SystemError) {
-                let loop = handoff.take()
-                try loop.run()
-                outcome = .success(loop.isCompleted)
-            } catch {
-                outcome = .failure(error)
+            let outcome = handoff.run { loop in
+                let outcome: Result<Bool, SystemError>
+                do throws(SystemError) {
+                    try loop.run()
+                    outcome = .success(loop.isCompleted)
+                } catch {
+                    outcome = .failure(error)
+                }
+                // The gauge reads the loop's own descriptors: its last reading is taken while
+                // they are open; the handoff then drops the loop, closing them (and the ports).
+                kernelDrops.close()
+                return outcome
             }
             status.withLock { status in
                 switch outcome {
@@ -168,8 +175,6 @@ public final class Engine: Sendable {
                 case .failure(let error): (status.state, status.failure) = (.failed, error.description)
                 }
             }
-            // The loop's sockets are closed: release the gauge's duplicates, and so the ports.
-            kernelDrops.close()
             onExit?(self)
         }
         self.thread.withLock { $0 = thread }
@@ -185,10 +190,12 @@ private final class LoopHandoff: @unchecked Sendable {
 
     init(_ loop: any EngineLoop) { self.loop = loop }
 
-    /// Takes the loop; the engine's thread calls this once, and drops the loop (closing its
-    /// sockets) when `run` returns.
-    func take() -> any EngineLoop {
-        defer { loop = nil }
-        return loop!
+    /// Runs `body` with the loop, then drops the loop (closing its sockets). The engine's thread
+    /// calls this once: `launch` starts one thread per handoff, so the loop is always there
+    /// (a second call would find none and report a stop).
+    func run(_ body: (any EngineLoop) -> Result<Bool, SystemError>) -> Result<Bool, SystemError> {
+        guard let taken = loop else { return .success(false) }
+        loop = nil
+        return body(taken)
     }
 }

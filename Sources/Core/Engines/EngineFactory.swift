@@ -40,54 +40,16 @@ enum EngineFactory {
         gauge: KernelDropGauge
     ) throws(EngineError) -> (loop: any EngineLoop, sockets: SocketCounters) {
         switch spec.kind {
-        case .echo where spec.backend == .nio:
-            // NIO binds and owns its socket.
-            let loop = try NIOEcho(spec: spec, control: control, counters: counters, residence: residence, trace: trace)
-            return (loop, SocketCounters(addresses: [loop.localAddress]))
-        case .echo where spec.backend == .nioAsync:
-            let loop = try NIOAsyncEcho(
-                spec: spec,
+        case .echo:
+            return try echo(
+                spec,
                 control: control,
                 counters: counters,
                 residence: residence,
-                trace: trace
-            )
-            return (loop, SocketCounters(addresses: [loop.localAddress]))
-        case .echo where spec.backend == .uring:
-            // The ring first: where io_uring is unavailable, no socket is bound.
-            let ring = try UringEcho.makeRing(spec)
-            let socket = try bind(spec.bind, sendGate: nil, gauge: gauge)
-            let sockets = SocketCounters(addresses: [socket.localAddress])
-            do throws(SystemError) {
-                let loop = try UringEcho(
-                    ring: ring,
-                    socket: socket,
-                    spec: spec,
-                    control: control,
-                    counters: counters,
-                    residence: residence,
-                    trace: trace
-                )
-                return (loop, sockets)
-            } catch {
-                throw .system(error)
-            }
-        case .echo:
-            let socket = try bind(spec.bind, sendGate: sendGate, gauge: gauge)
-            let sockets = SocketCounters(addresses: [socket.localAddress])
-            let path = EchoPath(
-                socket: socket,
-                spec: spec,
-                counters: counters,
-                residence: residence,
                 trace: trace,
-                tracesPendingWrites: spec.backend != .select,
-                batchCapacity: spec.backend == .mmsg ? spec.effectiveBatch : nil
+                sendGate: sendGate,
+                gauge: gauge
             )
-            let loop = try setUp { () throws(SystemError) in
-                try echoLoop(spec, path: path, control: control, counters: counters)
-            }
-            return (loop, sockets)
         case .multisocket:
             return try multisocket(spec, control: control, counters: counters, trace: trace, gauge: gauge)
         case .mixed:
@@ -112,27 +74,119 @@ enum EngineFactory {
         }
     }
 
-    private static func echoLoop(
+    /// An echo engine: NIO's two backends and uring bind their own way; the others share an
+    /// ``EchoPath`` and differ in their loop.
+    private static func echo(
         _ spec: EngineSpec,
-        path: EchoPath,
         control: LoopControl,
-        counters: EngineCounters
-    ) throws(SystemError) -> any EngineLoop {
-        let budget = spec.effectiveBudget
-        switch spec.backend {
-        case .select: return SelectEcho(path: path, control: control, counters: counters, budget: budget)
-        case .poll: return PollEcho(path: path, control: control, counters: counters, budget: budget)
-        case .epollLevel: return try EpollLevelEcho(path: path, control: control, counters: counters, budget: budget)
-        case .epollEdge: return try EpollEdgeEcho(path: path, control: control, counters: counters, budget: budget)
-        case .reactorLevel:
-            return try ReactorLevelEcho(path: path, control: control, counters: counters, budget: budget)
-        case .reactorEdge: return try ReactorEdgeEcho(path: path, control: control, counters: counters, budget: budget)
-        case .flipflop: return try FlipflopEcho(path: path, control: control, counters: counters)
-        case .task: return try TaskEcho(path: path, control: control, counters: counters)
-        case .taskMPSC: return try TaskMPSCEcho(path: path, control: control, counters: counters, spec: spec)
-        case .mmsg: return try MmsgEcho(path: path, control: control, counters: counters, budget: budget)
-        case .nio, .nioAsync, .uring: preconditionFailure("\(spec.backend.rawValue) is built without an EchoPath")
+        counters: EngineCounters,
+        residence: ResidenceHistogram,
+        trace: TraceSink?,
+        sendGate: SendGate?,
+        gauge: KernelDropGauge
+    ) throws(EngineError) -> (loop: any EngineLoop, sockets: SocketCounters) {
+        func makePath() throws(EngineError) -> EchoPath {
+            EchoPath(
+                socket: try bind(spec.bind, sendGate: sendGate, gauge: gauge),
+                spec: spec,
+                counters: counters,
+                residence: residence,
+                trace: trace,
+                tracesPendingWrites: spec.backend != .select,
+                batchCapacity: spec.backend == .mmsg ? spec.effectiveBatch : nil
+            )
         }
+        let budget = spec.effectiveBudget
+        let path: EchoPath
+        let loop: any EngineLoop
+        switch spec.backend {
+        case .nio:
+            // NIO binds and owns its socket.
+            let nio = try NIOEcho(
+                spec: spec,
+                control: control,
+                counters: counters,
+                residence: residence,
+                trace: trace,
+                gauge: gauge
+            )
+            return (nio, SocketCounters(addresses: [nio.localAddress]))
+        case .nioAsync:
+            let nio = try NIOAsyncEcho(
+                spec: spec,
+                control: control,
+                counters: counters,
+                residence: residence,
+                trace: trace,
+                gauge: gauge
+            )
+            return (nio, SocketCounters(addresses: [nio.localAddress]))
+        case .uring:
+            // The ring first: where io_uring is unavailable, no socket is bound.
+            let ring = try UringEcho.makeRing(spec)
+            let socket = try bind(spec.bind, sendGate: nil, gauge: gauge)
+            let sockets = SocketCounters(addresses: [socket.localAddress])
+            do throws(SystemError) {
+                let uring = try UringEcho(
+                    ring: ring,
+                    socket: socket,
+                    spec: spec,
+                    control: control,
+                    counters: counters,
+                    residence: residence,
+                    trace: trace
+                )
+                return (uring, sockets)
+            } catch {
+                throw .system(error)
+            }
+        case .select:
+            path = try makePath()
+            loop = try SelectEcho(path: path, control: control, counters: counters, budget: budget)
+        case .poll:
+            path = try makePath()
+            loop = PollEcho(path: path, control: control, counters: counters, budget: budget)
+        case .epollLevel:
+            path = try makePath()
+            loop = try setUp { () throws(SystemError) in
+                try EpollLevelEcho(path: path, control: control, counters: counters, budget: budget)
+            }
+        case .epollEdge:
+            path = try makePath()
+            loop = try setUp { () throws(SystemError) in
+                try EpollEdgeEcho(path: path, control: control, counters: counters, budget: budget)
+            }
+        case .reactorLevel:
+            path = try makePath()
+            loop = try setUp { () throws(SystemError) in
+                try ReactorLevelEcho(path: path, control: control, counters: counters, budget: budget)
+            }
+        case .reactorEdge:
+            path = try makePath()
+            loop = try setUp { () throws(SystemError) in
+                try ReactorEdgeEcho(path: path, control: control, counters: counters, budget: budget)
+            }
+        case .flipflop:
+            path = try makePath()
+            loop = try setUp { () throws(SystemError) in
+                try FlipflopEcho(path: path, control: control, counters: counters)
+            }
+        case .task:
+            path = try makePath()
+            loop = try setUp { () throws(SystemError) in try TaskEcho(path: path, control: control, counters: counters)
+            }
+        case .taskMPSC:
+            path = try makePath()
+            loop = try setUp { () throws(SystemError) in
+                try TaskMPSCEcho(path: path, control: control, counters: counters, spec: spec)
+            }
+        case .mmsg:
+            path = try makePath()
+            loop = try setUp { () throws(SystemError) in
+                try MmsgEcho(path: path, control: control, counters: counters, budget: budget)
+            }
+        }
+        return (loop, SocketCounters(addresses: [path.socket.localAddress]))
     }
 
     private static func multisocket(
@@ -166,13 +220,21 @@ enum EngineFactory {
         for drain in drains {
             drain.sockets = sockets
         }
-        if spec.effectiveStrategy == .taskgroup {
+        switch spec.effectiveStrategy {
+        case .join:
+            return (MultisocketLoop(executor: executor, tasks: [JoinAll(drains)]), sockets)
+        case .spawn:
+            return (MultisocketLoop(executor: executor, tasks: drains), sockets)
+        case .unordered:
+            let set = FuturesUnordered()
+            for drain in drains { set.push(drain) }
+            return (MultisocketLoop(executor: executor, tasks: [set]), sockets)
+        case .taskgroup:
             let loop = try setUp { () throws(SystemError) in
                 try TaskGroupMultisocket(executor: executor, drains: drains, control: control)
             }
             return (loop, sockets)
         }
-        return (MultisocketLoop(executor: executor, drains: drains, strategy: spec.effectiveStrategy), sockets)
     }
 
     /// Opens and binds a UDP socket, mapping the failure to what the user did wrong.
@@ -183,7 +245,7 @@ enum EngineFactory {
     ) throws(EngineError) -> UDPSocket {
         do {
             let socket = try UDPSocket(binding: address, sendGate: sendGate)
-            try gauge.add(socket)
+            gauge.add(socket)
             return socket
         } catch  where error.isAddressInUse {
             throw .addressInUse(address)

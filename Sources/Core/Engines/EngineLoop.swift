@@ -56,7 +56,10 @@ final class LoopControl: Sendable {
     /// test hooks call this, to prove the watchdog notices a wedged loop.
     func requestStall(for duration: Duration) {
         let (seconds, attoseconds) = duration.components
-        stallMilliseconds.store(Int(seconds * 1000 + attoseconds / 1_000_000_000_000_000), ordering: .releasing)
+        // Saturating: a duration too long for an Int of milliseconds stalls "for ever", not traps.
+        let (whole, overflow) = seconds.multipliedReportingOverflow(by: 1000)
+        let (total, carry) = whole.addingReportingOverflow(attoseconds / 1_000_000_000_000_000)
+        stallMilliseconds.store(overflow || carry ? Int.max : Int(max(0, total)), ordering: .releasing)
         waker.wake()
     }
 

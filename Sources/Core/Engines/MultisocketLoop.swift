@@ -5,21 +5,13 @@ final class MultisocketLoop: EngineLoop {
     private let executor: ReactorExecutor
 
     /// - Parameters:
-    ///   - drains: one future per socket, already registered with `executor`.
-    ///   - strategy: `join`, `spawn` or `unordered` (`taskgroup` is ``TaskGroupMultisocket``).
-    init(executor: ReactorExecutor, drains: [SocketDrain], strategy: Strategy) {
+    ///   - executor: where the sockets' futures are registered.
+    ///   - tasks: the top-level futures the strategy makes of them, one task each: all the
+    ///     sockets joined (`join`), one per socket (`spawn`), or one `FuturesUnordered` of them
+    ///     (`unordered`). `taskgroup` is ``TaskGroupMultisocket``.
+    init(executor: ReactorExecutor, tasks: [any TaskFuture]) {
         self.executor = executor
-        switch strategy {
-        case .join:
-            executor.spawn(JoinAll(drains))
-        case .spawn:
-            for drain in drains { executor.spawn(drain) }
-        case .unordered, .taskgroup:
-            precondition(strategy == .unordered, "taskgroup runs on TaskGroupMultisocket")
-            let set = FuturesUnordered()
-            for drain in drains { set.push(drain) }
-            executor.spawn(set)
-        }
+        for task in tasks { executor.spawn(task) }
     }
 
     func run() throws(SystemError) {

@@ -19,8 +19,9 @@ import Synchronization
 /// enqueues on the event loop, so NIO's nonisolated async code (the stream's `next()`, the
 /// writer's `write`) runs there too instead of hopping to Swift's global executor and back for
 /// each datagram, and the queue needs no lock. NIO's syscalls and wakeups are not visible from
-/// outside it, so those counters stay 0; nor are kernel drops. This is the only file besides
-/// ``NIOEcho`` that imports NIO.
+/// outside it, so those counters are reported absent (``Backend/unobservedCounters``); kernel
+/// drops are read through the channel's socket, and `--buffer` is honoured as on `nio`
+/// (``NIODatagramLimit``). This is the only file besides ``NIOEcho`` that imports NIO.
 final class NIOAsyncEcho: EngineLoop {
     private typealias Envelope = AddressedEnvelope<ByteBuffer>
 
@@ -32,6 +33,7 @@ final class NIOAsyncEcho: EngineLoop {
     private let queueCapacity: Int
     private let control: LoopControl
     private let counters: EngineCounters
+    private let gauge: KernelDropGauge
     /// Where the channel is bound.
     let localAddress: SocketAddress
 
@@ -40,18 +42,30 @@ final class NIOAsyncEcho: EngineLoop {
         control: LoopControl,
         counters: EngineCounters,
         residence: ResidenceHistogram,
-        trace: TraceSink?
+        trace: TraceSink?,
+        gauge: KernelDropGauge
     ) throws(EngineError) {
         self.control = control
         self.counters = counters
+        self.gauge = gauge
         queueCapacity = spec.queueCapacity
-        echo = EchoTasks(counters: counters, residence: residence, reply: spec.effectiveReply, trace: trace)
+        let limit = NIODatagramLimit(bufferSize: spec.bufferSize)
+        echo = EchoTasks(
+            counters: counters,
+            residence: residence,
+            reply: spec.effectiveReply,
+            limit: limit,
+            trace: trace
+        )
         group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         // Wrapped in the initializer, on the loop, so no datagram is read before the async
         // channel's handler is in place.
         let wrapped = Mutex<NIOAsyncChannel<Envelope, Envelope>?>(nil)
         let bootstrap = DatagramBootstrap(group: group)
-            .channelOption(.recvAllocator, value: FixedSizeRecvByteBufferAllocator(capacity: spec.bufferSize))
+            .channelOption(.recvAllocator, value: limit.allocator)
+            // Nothing is read before the engine's thread runs the loop (``run()``): until then the
+            // kernel queues datagrams, as on every backend (and the `beforeLoop` seam holds).
+            .channelOption(.autoRead, value: false)
             // One read cycle reads at most what the queue holds (NIO's default is 4).
             .channelOption(.maxMessagesPerRead, value: UInt(spec.queueCapacity))
             .channelInitializer { channel in
@@ -72,9 +86,17 @@ final class NIOAsyncEcho: EngineLoop {
             try? group.syncShutdownGracefully()
             throw NIOEcho.bindError(error, spec.bind)
         }
-        channel = wrapped.withLock { $0! }
+        // The initializer ran on the loop before the bind's future completed: a bound channel
+        // without its async wrapper would be a broken promise of NIO's, reported as a failure.
+        guard let asyncChannel = wrapped.withLock({ $0 }) else {
+            try? bound.close().wait()
+            try? group.syncShutdownGracefully()
+            throw .backendUnavailable(.nioAsync, reason: "SwiftNIO bound the channel without running its initializer")
+        }
+        channel = asyncChannel
         executor = EventLoopTaskExecutor(bound.eventLoop)
         localAddress = spec.bind.withPort(UInt16(bound.localAddress?.port ?? Int(spec.bind.port)))
+        NIOEcho.measureDrops(of: bound, in: gauge)
     }
 
     /// Starts the echo tasks, waits (on the engine's thread) until a stop is asked for, then
@@ -83,12 +105,15 @@ final class NIOAsyncEcho: EngineLoop {
         let finished = channel.channel.eventLoop.makePromise(of: Void.self)
         let task = Self.serve(channel, echo: echo, capacity: queueCapacity, executor: executor, finished: finished)
         defer {
+            // The gauge's last reading, while the socket is open.
+            gauge.close()
             task.cancel()
             try? finished.futureResult.wait()
             // Ending NIO's loop thread can take a few hundred milliseconds on a busy machine, and
             // stop() returns only once it is gone (no thread or fd outlives it).
             try? group.syncShutdownGracefully()
         }
+        _ = channel.channel.setOption(ChannelOptions.autoRead, value: true)
         try control.waitForStop(counting: counters)
     }
 
@@ -133,6 +158,7 @@ private struct EchoTasks: Sendable {
     let counters: EngineCounters
     let residence: ResidenceHistogram
     let reply: ReplyMode
+    let limit: NIODatagramLimit
     let trace: TraceSink?
 
     /// Counts each datagram, makes its reply and queues it; finishes the queue when the inbound
@@ -144,10 +170,7 @@ private struct EchoTasks: Sendable {
         do {
             for try await var envelope in inbound {
                 let receivedAt = MonotonicClock.nanoseconds()
-                let count = UInt64(envelope.data.readableBytes)
-                counters.rxDatagrams.increment()
-                counters.rxBytes.increment(by: count)
-                trace?("recv \(count) bytes from \(envelope.remoteAddress).")
+                _ = limit.receive(&envelope.data, counting: counters, trace: trace, from: envelope.remoteAddress)
                 if reply == .sockperf {
                     envelope.data.withUnsafeMutableReadableBytes { reply.apply(to: $0) }
                 }

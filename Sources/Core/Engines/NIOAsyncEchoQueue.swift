@@ -19,6 +19,7 @@ final class NIOAsyncEchoQueue<Element> {
     private var isFinished = false
 
     init(capacity: Int) {
+        // Internal invariant: the capacity is `--queue`, validated 1–4096.
         precondition(capacity > 0)
         self.capacity = capacity
         elements = Deque(minimumCapacity: capacity)
@@ -42,6 +43,7 @@ final class NIOAsyncEchoQueue<Element> {
     /// Appends `element`, and wakes the writer if it waits.
     /// - Important: the queue must not be full.
     func append(_ element: Element) {
+        // Internal invariant: the reader waits for room (`waitForRoom`) before it appends.
         precondition(!isFull)
         elements.append(element)
         waitingForElements.take()?.resume()

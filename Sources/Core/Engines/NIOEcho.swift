@@ -1,5 +1,6 @@
 import NIOCore
 import NIOPosix
+import Synchronization
 
 /// Backend `nio`: SwiftNIO's `DatagramBootstrap` with an echo `ChannelHandler`, on its own
 /// single-thread event loop group — NIO's own UDP echo example, with udplab's counters fed from
@@ -9,13 +10,17 @@ import NIOPosix
 /// event (`--budget`, default 16 where NIO's own default is 4); replies are written per read and
 /// flushed once per read cycle (one `sendmmsg` when several are pending), so a larger budget
 /// means fewer system calls per echo at saturation. NIO's own syscalls and wakeups are not
-/// visible from outside it, so those counters stay 0; nor are kernel drops. This is the only file
-/// besides ``NIOAsyncEcho`` that imports NIO.
+/// visible from outside it, so those counters are reported absent
+/// (``Backend/unobservedCounters``); kernel drops are read through the channel's socket. A
+/// datagram longer than `--buffer` is counted in `truncated` and echoed cut to `--buffer` bytes,
+/// as on every other backend (``NIODatagramLimit``). This is the only file besides
+/// ``NIOAsyncEcho`` that imports NIO.
 final class NIOEcho: EngineLoop {
     private let group: MultiThreadedEventLoopGroup
     private let channel: any NIOCore.Channel
     private let control: LoopControl
     private let counters: EngineCounters
+    private let gauge: KernelDropGauge
     /// Where the channel is bound.
     let localAddress: SocketAddress
 
@@ -24,19 +29,31 @@ final class NIOEcho: EngineLoop {
         control: LoopControl,
         counters: EngineCounters,
         residence: ResidenceHistogram,
-        trace: TraceSink?
+        trace: TraceSink?,
+        gauge: KernelDropGauge
     ) throws(EngineError) {
         self.control = control
         self.counters = counters
+        self.gauge = gauge
         group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         let reply = spec.reply ?? .echo
+        let limit = NIODatagramLimit(bufferSize: spec.bufferSize)
         let bootstrap = DatagramBootstrap(group: group)
-            .channelOption(.recvAllocator, value: FixedSizeRecvByteBufferAllocator(capacity: spec.bufferSize))
+            .channelOption(.recvAllocator, value: limit.allocator)
+            // Nothing is read before the engine's thread runs the loop (``run()``): until then the
+            // kernel queues datagrams, as on every backend (and the `beforeLoop` seam holds).
+            .channelOption(.autoRead, value: false)
             .channelOption(.maxMessagesPerRead, value: UInt(spec.effectiveBudget))
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
                     try channel.pipeline.syncOperations.addHandler(
-                        NIOEchoHandler(counters: counters, residence: residence, reply: reply, trace: trace)
+                        NIOEchoHandler(
+                            counters: counters,
+                            residence: residence,
+                            reply: reply,
+                            limit: limit,
+                            trace: trace
+                        )
                     )
                 }
             }
@@ -48,18 +65,40 @@ final class NIOEcho: EngineLoop {
             throw Self.bindError(error, spec.bind)
         }
         localAddress = spec.bind.withPort(UInt16(channel.localAddress?.port ?? Int(spec.bind.port)))
+        Self.measureDrops(of: channel, in: gauge)
+    }
+
+    /// Adds `channel`'s socket to `gauge` (also for ``NIOAsyncEcho``): `SO_MEMINFO` read on the
+    /// channel's event loop, through NIO's socket option API, so never after NIO closed it (the
+    /// engine closes the gauge before the channel).
+    static func measureDrops(of channel: any NIOCore.Channel, in gauge: KernelDropGauge) {
+        guard let options = channel as? any SocketOptionProvider else { return }
+        // A channel NIO closed by itself answers no more: its last count stands.
+        let last = Mutex<UInt64?>(nil)
+        gauge.add {
+            let info: EventLoopFuture<KernelDropGauge.MemoryInfo> = options.unsafeGetSocketOption(
+                level: SocketOptionLevel(KernelDropGauge.memoryInfoLevel),
+                name: SocketOptionName(KernelDropGauge.memoryInfoOption)
+            )
+            guard let drops = try? info.wait().drops else { return last.withLock { $0 } }
+            last.withLock { $0 = drops }
+            return drops
+        }
     }
 
     /// Waits (on the engine's thread) until a stop is asked for, then closes the channel and ends
     /// the event loop.
     func run() throws(SystemError) {
         defer {
+            // The gauge's last reading, while the socket is open.
+            gauge.close()
             try? channel.close().wait()
             // The socket is closed here; ending NIO's loop thread can take a few hundred
             // milliseconds on a busy machine, and stop() returns only once it is gone (no thread
             // or fd outlives it), also when the wait below failed.
             try? group.syncShutdownGracefully()
         }
+        _ = channel.setOption(ChannelOptions.autoRead, value: true)
         try control.waitForStop(counting: counters)
     }
 
@@ -81,27 +120,34 @@ private final class NIOEchoHandler: ChannelInboundHandler {
     private let counters: EngineCounters
     private let residence: ResidenceHistogram
     private let reply: ReplyMode
+    private let limit: NIODatagramLimit
     private let trace: TraceSink?
     /// When the current read cycle's first datagram arrived, and how many it has written.
     private var cycleStart: UInt64 = 0
     private var written: UInt64 = 0
 
-    init(counters: EngineCounters, residence: ResidenceHistogram, reply: ReplyMode, trace: TraceSink?) {
+    init(
+        counters: EngineCounters,
+        residence: ResidenceHistogram,
+        reply: ReplyMode,
+        limit: NIODatagramLimit,
+        trace: TraceSink?
+    ) {
         self.counters = counters
         self.residence = residence
         self.reply = reply
+        self.limit = limit
         self.trace = trace
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         var envelope = unwrapInboundIn(data)
-        let count = UInt64(envelope.data.readableBytes)
         if written == 0 {
             cycleStart = MonotonicClock.nanoseconds()
         }
-        counters.rxDatagrams.increment()
-        counters.rxBytes.increment(by: count)
-        trace?("recv \(count) bytes from \(envelope.remoteAddress).")
+        let count = UInt64(
+            limit.receive(&envelope.data, counting: counters, trace: trace, from: envelope.remoteAddress)
+        )
         if reply == .sockperf {
             envelope.data.withUnsafeMutableReadableBytes { reply.apply(to: $0) }
         }
@@ -128,5 +174,46 @@ private final class NIOEchoHandler: ChannelInboundHandler {
         // A per-datagram error (e.g. ECONNREFUSED from an earlier reply) is counted; the channel stays open.
         counters.errors.increment()
         trace?("error: \(error); ignoring.")
+    }
+}
+
+/// `--buffer` on NIO's channels, as every other backend honours it: a datagram longer than the
+/// buffer is counted in `truncated` and keeps only its first `--buffer` bytes.
+///
+/// NIO neither asks the kernel for `MSG_TRUNC` nor reads into exactly the capacity it is given
+/// (its buffers round up to a power of two: `--buffer 1500` read 2,048 bytes). So the channel
+/// reads into at least one byte more than the buffer, and a read longer than the buffer is a
+/// datagram that did not fit: cut to the buffer, it is what `recvfrom` with `MSG_TRUNC` gives
+/// the other backends.
+struct NIODatagramLimit: Sendable {
+    /// `--buffer`.
+    let bufferSize: Int
+
+    /// The channel's receive allocator: room for one byte past the buffer.
+    var allocator: FixedSizeRecvByteBufferAllocator {
+        FixedSizeRecvByteBufferAllocator(capacity: bufferSize + 1)
+    }
+
+    /// Counts a datagram read into `bytes` (received, its bytes, a truncation) and cuts it to
+    /// the buffer.
+    /// - Returns: the bytes kept.
+    func receive(
+        _ bytes: inout ByteBuffer,
+        counting counters: EngineCounters,
+        trace: TraceSink?,
+        from source: NIOCore.SocketAddress
+    ) -> Int {
+        let wireLength = bytes.readableBytes
+        counters.rxDatagrams.increment()
+        if wireLength > bufferSize {
+            bytes.moveWriterIndex(to: bytes.readerIndex + bufferSize)
+            counters.truncated.increment()
+        }
+        counters.rxBytes.increment(by: UInt64(bytes.readableBytes))
+        if let trace {
+            let truncation = wireLength > bufferSize ? " (truncated)" : ""
+            trace("recv \(bytes.readableBytes) bytes from \(source)\(truncation).")
+        }
+        return bytes.readableBytes
     }
 }

@@ -1,5 +1,9 @@
 /// The bounded FIFO of datagrams waiting to be echoed: a ring of preallocated slots, so a
 /// datagram is received straight into its slot and nothing is allocated per datagram.
+///
+/// Its preconditions are internal invariants: ``EchoPath``, its one user, checks `isFull`,
+/// `freeCount` and `count` before each call, and capacity and slot size are `--queue` and
+/// `--buffer`, validated before anything is built. No datagram decides an index.
 struct OutgoingQueue: ~Copyable {
     /// One waiting datagram.
     private struct Slot {

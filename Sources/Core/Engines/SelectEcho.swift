@@ -9,7 +9,15 @@ final class SelectEcho: EngineLoop {
     private let counters: EngineCounters
     private let budget: Int
 
-    init(path: EchoPath, control: LoopControl, counters: EngineCounters, budget: Int) {
+    /// - Throws: ``EngineError/backendUnavailable(_:reason:)`` when the socket's or the waker's
+    ///   descriptor is beyond what select(2) can watch (the process holds over 1024 descriptors,
+    ///   e.g. beside a large multisocket engine): the engine does not start, nothing else changes.
+    init(path: EchoPath, control: LoopControl, counters: EngineCounters, budget: Int) throws(EngineError) {
+        if let reason = Select.unwatchableReason(path.socket.descriptor)
+            ?? Select.unwatchableReason(control.waker.eventFD.descriptor)
+        {
+            throw .backendUnavailable(.select, reason: reason)
+        }
         self.path = path
         self.control = control
         self.counters = counters

@@ -111,21 +111,23 @@ private final class WriterFuture: TaskFuture {
             if current == nil {
                 current = channel.receive(context)
             }
-            guard let datagram = current else { return .pending }
+            guard var datagram = current else { return .pending }
             guard cache.isWritable else {
                 cache.awaitWritable(context)
                 return .pending
             }
-            let result = current!.bytes.withUnsafeMutableBytes {
+            // Moved out, so the reply is made in place in its only copy (no copy-on-write).
+            current = nil
+            let result = datagram.bytes.withUnsafeMutableBytes {
                 path.sendCounted($0, to: datagram.address, receivedAt: datagram.receivedAt)
             }
             guard case .processed = result else {
+                current = datagram
                 cache.awaitWritable(context)
                 // Watch for writability, as the other edge backends do; a failure is counted.
                 if (try? executor.watchWrites(of: path.socket, cache)) == nil { counters.errors.increment() }
                 return .pending
             }
-            current = nil
         }
     }
 }

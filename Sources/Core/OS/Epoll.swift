@@ -118,6 +118,7 @@ extension Epoll {
 
         /// Allocates room for `capacity` events.
         public init(capacity: Int) {
+            // Internal invariant: every caller passes a constant capacity.
             precondition(capacity > 0)
             storage = .allocate(capacity: capacity)
             storage.initialize(repeating: epoll_event())
@@ -130,6 +131,7 @@ extension Epoll {
 
         /// The `data` word and flags of event `index` (< ``count``).
         public subscript(index: Int) -> (data: UInt64, flags: Flags) {
+            // Internal invariant: callers iterate `0..<count`.
             precondition(index < count)
             let pointer = storage.baseAddress! + index
             return (CLinux_epoll_event_data(pointer), Flags(rawValue: CLinux_epoll_event_flags(pointer)))

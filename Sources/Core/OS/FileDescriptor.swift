@@ -9,6 +9,7 @@ public struct FileDescriptor: ~Copyable, Sendable {
 
     /// Takes ownership of `rawValue`, which must be an open descriptor.
     init(rawValue: Int32) {
+        // Internal invariant: every descriptor comes from a call that succeeded (`systemCall` throws on -1) or an adopted one that `fcntl` accepted.
         precondition(rawValue >= 0, "invalid descriptor \(rawValue)")
         self.rawValue = rawValue
     }

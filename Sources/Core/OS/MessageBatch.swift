@@ -26,6 +26,7 @@ final class MessageBatch {
     /// Allocates headers, vectors and addresses for `capacity` datagrams, each header pointing
     /// at its own vector and address slot.
     init(capacity: Int) {
+        // Internal invariant: capacities are `--batch` (validated 1–1024) or constants.
         precondition(capacity > 0)
         self.capacity = capacity
         headers = .allocate(byteCount: capacity * Self.stride, alignment: MemoryLayout<msghdr>.alignment)
@@ -91,6 +92,8 @@ final class MessageBatch {
     /// - Throws: ``SystemError`` for any other failure.
     @inline(__always)
     func receive(from socket: borrowing UDPSocket, count: Int) throws(SystemError) -> IOResult<Int> {
+        // Internal invariant: EchoPath asks for min(limit, capacity, free slots or capacity), each
+        // ≥ 1 (MmsgEcho passes a limit ≥ 1, a queue that is not full has a free slot).
         precondition(count > 0 && count <= capacity)
         let descriptor = socket.descriptor.rawValue
         let result = try nonBlockingCall("recvmmsg") {
@@ -108,7 +111,9 @@ final class MessageBatch {
         if header(index).pointee.msg_flags & Int32(MSG_TRUNC) != 0 {
             wireLength = max(wireLength, vectors[index].iov_len + 1)
         }
-        // An address family other than IPv4/IPv6 cannot reach an AF_INET/AF_INET6 socket.
+        // A kernel invariant, not an input: for every datagram on an AF_INET or AF_INET6 UDP socket,
+        // recvmmsg fills msg_name with a sockaddr of the socket's own family (udp_recvmsg,
+        // udpv6_recvmsg), so no datagram can make this nil.
         let source = SocketAddress(addresses[index])!
         return ReceivedDatagram(wireLength: wireLength, bufferLength: vectors[index].iov_len, source: source)
     }
@@ -123,6 +128,7 @@ final class MessageBatch {
     /// - Throws: ``SystemError`` when the first message fails (e.g. `EMSGSIZE`).
     @inline(__always)
     func send(on socket: borrowing UDPSocket, count: Int) throws(SystemError) -> IOResult<Int> {
+        // Internal invariant: EchoPath sends min(queued, capacity), and only when something is queued.
         precondition(count > 0 && count <= capacity)
         let admitted = socket.sendGate?.admit(count) ?? count
         if admitted == 0 { return .wouldBlock }

@@ -39,7 +39,8 @@ public final class OSThread: Sendable {
             Unmanaged<Box>.fromOpaque(box).release()
             throw SystemError(code: code, operation: "pthread_create")
         }
-        _ = CLinux_pthread_setname(handle, String(name.utf8.prefix(15))!)
+        // The kernel keeps 15 bytes; a cut through a multi-byte character becomes U+FFFD.
+        _ = CLinux_pthread_setname(handle, String(decoding: name.utf8.prefix(15), as: UTF8.self))
         return OSThread(handle: handle)
     }
 
@@ -48,6 +49,10 @@ public final class OSThread: Sendable {
     /// The corresponding C call is `pthread_join(3)`.
     public func join() {
         let code = pthread_join(handle, nil)
+        // pthread_join fails only for a thread that is not joinable or already joined (EINVAL,
+        // ESRCH) or that is the caller (EDEADLK): each thread here is joined once, by its owner
+        // (`Engine.stop`, from the daemon's actor; a loop's helper thread, by its loop), never
+        // by itself. No request or datagram decides which thread joins which.
         precondition(code == 0, "pthread_join failed with \(code)")
     }
 }

@@ -3,6 +3,20 @@ import Glibc
 
 /// select(2): the oldest readiness interface, level-triggered by nature.
 public enum Select {
+    /// The lowest descriptor number select(2) cannot watch: an `fd_set` is a fixed bitmap of
+    /// `FD_SETSIZE` (1024) bits, and `FD_SET` on a larger number writes past it.
+    public static let descriptorLimit = Int32(FD_SETSIZE)
+
+    /// Checks that select(2) can watch `descriptor`, so a loop can fail at start instead of
+    /// corrupting memory in its first `FD_SET`.
+    ///
+    /// - Returns: `nil` when it can; otherwise the reason it cannot, for the user.
+    public static func unwatchableReason(_ descriptor: borrowing FileDescriptor) -> String? {
+        guard descriptor.rawValue >= descriptorLimit else { return nil }
+        return
+            "select(2) cannot watch descriptor \(descriptor.rawValue) (FD_SETSIZE is \(descriptorLimit)); use poll or epoll"
+    }
+
     /// A set of descriptors for one direction, over the kernel's `fd_set`.
     public struct DescriptorSet {
         var raw = fd_set()
@@ -20,10 +34,15 @@ public enum Select {
 
         /// Adds `descriptor`. The corresponding C macro is `FD_SET`.
         ///
-        /// - Important: select(2) cannot watch a descriptor ≥ `FD_SETSIZE` (1024); passing one is a
-        ///   programming error.
+        /// - Important: select(2) cannot watch a descriptor ≥ ``Select/descriptorLimit``. Check each
+        ///   descriptor once with ``Select/unwatchableReason(_:)`` before a loop inserts it (the
+        ///   select backend does, when it is built, and fails to start): the precondition guards
+        ///   memory, no request can reach it.
         public mutating func insert(_ descriptor: borrowing FileDescriptor) {
-            precondition(descriptor.rawValue < FD_SETSIZE, "select(2) cannot watch descriptor \(descriptor.rawValue)")
+            precondition(
+                descriptor.rawValue < descriptorLimit,
+                "select(2) cannot watch descriptor \(descriptor.rawValue)"
+            )
             CLinux_FD_SET(descriptor.rawValue, &raw)
             limit = max(limit, descriptor.rawValue + 1)
         }

@@ -22,6 +22,7 @@ public final class SendGate: Sendable {
 
     /// Lets the next `count` datagrams through, then reports would-block as a closed gate does.
     public func allow(_ count: Int) {
+        // Only tests open and close a gate (`Engine.start(_:sendGate:)`); no request reaches it.
         precondition(count >= 0)
         allowance.store(count, ordering: .releasing)
     }

@@ -79,8 +79,11 @@ public struct UDPSocket: ~Copyable, Sendable {
             }
         }
         guard case .processed(let wireLength) = result else { return .wouldBlock }
-        // An address family other than IPv4/IPv6 cannot reach an AF_INET/AF_INET6 socket.
-        let sender = SocketAddress(source)!
+        // The kernel gives an AF_INET/AF_INET6 socket's datagrams a source of that family; were
+        // one ever not, it is a per-datagram error (counted and skipped), not a trap.
+        guard let sender = SocketAddress(source) else {
+            throw SystemError(code: EAFNOSUPPORT, operation: "recvfrom")
+        }
         return .processed(ReceivedDatagram(wireLength: wireLength, bufferLength: buffer.count, source: sender))
     }
 

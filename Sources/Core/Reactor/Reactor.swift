@@ -45,6 +45,12 @@ public final class Reactor {
         readySources.reserveCapacity(16)
     }
 
+    deinit {
+        // A source still queued (set after the last poll) would keep the queue, and so the
+        // awakener's eventfd, alive for ever.
+        registry.userQueue.close()
+    }
+
     /// Waits for readiness and fills `events`: kernel events first, then user-space ones.
     ///
     /// When a user-space source is already pending, the wait does not block. Each return counts

@@ -7,6 +7,7 @@ public struct Token: Hashable, Sendable, CustomStringConvertible {
 
     /// A token with value `rawValue` (≥ 0).
     public init(_ rawValue: Int) {
+        // Internal invariant: tokens are constants or an executor's counter from 0; none comes from input.
         precondition(rawValue >= 0, "tokens must be ≥ 0; negative values are reserved")
         self.rawValue = rawValue
     }

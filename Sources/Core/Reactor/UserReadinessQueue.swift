@@ -5,7 +5,10 @@ import Synchronization
 final class UserReadinessQueue: Sendable {
     /// mio's awakener: registered once under a reserved `epoll_event.data`, never delivered.
     let awakener: Waker
-    private let sources = Mutex<[SetReadiness]>([])
+    /// The queued sources; `nil` once the reactor is gone (``close()``). A queued source holds
+    /// the queue and the queue holds it: that cycle (and with it the awakener's eventfd) would
+    /// outlive the reactor if a source were still queued when the reactor went away.
+    private let sources = Mutex<[SetReadiness]?>([])
     private let pendingCount = Atomic<Int>(0)
     /// `true` only while the polling thread is in (or about to enter) a blocking wait.
     private let sleeping = Atomic<Bool>(false)
@@ -17,15 +20,21 @@ final class UserReadinessQueue: Sendable {
     init(awakener: Waker, counters: EngineCounters) {
         self.awakener = awakener
         self.counters = counters
-        sources.withLock { $0.reserveCapacity(16) }
+        sources.withLock { $0?.reserveCapacity(16) }
     }
 
     /// `true` when a source waits to be delivered.
     var hasPending: Bool { pendingCount.load(ordering: .sequentiallyConsistent) > 0 }
 
     /// Queues `source`, and writes to the awakener only if the poller sleeps in the kernel.
+    /// After ``close()`` it does nothing.
     func push(_ source: SetReadiness) {
-        sources.withLock { $0.append(source) }
+        let isOpen = sources.withLock { sources in
+            guard sources != nil else { return false }
+            sources?.append(source)
+            return true
+        }
+        guard isOpen else { return }
         pendingCount.add(1, ordering: .sequentiallyConsistent)
         // Paired with `prepareToSleep`: either the poller sees the pending count and does not
         // block, or this sees `sleeping` and wakes it. Both orders are sequentially consistent.
@@ -53,7 +62,21 @@ final class UserReadinessQueue: Sendable {
 
     /// Moves the queued sources into `spare` (which must be empty) without allocating.
     func takeAll(into spare: inout [SetReadiness]) {
-        sources.withLock { swap(&$0, &spare) }
+        sources.withLock { sources in
+            guard var queued = sources else { return }
+            swap(&queued, &spare)
+            sources = queued
+        }
         pendingCount.subtract(spare.count, ordering: .sequentiallyConsistent)
+    }
+
+    /// Drops every queued source and refuses new ones: the reactor calls this when it goes
+    /// away, breaking the cycle of a queued source and the queue.
+    func close() {
+        let dropped = sources.withLock { sources in
+            defer { sources = nil }
+            return sources ?? []
+        }
+        pendingCount.subtract(dropped.count, ordering: .sequentiallyConsistent)
     }
 }

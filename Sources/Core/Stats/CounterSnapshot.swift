@@ -1,4 +1,8 @@
 /// The values of an engine's counters at one moment, as they go on the wire (snake_case keys).
+///
+/// A counter in ``absent`` is one the engine's backend cannot see: it is left out of the wire
+/// form (and read back as absent when missing), and ``value(_:)`` gives `nil` for it, so no
+/// reader mistakes "not measured" for 0.
 public struct CounterSnapshot: Codable, Sendable, Equatable {
     public var rxDatagrams: UInt64
     public var rxBytes: UInt64
@@ -21,6 +25,8 @@ public struct CounterSnapshot: Codable, Sendable, Equatable {
     public var timerEvents: UInt64
     /// Datagrams the kernel dropped before the engine could read them (its receive buffer was full).
     public var kernelDrops: UInt64 = 0
+    /// The loop counters the backend cannot see (their values above are 0 and mean nothing).
+    public var absent: Set<LoopCounter> = []
 
     enum CodingKeys: String, CodingKey {
         case rxDatagrams = "rx_datagrams"
@@ -48,5 +54,77 @@ public struct CounterSnapshot: Codable, Sendable, Equatable {
     /// `count / rxDatagrams`, or `nil` before the first datagram.
     public func perDatagram(_ count: UInt64) -> Double? {
         rxDatagrams == 0 ? nil : Double(count) / Double(rxDatagrams)
+    }
+
+    /// A loop counter's value, or `nil` when the backend cannot see it.
+    public func value(_ counter: LoopCounter) -> UInt64? {
+        absent.contains(counter) ? nil : self[keyPath: counter.keyPath]
+    }
+
+    /// What ``perDatagram(_:)`` gives for a loop counter: `nil` also when the counter is absent.
+    public func perDatagram(_ counter: LoopCounter) -> Double? {
+        value(counter).flatMap(perDatagram)
+    }
+}
+
+extension CounterSnapshot {
+    /// The counters every backend sees, in wire order.
+    private static var datagramFields: [(CodingKeys, WritableKeyPath<CounterSnapshot, UInt64>)] {
+        [
+            (.rxDatagrams, \.rxDatagrams), (.rxBytes, \.rxBytes), (.txDatagrams, \.txDatagrams),
+            (.txBytes, \.txBytes), (.dropped, \.dropped), (.truncated, \.truncated), (.errors, \.errors),
+            (.queueHighWater, \.queueHighWater), (.timerEvents, \.timerEvents),
+        ]
+    }
+
+    public init(from decoder: any Decoder) throws {
+        self.init(
+            rxDatagrams: 0,
+            rxBytes: 0,
+            txDatagrams: 0,
+            txBytes: 0,
+            dropped: 0,
+            truncated: 0,
+            recvWouldBlock: 0,
+            sendWouldBlock: 0,
+            errors: 0,
+            wakeups: 0,
+            emptyWakeups: 0,
+            events: 0,
+            interestChanges: 0,
+            syscalls: 0,
+            wakerWrites: 0,
+            queueHighWater: 0,
+            taskPolls: 0,
+            futurePolls: 0,
+            timerEvents: 0
+        )
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        for (key, field) in Self.datagramFields {
+            self[keyPath: field] = try container.decode(UInt64.self, forKey: key)
+        }
+        // Older daemons sent no kernel_drops.
+        kernelDrops = try container.decodeIfPresent(UInt64.self, forKey: .kernelDrops) ?? 0
+        for counter in LoopCounter.allCases {
+            // The keys are the same strings, so this always finds one.
+            guard let key = CodingKeys(rawValue: counter.rawValue) else { continue }
+            if let value = try container.decodeIfPresent(UInt64.self, forKey: key) {
+                self[keyPath: counter.keyPath] = value
+            } else {
+                absent.insert(counter)
+            }
+        }
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        for (key, field) in Self.datagramFields {
+            try container.encode(self[keyPath: field], forKey: key)
+        }
+        try container.encode(kernelDrops, forKey: .kernelDrops)
+        for counter in LoopCounter.allCases where !absent.contains(counter) {
+            guard let key = CodingKeys(rawValue: counter.rawValue) else { continue }
+            try container.encode(self[keyPath: counter.keyPath], forKey: key)
+        }
     }
 }

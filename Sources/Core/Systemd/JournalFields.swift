@@ -28,8 +28,8 @@ public enum JournalFields {
         if let event = JournalEvent(message: message) {
             fields.append("MESSAGE_ID=\(event.messageID)")
         }
-        for key in metadata.keys.sorted() {
-            fields.append("\(fieldName(forMetadataKey: key))=\(metadata[key]!)")
+        for (key, value) in metadata.sorted(by: { $0.key < $1.key }) {
+            fields.append("\(fieldName(forMetadataKey: key))=\(value)")
         }
         return fields
     }

@@ -12,6 +12,7 @@ public final class Channel<Value> {
 
     /// A channel of `capacity` values (≥ 1).
     public init(capacity: Int) {
+        // Internal invariant: the capacity is `--queue`, validated 1–4096.
         precondition(capacity >= 1)
         self.capacity = capacity
         values.reserveCapacity(capacity)

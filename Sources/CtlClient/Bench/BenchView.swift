@@ -54,13 +54,13 @@ enum BenchView {
             "sent": result.sent,
             "received": result.received,
             "lost": result.lost,
-            "loss_percent": result.lossPercent,
+            "loss_percent": number(result.lossPercent),
             "late": result.late,
             "duplicates": result.duplicates,
             "invalid": result.invalid,
             "unsent": result.unsent,
             "errors": result.errors,
-            "echoes_per_second": (result.echoesPerSecond * 10).rounded() / 10,
+            "echoes_per_second": number((result.echoesPerSecond * 10).rounded() / 10),
         ]
         switch configuration.mode {
         case .pingpong: break
@@ -75,9 +75,19 @@ enum BenchView {
         for (key, nanoseconds) in percentiles {
             object[key] = nanoseconds.map { Double($0) / 1000 } ?? NSNull()
         }
-        // Every value is a string, a number or null: serialisation cannot fail.
-        let data = try! JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])
+        // Every value is a string, a finite number or null, which JSON can hold.
+        guard
+            let data = try? JSONSerialization.data(
+                withJSONObject: object,
+                options: [.sortedKeys, .withoutEscapingSlashes]
+            )
+        else { return #"{"error":"the result cannot be written as JSON"}"# }
         return String(decoding: data, as: UTF8.self)
+    }
+
+    /// `value`, or `null` when it is not finite (a rate over no time): JSON has no NaN or infinity.
+    private static func number(_ value: Double) -> Any {
+        value.isFinite ? value : NSNull()
     }
 
     /// Lines for stderr about a run whose figures mean little: nothing sent, or nothing answered.

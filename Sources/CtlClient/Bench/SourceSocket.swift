@@ -9,10 +9,14 @@ final class SourceSocket {
     ///
     /// - Throws: ``BenchError/socket(_:)``.
     init(reaching target: SocketAddress) throws(BenchError) {
-        let wildcard = target.isIPv6 ? "[::]:0" : "0.0.0.0:0"
+        let wildcard: SocketAddress
         do {
-            // The wildcard text is a valid address: parsing cannot fail.
-            socket = try UDPSocket(binding: try! SocketAddress(parsing: wildcard))
+            wildcard = try SocketAddress(parsing: target.isIPv6 ? "[::]:0" : "0.0.0.0:0")
+        } catch {
+            throw .invalidOption("cannot make the wildcard address for \(target): \(error)")
+        }
+        do {
+            socket = try UDPSocket(binding: wildcard)
         } catch {
             throw .socket(error)
         }

@@ -5,11 +5,15 @@ import UDPLabCore
 /// different backends compare side by side.
 ///
 /// Per-datagram figures divide by received datagrams and show `-` before the first one;
-/// residence times are in microseconds and show `-` before the first echo. Engines with several
-/// sockets (multisocket) add one `rx on ADDRESS` row per socket, `-` for the other engines.
+/// residence times are in microseconds and show `-` before the first echo. A counter the
+/// engine's backend cannot see (the daemon leaves it out: SwiftNIO's loop counters on `nio` and
+/// `nio-async`) shows ``absent``, in its ratios too, never 0. Engines with several sockets
+/// (multisocket) add one `rx on ADDRESS` row per socket, `-` for the other engines.
 enum StatsView {
     /// Engines per table; more engines continue in another table below.
     static let enginesPerTable = 6
+    /// What a counter the backend cannot see shows.
+    static let absent = "n/a"
 
     /// The tables, separated by a blank line, or `no engines`.
     static func text(_ engines: [EngineStats]) -> String {
@@ -54,21 +58,28 @@ enum StatsView {
         ("kernel drops", { String($0.counters.kernelDrops) }),
         ("truncated", { String($0.counters.truncated) }),
         ("errors", { String($0.counters.errors) }),
-        ("wakeups/datagram", { ratio($0.counters.perDatagram($0.counters.wakeups)) }),
-        ("syscalls/datagram", { ratio($0.counters.perDatagram($0.counters.syscalls)) }),
-        ("task polls/datagram", { ratio($0.counters.perDatagram($0.counters.taskPolls)) }),
-        ("future polls/datagram", { ratio($0.counters.perDatagram($0.counters.futurePolls)) }),
-        ("events", { String($0.counters.events) }),
+        ("wakeups/datagram", { ratio($0.counters, .wakeups) }),
+        ("syscalls/datagram", { ratio($0.counters, .syscalls) }),
+        ("task polls/datagram", { ratio($0.counters, .taskPolls) }),
+        ("future polls/datagram", { ratio($0.counters, .futurePolls) }),
+        ("events", { count($0.counters, .events) }),
         ("timer events", { String($0.counters.timerEvents) }),
-        ("waker writes", { String($0.counters.wakerWrites) }),
+        ("waker writes", { count($0.counters, .wakerWrites) }),
         ("queue high water", { String($0.counters.queueHighWater) }),
         ("residence p50 µs", { microseconds($0.residenceNs.p50, count: $0.residenceNs.count) }),
         ("residence p99 µs", { microseconds($0.residenceNs.p99, count: $0.residenceNs.count) }),
     ]
 
-    /// A per-datagram figure with two decimals, or `-` when there is none yet.
-    private static func ratio(_ value: Double?) -> String {
-        value.map { String(format: "%.2f", $0) } ?? "-"
+    /// A loop counter per datagram with two decimals, `-` before the first datagram, or
+    /// ``absent`` when the backend cannot see it.
+    private static func ratio(_ counters: CounterSnapshot, _ counter: LoopCounter) -> String {
+        guard counters.value(counter) != nil else { return absent }
+        return counters.perDatagram(counter).map { String(format: "%.2f", $0) } ?? "-"
+    }
+
+    /// A loop counter, or ``absent`` when the backend cannot see it.
+    private static func count(_ counters: CounterSnapshot, _ counter: LoopCounter) -> String {
+        counters.value(counter).map(String.init) ?? absent
     }
 
     /// Nanoseconds as microseconds with one decimal, or `-` when nothing was measured.

@@ -362,8 +362,9 @@ actor EngineSupervisor {
             "tx_datagrams": "\(counters.txDatagrams)",
             "dropped": "\(counters.dropped)",
             "errors": "\(counters.errors)",
-            "wakeups": "\(counters.wakeups)",
-            "syscalls": "\(counters.syscalls)",
+            // "n/a" where the backend cannot see them (nio, nio-async), never 0.
+            "wakeups": "\(counters.value(.wakeups).map(String.init) ?? "n/a")",
+            "syscalls": "\(counters.value(.syscalls).map(String.init) ?? "n/a")",
             "kernel_drops": "\(counters.kernelDrops)",
         ]
     }
