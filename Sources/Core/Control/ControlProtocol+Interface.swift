@@ -40,6 +40,7 @@ extension ControlProtocol {
           tx_datagrams: int,
           tx_bytes: int,
           dropped: int,
+          unanswered: int,
           kernel_drops: int,
           truncated: int,
           recv_would_block: int,
@@ -84,7 +85,8 @@ extension ControlProtocol {
 
         # Starts an engine and, unless transient, saves it to engines.json; replies once it is bound.
         # interval is in seconds; batch is for echo on backend mmsg; reply is "echo" or "sockperf" (echo
-        # engines). The daemon rejects an option its kind does not take (InvalidSpec).
+        # engines; sockperf answers only sockperf's pong requests, as sockperf's server does). The
+        # daemon rejects an option its kind does not take (InvalidSpec).
         method Start(
           name: ?string,
           kind: string,

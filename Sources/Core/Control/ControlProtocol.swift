@@ -7,6 +7,7 @@
 ///   those options; EngineStats' `strategy`, `sockets`; counters `kernel_drops`, `task_polls`,
 ///   `future_polls`, `timer_events`; Backends' `strategies` and each kind's `mirrors`.
 /// - 1, extended: backend mmsg; Start's and EngineInfo's `batch` and `reply`.
+/// - 1, extended: counter `unanswered`.
 public enum ControlProtocol {
     /// The varlink interface name; methods are `io.udplab.Start` and so on.
     public static let interface = "io.udplab"

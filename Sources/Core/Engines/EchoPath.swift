@@ -2,6 +2,8 @@
 /// one datagram into the outgoing queue (or drop it when the queue is full), send the oldest
 /// one back, and count each step.
 ///
+/// The reply (`--reply`) is made as a datagram is received: one that gets none takes no slot.
+///
 /// The backends differ only in when they call ``receive()`` and ``send()``; that is the lesson.
 /// Backend `mmsg` calls their batched forms, ``receiveBatch(limit:)`` and ``sendBatch()``, which
 /// move up to `--batch` datagrams per syscall through the same queue.
@@ -9,7 +11,9 @@ final class EchoPath {
     /// The engine's socket.
     let socket: UDPSocket
     private var queue: OutgoingQueue
+    /// Where datagrams go while the queue is full: one buffer, or one per batch slot.
     private let scratch: UnsafeMutableRawBufferPointer
+    private let bufferSize: Int
     private let counters: EngineCounters
     private let residence: ResidenceHistogram
     private let trace: TraceSink?
@@ -37,7 +41,8 @@ final class EchoPath {
     ) {
         self.socket = socket
         self.queue = OutgoingQueue(capacity: spec.queueCapacity, bufferSize: spec.bufferSize)
-        self.scratch = .allocate(byteCount: spec.bufferSize, alignment: 16)
+        self.bufferSize = spec.bufferSize
+        self.scratch = .allocate(byteCount: spec.bufferSize * max(batchCapacity ?? 1, 1), alignment: 16)
         self.counters = counters
         self.residence = residence
         self.trace = trace
@@ -52,17 +57,21 @@ final class EchoPath {
     /// `true` when nothing waits to be sent.
     var isQueueEmpty: Bool { queue.isEmpty }
 
-    /// Receives one datagram: into the queue, or, when the queue is full, into a scratch buffer
-    /// to be counted in `dropped` and discarded (the seed's "outgoing buffers exhausted").
+    /// Receives one datagram: into the queue, as its reply, or, when the queue is full, into a
+    /// scratch buffer to be counted in `dropped` and discarded (the seed's "outgoing buffers
+    /// exhausted"). A datagram the reply mode does not answer is counted in `unanswered` instead.
     ///
     /// - Returns: `.wouldBlock` when no datagram was queued in the kernel; `.processed` otherwise,
     ///   also after an error, which is counted and skipped.
     func receive() -> IOResult<Void> {
         let isFull = queue.isFull
-        guard case .processed(let received) = receiveCounted(into: isFull ? scratch : queue.tail) else {
+        let buffer = isFull ? scratchSlot(0) : queue.tail
+        guard case .processed(let received) = receiveCounted(into: buffer) else {
             return .wouldBlock
         }
-        guard let datagram = received else { return .processed(()) }
+        guard let datagram = received,
+            makeReply(in: UnsafeMutableRawBufferPointer(rebasing: buffer[..<datagram.byteCount]))
+        else { return .processed(()) }
         if isFull {
             counters.dropped.increment()
             trace?("outgoing buffers exhausted; dropping packet.")
@@ -96,6 +105,21 @@ final class EchoPath {
         trace?("recv \(datagram.byteCount) bytes from \(datagram.source)\(truncation).")
     }
 
+    /// Makes the reply to the datagram in `bytes` in place (`--reply`): `true` when it gets one;
+    /// otherwise counts it in `unanswered`.
+    @inline(__always)
+    func makeReply(in bytes: UnsafeMutableRawBufferPointer) -> Bool {
+        if reply.makeReply(in: bytes) { return true }
+        counters.unanswered.increment()
+        trace?("no reply (--reply \(reply.rawValue)).")
+        return false
+    }
+
+    /// The scratch buffer of batch slot `index`.
+    private func scratchSlot(_ index: Int) -> UnsafeMutableRawBufferPointer {
+        UnsafeMutableRawBufferPointer(rebasing: scratch[(index * bufferSize)..<((index + 1) * bufferSize)])
+    }
+
     /// Receives until the socket would block or `budget` datagrams were received (0: no limit).
     ///
     /// - Returns: `true` when it stopped because the socket would block (it is drained).
@@ -121,8 +145,8 @@ final class EchoPath {
         return .processed(())
     }
 
-    /// Turns the received datagram in `bytes` into the reply (`--reply`) and sends it to
-    /// `address`, counting it and its residence time since `receivedAt`.
+    /// Sends the reply in `bytes` (made by ``makeReply(in:)``) to `address`, counting it and its
+    /// residence time since `receivedAt`.
     ///
     /// - Returns: `.wouldBlock` when the socket's buffer is full; `.processed` when it was sent or
     ///   failed with an error, which is counted (the datagram is then lost).
@@ -131,7 +155,6 @@ final class EchoPath {
         to address: SocketAddress,
         receivedAt: UInt64
     ) -> IOResult<Void> {
-        reply.apply(to: bytes)
         counters.syscalls.increment()
         do {
             guard case .processed(let sent) = try socket.send(UnsafeRawBufferPointer(bytes), to: address) else {
@@ -151,8 +174,9 @@ final class EchoPath {
 
     /// Receives up to `limit` datagrams with one `recvmmsg(2)`: straight into the queue's free
     /// slots, at most as many as there are (so nothing is dropped while the queue has room), or,
-    /// when the queue is full, a batch into the scratch buffer, each counted in `dropped` and
-    /// discarded as ``receive()`` does.
+    /// when the queue is full, a batch into the scratch buffers, each counted in `dropped` and
+    /// discarded as ``receive()`` does. A datagram that gets no reply (`--reply`) is counted in
+    /// `unanswered` and takes no slot: the ones after it move up.
     ///
     /// - Returns: `.wouldBlock` when no datagram was queued in the kernel; otherwise how many
     ///   were received and whether the socket is drained (fewer came than were asked for: the
@@ -164,7 +188,7 @@ final class EchoPath {
         let isFull = queue.isFull
         let requested = min(limit, batch.capacity, isFull ? batch.capacity : queue.freeCount)
         for index in 0..<requested {
-            batch.prepareReceive(index, into: isFull ? scratch : queue.freeSlot(index))
+            batch.prepareReceive(index, into: isFull ? scratchSlot(index) : queue.freeSlot(index))
         }
         counters.syscalls.increment()
         let result: IOResult<Int>
@@ -180,6 +204,7 @@ final class EchoPath {
             return .wouldBlock
         }
         let receivedAt = MonotonicClock.nanoseconds()
+        var unanswered = 0
         for index in 0..<received {
             let datagram = batch.datagram(at: index)
             counters.rxDatagrams.increment()
@@ -190,10 +215,20 @@ final class EchoPath {
             if trace != nil {
                 traceReceived(datagram)
             }
+            // Unanswered ones left gaps: this datagram is `unanswered` slots after the tail.
+            let slot = isFull ? scratchSlot(index) : queue.freeSlot(unanswered)
+            let bytes = UnsafeMutableRawBufferPointer(rebasing: slot[..<datagram.byteCount])
+            guard makeReply(in: bytes) else {
+                unanswered += 1
+                continue
+            }
             if isFull {
                 counters.dropped.increment()
                 trace?("outgoing buffers exhausted; dropping packet.")
                 continue
+            }
+            if unanswered > 0 {
+                queue.tail.copyMemory(from: UnsafeRawBufferPointer(bytes))
             }
             queue.commitTail(length: datagram.byteCount, address: datagram.source, receivedAt: receivedAt)
             if tracesPendingWrites {
@@ -220,7 +255,6 @@ final class EchoPath {
         let count = min(queue.count, batch.capacity)
         for index in 0..<count {
             let (bytes, address, _) = queue[index]
-            reply.apply(to: bytes)
             batch.prepareSend(index, UnsafeRawBufferPointer(bytes), to: address)
         }
         counters.syscalls.increment()

@@ -148,8 +148,11 @@ private struct EchoTasks: Sendable {
                 counters.rxDatagrams.increment()
                 counters.rxBytes.increment(by: count)
                 trace?("recv \(count) bytes from \(envelope.remoteAddress).")
-                if reply == .sockperf {
-                    envelope.data.withUnsafeMutableReadableBytes { reply.apply(to: $0) }
+                guard reply == .echo || envelope.data.withUnsafeMutableReadableBytes({ reply.makeReply(in: $0) })
+                else {
+                    counters.unanswered.increment()
+                    trace?("no reply (--reply \(reply.rawValue)).")
+                    continue
                 }
                 if queue.isFull, await !queue.waitForRoom() { break }
                 queue.append(Pending(envelope: envelope, receivedAt: receivedAt))

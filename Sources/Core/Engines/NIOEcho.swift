@@ -102,8 +102,10 @@ private final class NIOEchoHandler: ChannelInboundHandler {
         counters.rxDatagrams.increment()
         counters.rxBytes.increment(by: count)
         trace?("recv \(count) bytes from \(envelope.remoteAddress).")
-        if reply == .sockperf {
-            envelope.data.withUnsafeMutableReadableBytes { reply.apply(to: $0) }
+        guard reply == .echo || envelope.data.withUnsafeMutableReadableBytes({ reply.makeReply(in: $0) }) else {
+            counters.unanswered.increment()
+            trace?("no reply (--reply \(reply.rawValue)).")
+            return
         }
         context.write(wrapOutboundOut(envelope), promise: nil)
         // Counted when handed to NIO: its write completes asynchronously (a promise per datagram

@@ -149,7 +149,12 @@ final class UringEcho: EngineLoop {
             let truncation = message.isTruncated ? " (truncated from \(message.wireLength))" : ""
             trace("recv \(message.payload.count) bytes from \(message.source.map { "\($0)" } ?? "?")\(truncation).")
         }
-        reply.apply(to: message.payload)
+        guard reply.makeReply(in: message.payload) else {
+            counters.unanswered.increment()
+            trace?("no reply (--reply \(reply.rawValue)).")
+            ring.recycleBuffer(message.bufferID)
+            return
+        }
         receivedAt[Int(message.bufferID)] = now
         inFlight += 1
         counters.queueHighWater.raise(to: UInt64(inFlight))

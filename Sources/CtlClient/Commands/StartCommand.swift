@@ -90,7 +90,7 @@ struct StartCommand: ParsableCommand {
 
     @Option(
         help: ArgumentHelp(
-            "What an echo engine sends back: echo (verbatim, the default) or sockperf (sockperf's CLIENT flag cleared, so sockperf's client accepts the reply).",
+            "What an echo engine sends back: echo (every datagram verbatim, the default) or sockperf (as sockperf's server: only a sockperf request with PONG_REQUEST set and WARMUP clear, with its CLIENT flag cleared; other datagrams get no reply and count as unanswered).",
             valueName: "mode"
         ),
         completion: .list(ReplyMode.allCases.map(\.rawValue))

@@ -71,9 +71,10 @@ extension DaemonConfig {
         # on nio, NIO's maxMessagesPerRead, 1–1024, default 16. Not for nio-async or uring.
         #budget = 0
 
-        # What an echo engine sends back: "echo" (the datagram as received) or "sockperf" (bit 0x01 of
-        # byte 9, sockperf's CLIENT flag, cleared, so sockperf's client accepts the reply; datagrams
-        # shorter than sockperf's 14-byte header are echoed unchanged). Default "echo".
+        # What an echo engine sends back: "echo" (every datagram as received) or "sockperf" (what
+        # sockperf's server answers: only a sockperf request with PONG_REQUEST set and WARMUP clear, as
+        # that request with its CLIENT flag cleared; other datagrams get no reply and are counted in
+        # unanswered). Default "echo".
         #reply = "echo"
 
         # Emit the seed programs' per-event lines (recv …, sent …, total pending writes). Default false.
