@@ -31,6 +31,7 @@ extension ControlProtocol {
           interval: ?float,
           polls: ?int,
           trace: bool,
+          dual_stack: ?bool,
           started_usec: int
         )
 
@@ -102,7 +103,8 @@ extension ControlProtocol {
           interval: ?float,
           polls: ?int,
           trace: ?bool,
-          transient: ?bool
+          transient: ?bool,
+          dual_stack: ?bool
         ) -> (engine: EngineInfo)
 
         # Stops the named engines, or all of them; replies once their sockets are closed.

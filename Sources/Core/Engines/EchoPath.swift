@@ -102,7 +102,7 @@ final class EchoPath {
     /// Prints the seed's `recv N bytes from A.` line for `datagram`, noting a truncation.
     private func traceReceived(_ datagram: ReceivedDatagram) {
         let truncation = datagram.isTruncated ? " (truncated from \(datagram.wireLength))" : ""
-        trace?("recv \(datagram.byteCount) bytes from \(datagram.source)\(truncation).")
+        trace?("recv \(datagram.byteCount) bytes from \(datagram.source.unmappingIPv4)\(truncation).")
     }
 
     /// Makes the reply to the datagram in `bytes` in place (`--reply`): `true` when it gets one;
@@ -164,10 +164,10 @@ final class EchoPath {
             counters.txDatagrams.increment()
             counters.txBytes.increment(by: UInt64(sent))
             residence.record(nanoseconds: MonotonicClock.nanoseconds() &- receivedAt)
-            trace?("sent \(sent) bytes to \(address).")
+            trace?("sent \(sent) bytes to \(address.unmappingIPv4).")
         } catch {
             counters.errors.increment()
-            trace?("sendto \(address): \(error.reason); dropping packet.")
+            trace?("sendto \(address.unmappingIPv4): \(error.reason); dropping packet.")
         }
         return .processed(())
     }
@@ -269,7 +269,7 @@ final class EchoPath {
                 counters.txDatagrams.increment()
                 counters.txBytes.increment(by: UInt64(byteCount))
                 residence.record(nanoseconds: now &- queue[index].receivedAt)
-                trace?("sent \(byteCount) bytes to \(queue[index].address).")
+                trace?("sent \(byteCount) bytes to \(queue[index].address.unmappingIPv4).")
             }
             queue.removeFront(sent)
         } catch {

@@ -56,7 +56,7 @@ enum EngineFactory {
         case .echo where spec.backend == .uring:
             // The ring first: where io_uring is unavailable, no socket is bound.
             let ring = try UringEcho.makeRing(spec)
-            let socket = try bind(spec.bind, sendGate: nil, gauge: gauge)
+            let socket = try bind(spec.bind, dualStack: spec.isDualStack, sendGate: nil, gauge: gauge)
             let sockets = SocketCounters(addresses: [socket.localAddress])
             do throws(SystemError) {
                 let loop = try UringEcho(
@@ -73,7 +73,7 @@ enum EngineFactory {
                 throw .system(error)
             }
         case .echo:
-            let socket = try bind(spec.bind, sendGate: sendGate, gauge: gauge)
+            let socket = try bind(spec.bind, dualStack: spec.isDualStack, sendGate: sendGate, gauge: gauge)
             let sockets = SocketCounters(addresses: [socket.localAddress])
             let path = EchoPath(
                 socket: socket,
@@ -91,7 +91,7 @@ enum EngineFactory {
         case .multisocket:
             return try multisocket(spec, control: control, counters: counters, trace: trace, gauge: gauge)
         case .mixed:
-            let socket = try bind(spec.bind, sendGate: nil, gauge: gauge)
+            let socket = try bind(spec.bind, dualStack: spec.isDualStack, sendGate: nil, gauge: gauge)
             let sockets = SocketCounters(addresses: [socket.localAddress])
             do throws(SystemError) {
                 let loop = try MixedLoop(socket: socket, spec: spec, control: control, counters: counters, trace: trace)
@@ -148,7 +148,7 @@ enum EngineFactory {
         for index in 0..<spec.socketCount {
             // Consecutive ports from the bind address; port 0 lets the kernel pick each one.
             let port = spec.bind.port == 0 ? 0 : spec.bind.port + UInt16(index)
-            let socket = try bind(spec.bind.withPort(port), sendGate: nil, gauge: gauge)
+            let socket = try bind(spec.bind.withPort(port), dualStack: spec.isDualStack, sendGate: nil, gauge: gauge)
             addresses.append(socket.localAddress)
             let cache = try setUp { () throws(SystemError) in try executor.register(socket) }
             drains.append(
@@ -178,11 +178,12 @@ enum EngineFactory {
     /// Opens and binds a UDP socket, mapping the failure to what the user did wrong.
     private static func bind(
         _ address: SocketAddress,
+        dualStack: Bool,
         sendGate: SendGate?,
         gauge: KernelDropGauge
     ) throws(EngineError) -> UDPSocket {
         do {
-            let socket = try UDPSocket(binding: address, sendGate: sendGate)
+            let socket = try UDPSocket(binding: address, dualStack: dualStack, sendGate: sendGate)
             try gauge.add(socket)
             return socket
         } catch  where error.isAddressInUse {

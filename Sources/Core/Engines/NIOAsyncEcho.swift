@@ -50,7 +50,7 @@ final class NIOAsyncEcho: EngineLoop {
         // Wrapped in the initializer, on the loop, so no datagram is read before the async
         // channel's handler is in place.
         let wrapped = Mutex<NIOAsyncChannel<Envelope, Envelope>?>(nil)
-        let bootstrap = DatagramBootstrap(group: group)
+        let bootstrap = NIOEcho.settingIPv6Only(DatagramBootstrap(group: group), for: spec)
             .channelOption(.recvAllocator, value: FixedSizeRecvByteBufferAllocator(capacity: spec.bufferSize))
             // One read cycle reads at most what the queue holds (NIO's default is 4).
             .channelOption(.maxMessagesPerRead, value: UInt(spec.queueCapacity))

@@ -30,7 +30,7 @@ final class NIOEcho: EngineLoop {
         self.counters = counters
         group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         let reply = spec.reply ?? .echo
-        let bootstrap = DatagramBootstrap(group: group)
+        let bootstrap = NIOEcho.settingIPv6Only(DatagramBootstrap(group: group), for: spec)
             .channelOption(.recvAllocator, value: FixedSizeRecvByteBufferAllocator(capacity: spec.bufferSize))
             .channelOption(.maxMessagesPerRead, value: UInt(spec.effectiveBudget))
             .channelInitializer { channel in
@@ -61,6 +61,15 @@ final class NIOEcho: EngineLoop {
             try? group.syncShutdownGracefully()
         }
         try control.waitForStop(counting: counters)
+    }
+
+    /// `bootstrap` with `IPV6_V6ONLY` set explicitly for an IPv6 bind, as `UDPSocket` does (on,
+    /// or off with `--dual-stack`), where NIO would leave `net.ipv6.bindv6only`'s default (also
+    /// for ``NIOAsyncEcho``).
+    static func settingIPv6Only(_ bootstrap: DatagramBootstrap, for spec: EngineSpec) -> DatagramBootstrap {
+        guard spec.bind.isIPv6 else { return bootstrap }
+        let option = ChannelOptions.Types.SocketOption(level: .ipv6, name: .ipv6_v6only)
+        return bootstrap.channelOption(option, value: spec.isDualStack ? 0 : 1)
     }
 
     /// What a failed bind means for the user (also for ``NIOAsyncEcho``).

@@ -56,6 +56,11 @@ extension DaemonConfig {
         # The address to bind, numeric: "HOST:PORT" or "[IPv6]:PORT". Default "127.0.0.1:2000".
         bind = "127.0.0.1:2000"
 
+        # With an IPv6 bind, also serve IPv4 (IPV6_V6ONLY off): "[::]:2000" then answers 127.0.0.1 too,
+        # and IPv4 peers show as IPv4. Without it an IPv6 engine is IPv6-only, whatever the sysctl
+        # net.ipv6.bindv6only says. Not for an IPv4 bind. Default false.
+        #dual_stack = false
+
         # Outgoing queue capacity in datagrams, 1–4096; a datagram that finds it full is dropped and
         # counted. Not for flipflop, which holds exactly one, nor nio. Default 8 (32 on nio-async); for
         # mmsg and uring, at least one batch. On nio-async the reader waits instead; on uring it is the
@@ -97,7 +102,7 @@ extension DaemonConfig {
         #bind = "127.0.0.1:2001"
         #queue = 64
 
-        # An IPv6 engine on every interface, for datagrams up to 64 KiB:
+        # An IPv6 engine on every interface, for datagrams up to 64 KiB (dual_stack = true: IPv4 too):
         #[[engine]]
         #name = "echo6"
         #backend = "epoll-edge"
