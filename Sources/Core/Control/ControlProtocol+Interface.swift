@@ -141,7 +141,7 @@ extension ControlProtocol {
         error EngineNotFound (name: string)
         error EngineExists (name: string)
         error InvalidSpec (reason: string)
-        error AddressInUse (address: string)
+        error AddressInUse (address: string, engine: ?string)
         error BackendUnavailable (backend: string, reason: string)
         error PermissionDenied (method: string)
         error LimitReached (limit: string, maximum: int)
