@@ -1,4 +1,5 @@
 import Foundation
+import Glibc
 import Testing
 
 @testable import UDPLabCore
@@ -89,7 +90,7 @@ enum SockperfClient {
         let pipe = Pipe()
         process.standardOutput = pipe
         process.standardError = pipe
-        try process.run()
+        try withSignalsUnblocked { try process.run() }
         let watchdog = DispatchWorkItem { process.terminate() }
         DispatchQueue.global().asyncAfter(deadline: .now() + 30, execute: watchdog)
         let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
@@ -105,6 +106,18 @@ enum SockperfClient {
             duplicated: number(after: "# duplicated messages = ", in: output) ?? -1,
             outOfOrder: number(after: "# out-of-order messages = ", in: output) ?? -1
         )
+    }
+
+    /// Runs `body` with this thread's signal mask empty, so that a process it spawns starts with
+    /// none blocked: the test runner's threads block signals, a child inherits its spawner's mask,
+    /// and sockperf ends its run on SIGALRM (with it blocked, it never stops).
+    private static func withSignalsUnblocked<T>(_ body: () throws -> T) rethrows -> T {
+        var empty = sigset_t()
+        var saved = sigset_t()
+        sigemptyset(&empty)
+        pthread_sigmask(SIG_SETMASK, &empty, &saved)
+        defer { pthread_sigmask(SIG_SETMASK, &saved, nil) }
+        return try body()
     }
 
     /// The decimal number right after `marker` in `text`.
