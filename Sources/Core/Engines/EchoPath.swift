@@ -11,8 +11,10 @@ final class EchoPath {
     /// The engine's socket.
     let socket: UDPSocket
     private var queue: OutgoingQueue
-    /// Where datagrams go while the queue is full: one buffer, or one per batch slot.
+    /// Where datagrams go while the queue is full: one buffer, or, for a batched path whose
+    /// reply mode must look at each datagram (`--reply sockperf`), one per batch slot.
     private let scratch: UnsafeMutableRawBufferPointer
+    private let scratchSlots: Int
     private let bufferSize: Int
     private let counters: EngineCounters
     private let residence: ResidenceHistogram
@@ -42,7 +44,8 @@ final class EchoPath {
         self.socket = socket
         self.queue = OutgoingQueue(capacity: spec.queueCapacity, bufferSize: spec.bufferSize)
         self.bufferSize = spec.bufferSize
-        self.scratch = .allocate(byteCount: spec.bufferSize * max(batchCapacity ?? 1, 1), alignment: 16)
+        self.scratchSlots = spec.effectiveReply == .echo ? 1 : max(batchCapacity ?? 1, 1)
+        self.scratch = .allocate(byteCount: spec.bufferSize * scratchSlots, alignment: 16)
         self.counters = counters
         self.residence = residence
         self.trace = trace
@@ -115,9 +118,10 @@ final class EchoPath {
         return false
     }
 
-    /// The scratch buffer of batch slot `index`.
+    /// The scratch buffer of batch slot `index` (all share one when the reply mode never looks).
     private func scratchSlot(_ index: Int) -> UnsafeMutableRawBufferPointer {
-        UnsafeMutableRawBufferPointer(rebasing: scratch[(index * bufferSize)..<((index + 1) * bufferSize)])
+        let slot = index < scratchSlots ? index : 0
+        return UnsafeMutableRawBufferPointer(rebasing: scratch[(slot * bufferSize)..<((slot + 1) * bufferSize)])
     }
 
     /// Receives until the socket would block or `budget` datagrams were received (0: no limit).
