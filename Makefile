@@ -8,8 +8,9 @@ PREFIX      ?= /usr/local
 DESTDIR     ?=
 
 # Debian packages the build and the tests need (systemd-container: the system tests boot systemd
-# in systemd-nspawn; python3: their raw varlink calls; python3-venv: the .venv of `make venv`).
-APT_PACKAGES := libsystemd-dev liburing-dev pkg-config systemd systemd-container python3 python3-venv
+# in systemd-nspawn; python3: their raw varlink calls; python3-venv: the .venv of `make venv`;
+# sockperf: its client against --reply sockperf).
+APT_PACKAGES := libsystemd-dev liburing-dev pkg-config systemd systemd-container python3 python3-venv sockperf
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: all deps build release run test lint format clean bench-control internals bench venv
@@ -34,10 +35,18 @@ build: deps
 release: deps
 	$(SWIFT) build -c release $(BUILD_FLAGS)
 
-## run: the daemon in the foreground on the embedded default config (one echo engine, reactor-edge,
-## 127.0.0.1:2000); drive it with .build/debug/udplabctl from another terminal; Ctrl-C stops it.
+## run: the daemon in the foreground on packaging/udplabd.toml (one echo engine, reactor-edge,
+## 127.0.0.1:2000), with a development control socket and state directory under ./run (never the
+## system's /run/udplabd.sock and /var/lib/udplabd, also as root); Ctrl-C stops it. Drive it from
+## another terminal with UDPLAB_SOCKET=$PWD/run/udplabd.sock .build/debug/udplabctl (it prints how).
+RUN_DIR ?= $(CURDIR)/run
 run: build
-	$(SWIFT) run -c $(CONFIG) udplabd --config packaging/udplabd.toml --log-target console
+	@mkdir -p $(RUN_DIR)/state
+	@echo "==> make run: a development daemon: control socket $(RUN_DIR)/udplabd.sock, state $(RUN_DIR)/state"
+	@echo "==>   (not the system's /run/udplabd.sock or /var/lib/udplabd). In another terminal:"
+	@echo "==>   export UDPLAB_SOCKET=$(RUN_DIR)/udplabd.sock; $(CURDIR)/.build/$(CONFIG)/udplabctl status"
+	$(SWIFT) run -c $(CONFIG) udplabd --config packaging/udplabd.toml --socket $(RUN_DIR)/udplabd.sock \
+	    --state-dir $(RUN_DIR)/state --log-target console
 
 ## venv: a Python virtual environment in .venv (git-ignored) with the PyPI varlink client, which
 ## a test uses to drive udplabd as a third-party varlink client would.

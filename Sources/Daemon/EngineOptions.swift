@@ -61,7 +61,7 @@ struct EngineOptions: ParsableArguments {
 
     @Option(
         help: ArgumentHelp(
-            "What an echo engine sends back: echo (verbatim, the default) or sockperf (sockperf's CLIENT flag cleared, so sockperf's client accepts the reply).",
+            "What an echo engine sends back: echo (every datagram verbatim, the default) or sockperf (as sockperf's server: only a sockperf request with PONG_REQUEST set and WARMUP clear, with its CLIENT flag cleared; other datagrams get no reply and count as unanswered).",
             valueName: "mode"
         )
     )
@@ -77,6 +77,14 @@ struct EngineOptions: ParsableArguments {
 
     @Option(help: ArgumentHelp("Polls after which a notify engine completes (default 10).", valueName: "n"))
     var polls: Int?
+
+    @Flag(
+        name: .customLong("dual-stack"),
+        help: ArgumentHelp(
+            "Serve IPv4 too on an IPv6 --bind such as [::]:2000 (IPV6_V6ONLY off; IPv4 peers show as IPv4). Without it an IPv6 engine is IPv6-only, whatever net.ipv6.bindv6only says."
+        )
+    )
+    var dualStack = false
 
     @Flag(help: "Print the seed programs' per-event lines (recv …, sent …, total pending writes: K).")
     var trace = false
@@ -107,7 +115,8 @@ struct EngineOptions: ParsableArguments {
             interval: try interval.map(Self.seconds(ofInterval:)),
             polls: polls,
             batch: batch,
-            reply: try reply.map(Self.reply(named:))
+            reply: try reply.map(Self.reply(named:)),
+            dualStack: dualStack ? true : nil
         )
         do {
             try spec.validate()

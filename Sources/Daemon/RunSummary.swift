@@ -42,6 +42,9 @@ struct RunSummary {
         if spec.kind == .mixed {
             lines.append("  timer events \(counters.timerEvents)")
         }
+        if spec.effectiveReply != .echo {
+            lines.append("  unanswered \(counters.unanswered) (--reply \(spec.effectiveReply.rawValue))")
+        }
         if addresses.count > 1 {
             for (address, count) in zip(addresses, engine.sockets.receiveCounts) {
                 lines.append("  rx on \(address): \(count) datagrams")

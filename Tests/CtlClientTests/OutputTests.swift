@@ -43,6 +43,7 @@ struct OutputTests {
             tx datagrams                     1000               0
             tx bytes                        48000               0
             dropped                            10               0
+            unanswered                          0               0
             kernel drops                        0               0
             truncated                           0               0
             errors                              0               0
@@ -74,6 +75,7 @@ struct OutputTests {
             tx datagrams                        0        0            1000
             tx bytes                            0        0           48000
             dropped                             0        0              10
+            unanswered                          0        0               0
             kernel drops                        0        0               0
             truncated                           0        0               0
             errors                              0        0               0

@@ -345,7 +345,7 @@ struct ConfigTests {
             ),
             (
                 "[[engine]]\nname = \"a\"\n\n  colour = \"red\"  # comment\n", 4,
-                "unknown key 'colour' in [[engine]]: use name, kind, backend, strategy, bind, count, queue, buffer, "
+                "unknown key 'colour' in [[engine]]: use name, kind, backend, strategy, bind, dual_stack, count, queue, buffer, "
                     + "budget, batch, reply, interval, polls, trace"
             ),
             ("[daemon]\n[daemon.extra]\nx = 1\n", 2, "unknown key 'extra' in [daemon]: use socket,"),
@@ -518,6 +518,83 @@ struct ConfigTests {
             in: "[[engine]]\nname = \"a\"\nqueue = 0\n[[engine]]\nname = \"a\"\n[[engine]]\nkind = \"x\"\n"
         )
         #expect(broken.map(\.line) == [3, 5, 7], "\(broken)")
+    }
+
+    @Test("Two engines on one address: a problem at the second's bind that names the first's line")
+    func sharedAddresses() {
+        let same = problems(
+            in:
+                "[[engine]]\nname = \"a\"\nbind = \"127.0.0.1:2000\"\n[[engine]]\nname = \"b\"\nbind = \"127.0.0.1:2000\"\n"
+        )
+        #expect(
+            same == [
+                problem(
+                    6,
+                    "engine 'b' binds 127.0.0.1:2000, which the engine 'a' at line 3 binds too (127.0.0.1:2000): "
+                        + "give each engine its own address or port"
+                )
+            ]
+        )
+        // Without a bind, both are on the default 127.0.0.1:2000; the problem is at the table.
+        let defaults = problems(in: "[[engine]]\nname = \"a\"\n[[engine]]\nname = \"b\"\n")
+        #expect(defaults.map(\.line) == [3], "\(defaults)")
+        let ranges = problems(
+            in: """
+                [[engine]]
+                name = "ms"
+                kind = "multisocket"
+                bind = "127.0.0.1:3000"
+                count = 10
+                [[engine]]
+                name = "e"
+                bind = "0.0.0.0:3009"
+                """
+        )
+        #expect(
+            ranges == [
+                problem(
+                    8,
+                    "engine 'e' binds 0.0.0.0:3009, which the engine 'ms' at line 4 binds too (127.0.0.1:3000–3009): "
+                        + "give each engine its own address or port"
+                )
+            ]
+        )
+        let dualStack = problems(
+            in:
+                "[[engine]]\nbind = \"[::]:4000\"\ndual_stack = true\n[[engine]]\nname = \"v4\"\nbind = \"127.0.0.1:4000\"\n"
+        )
+        #expect(dualStack.map(\.line) == [6], "\(dualStack)")
+        // Separate ports, IPv6-only next to IPv4, port 0 twice: all fine.
+        #expect(
+            problems(
+                in: """
+                    [[engine]]
+                    name = "a"
+                    bind = "127.0.0.1:2000"
+                    [[engine]]
+                    name = "b"
+                    bind = "127.0.0.1:2001"
+                    [[engine]]
+                    name = "c"
+                    bind = "[::]:2000"
+                    [[engine]]
+                    name = "d"
+                    bind = "127.0.0.1:0"
+                    [[engine]]
+                    name = "e"
+                    bind = "127.0.0.1:0"
+                    """
+            ).isEmpty
+        )
+    }
+
+    @Test("dual_stack is read, and refused on an IPv4 bind at its line")
+    func dualStackKey() throws {
+        let config = try DaemonConfig.parse("[[engine]]\nbind = \"[::]:0\"\ndual_stack = true\n", source: "test.toml")
+        #expect(config.engines.map(\.spec.dualStack) == [true])
+        let ipv4 = problems(in: "[[engine]]\nbind = \"127.0.0.1:0\"\ndual_stack = true\n")
+        #expect(ipv4.map(\.line) == [3], "\(ipv4)")
+        #expect(ipv4.first?.message.hasPrefix("--dual-stack needs an IPv6 --bind") == true, "\(ipv4)")
     }
 
     @Test("Strings, arrays and comments that look like headers or keys do not shift the lines")

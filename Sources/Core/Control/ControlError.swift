@@ -6,8 +6,9 @@ public enum ControlError: Error, Equatable, Sendable, CustomStringConvertible {
     case engineExists(name: String)
     /// `io.udplab.InvalidSpec {reason}`: a start option or a config file is wrong.
     case invalidSpec(reason: String)
-    /// `io.udplab.AddressInUse {address}`.
-    case addressInUse(address: String)
+    /// `io.udplab.AddressInUse {address, engine?}`: `engine` names the daemon's engine that holds
+    /// the address; without it, another process does.
+    case addressInUse(address: String, engine: String? = nil)
     /// `io.udplab.BackendUnavailable {backend, reason}`: the backend cannot run on this host.
     case backendUnavailable(backend: String, reason: String)
     /// `io.udplab.PermissionDenied {method}`: the peer may only call read-only methods.
@@ -54,7 +55,8 @@ public enum ControlError: Error, Equatable, Sendable, CustomStringConvertible {
         case .engineNotFound(let name), .engineExists(let name): ["name": .string(name)]
         case .invalidSpec(let reason), .protocolError(let reason), .internalError(let reason):
             ["reason": .string(reason)]
-        case .addressInUse(let address): ["address": .string(address)]
+        case .addressInUse(let address, let engine):
+            engine.map { ["address": .string(address), "engine": .string($0)] } ?? ["address": .string(address)]
         case .backendUnavailable(let backend, let reason): ["backend": .string(backend), "reason": .string(reason)]
         case .permissionDenied(let method): ["method": .string(method)]
         case .limitReached(let limit, let maximum): ["limit": .string(limit), "maximum": .integer(maximum)]
@@ -74,7 +76,8 @@ public enum ControlError: Error, Equatable, Sendable, CustomStringConvertible {
         case "io.udplab.EngineNotFound": self = .engineNotFound(name: text("name"))
         case "io.udplab.EngineExists": self = .engineExists(name: text("name"))
         case "io.udplab.InvalidSpec": self = .invalidSpec(reason: text("reason"))
-        case "io.udplab.AddressInUse": self = .addressInUse(address: text("address"))
+        case "io.udplab.AddressInUse":
+            self = .addressInUse(address: text("address"), engine: parameters["engine"]?.text)
         case "io.udplab.BackendUnavailable":
             self = .backendUnavailable(backend: text("backend"), reason: text("reason"))
         case "io.udplab.PermissionDenied": self = .permissionDenied(method: text("method"))
@@ -94,7 +97,8 @@ public enum ControlError: Error, Equatable, Sendable, CustomStringConvertible {
         case .engineNotFound(let name): "no engine named '\(name)'"
         case .engineExists(let name): "an engine named '\(name)' already exists"
         case .invalidSpec(let reason): reason
-        case .addressInUse(let address): "address \(address) is already in use"
+        case .addressInUse(let address, let engine?): "address \(address) is already in use by engine '\(engine)'"
+        case .addressInUse(let address, nil): "address \(address) is already in use by another process"
         case .backendUnavailable(let backend, let reason): "backend \(backend) is not available here: \(reason)"
         case .permissionDenied(let method): "permission denied: \(method) needs root, the daemon's user or group udplab"
         case .limitReached(let limit, let maximum): "limit reached: at most \(maximum) \(limit)"

@@ -31,6 +31,7 @@ extension ControlProtocol {
           interval: ?float,
           polls: ?int,
           trace: bool,
+          dual_stack: ?bool,
           started_usec: int
         )
 
@@ -42,6 +43,7 @@ extension ControlProtocol {
           tx_datagrams: int,
           tx_bytes: int,
           dropped: int,
+          unanswered: int,
           kernel_drops: int,
           truncated: int,
           recv_would_block: ?int,
@@ -86,7 +88,8 @@ extension ControlProtocol {
 
         # Starts an engine and, unless transient, saves it to engines.json; replies once it is bound.
         # interval is in seconds; batch is for echo on backend mmsg; reply is "echo" or "sockperf" (echo
-        # engines). The daemon rejects an option its kind does not take (InvalidSpec).
+        # engines; sockperf answers only sockperf's pong requests, as sockperf's server does). The
+        # daemon rejects an option its kind does not take (InvalidSpec).
         method Start(
           name: ?string,
           kind: string,
@@ -102,7 +105,8 @@ extension ControlProtocol {
           interval: ?float,
           polls: ?int,
           trace: ?bool,
-          transient: ?bool
+          transient: ?bool,
+          dual_stack: ?bool
         ) -> (engine: EngineInfo)
 
         # Stops the named engines, or all of them; replies once their sockets are closed.
@@ -139,7 +143,7 @@ extension ControlProtocol {
         error EngineNotFound (name: string)
         error EngineExists (name: string)
         error InvalidSpec (reason: string)
-        error AddressInUse (address: string)
+        error AddressInUse (address: string, engine: ?string)
         error BackendUnavailable (backend: string, reason: string)
         error PermissionDenied (method: string)
         error LimitReached (limit: string, maximum: int)

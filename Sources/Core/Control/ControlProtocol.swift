@@ -9,6 +9,7 @@
 /// - 1, extended: backend mmsg; Start's and EngineInfo's `batch` and `reply`.
 /// - 1, stricter (no message changes shape): unknown parameters, inexact integers and numbers out
 ///   of range are `InvalidParameter`, which adds `reason`; replies may exceed 64 KiB.
+/// - 1, extended: counter `unanswered`.
 public enum ControlProtocol {
     /// The varlink interface name; methods are `io.udplab.Start` and so on.
     public static let interface = "io.udplab"

@@ -38,6 +38,8 @@ public struct EngineInfo: Codable, Sendable, Equatable {
     public var interval: Double?
     public var polls: Int?
     public var trace: Bool
+    /// `true` when an IPv6 engine also serves IPv4 (`--dual-stack`); absent otherwise.
+    public var dualStack: Bool?
     /// When the engine started, microseconds since the Unix epoch.
     public var startedUsec: UInt64
 
@@ -62,6 +64,7 @@ public struct EngineInfo: Codable, Sendable, Equatable {
         interval: Double?,
         polls: Int?,
         trace: Bool,
+        dualStack: Bool? = nil,
         startedUsec: UInt64
     ) {
         self.name = name
@@ -84,12 +87,14 @@ public struct EngineInfo: Codable, Sendable, Equatable {
         self.interval = interval
         self.polls = polls
         self.trace = trace
+        self.dualStack = dualStack
         self.startedUsec = startedUsec
     }
 
     enum CodingKeys: String, CodingKey {
         case name, kind, backend, strategy, bind, address, addresses, state, failure, origin, transient
         case count, queue, buffer, budget, batch, reply, interval, polls, trace
+        case dualStack = "dual_stack"
         case startedUsec = "started_usec"
     }
 }

@@ -31,6 +31,8 @@ public enum StartMethod {
         public var trace: Bool?
         /// Not saved to the state file: gone after a restart.
         public var transient: Bool?
+        /// An IPv6 bind also serves IPv4 (`IPV6_V6ONLY` off); on the wire `dual_stack`.
+        public var dualStack: Bool?
 
         public init(
             name: String? = nil,
@@ -47,7 +49,8 @@ public enum StartMethod {
             interval: Double? = nil,
             polls: Int? = nil,
             trace: Bool? = nil,
-            transient: Bool? = nil
+            transient: Bool? = nil,
+            dualStack: Bool? = nil
         ) {
             self.name = name
             self.kind = kind
@@ -64,6 +67,13 @@ public enum StartMethod {
             self.polls = polls
             self.trace = trace
             self.transient = transient
+            self.dualStack = dualStack
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case name, kind, backend, strategy, bind, count, queue, buffer, budget, batch, reply, interval, polls
+            case trace, transient
+            case dualStack = "dual_stack"
         }
     }
 

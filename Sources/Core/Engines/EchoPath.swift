@@ -2,6 +2,8 @@
 /// one datagram into the outgoing queue (or drop it when the queue is full), send the oldest
 /// one back, and count each step.
 ///
+/// The reply (`--reply`) is made as a datagram is received: one that gets none takes no slot.
+///
 /// The backends differ only in when they call ``receive()`` and ``send()``; that is the lesson.
 /// Backend `mmsg` calls their batched forms, ``receiveBatch(limit:)`` and ``sendBatch()``, which
 /// move up to `--batch` datagrams per syscall through the same queue.
@@ -9,7 +11,11 @@ final class EchoPath {
     /// The engine's socket.
     let socket: UDPSocket
     private var queue: OutgoingQueue
+    /// Where datagrams go while the queue is full: one buffer, or, for a batched path whose
+    /// reply mode must look at each datagram (`--reply sockperf`), one per batch slot.
     private let scratch: UnsafeMutableRawBufferPointer
+    private let scratchSlots: Int
+    private let bufferSize: Int
     private let counters: EngineCounters
     private let residence: ResidenceHistogram
     private let trace: TraceSink?
@@ -37,7 +43,9 @@ final class EchoPath {
     ) {
         self.socket = socket
         self.queue = OutgoingQueue(capacity: spec.queueCapacity, bufferSize: spec.bufferSize)
-        self.scratch = .allocate(byteCount: spec.bufferSize, alignment: 16)
+        self.bufferSize = spec.bufferSize
+        self.scratchSlots = spec.effectiveReply == .echo ? 1 : max(batchCapacity ?? 1, 1)
+        self.scratch = .allocate(byteCount: spec.bufferSize * scratchSlots, alignment: 16)
         self.counters = counters
         self.residence = residence
         self.trace = trace
@@ -52,17 +60,21 @@ final class EchoPath {
     /// `true` when nothing waits to be sent.
     var isQueueEmpty: Bool { queue.isEmpty }
 
-    /// Receives one datagram: into the queue, or, when the queue is full, into a scratch buffer
-    /// to be counted in `dropped` and discarded (the seed's "outgoing buffers exhausted").
+    /// Receives one datagram: into the queue, as its reply, or, when the queue is full, into a
+    /// scratch buffer to be counted in `dropped` and discarded (the seed's "outgoing buffers
+    /// exhausted"). A datagram the reply mode does not answer is counted in `unanswered` instead.
     ///
     /// - Returns: `.wouldBlock` when no datagram was queued in the kernel; `.processed` otherwise,
     ///   also after an error, which is counted and skipped.
     func receive() -> IOResult<Void> {
         let isFull = queue.isFull
-        guard case .processed(let received) = receiveCounted(into: isFull ? scratch : queue.tail) else {
+        let buffer = isFull ? scratchSlot(0) : queue.tail
+        guard case .processed(let received) = receiveCounted(into: buffer) else {
             return .wouldBlock
         }
-        guard let datagram = received else { return .processed(()) }
+        guard let datagram = received,
+            makeReply(in: UnsafeMutableRawBufferPointer(rebasing: buffer[..<datagram.byteCount]))
+        else { return .processed(()) }
         if isFull {
             counters.dropped.increment()
             trace?("outgoing buffers exhausted; dropping packet.")
@@ -93,7 +105,23 @@ final class EchoPath {
     /// Prints the seed's `recv N bytes from A.` line for `datagram`, noting a truncation.
     private func traceReceived(_ datagram: ReceivedDatagram) {
         let truncation = datagram.isTruncated ? " (truncated from \(datagram.wireLength))" : ""
-        trace?("recv \(datagram.byteCount) bytes from \(datagram.source)\(truncation).")
+        trace?("recv \(datagram.byteCount) bytes from \(datagram.source.unmappingIPv4)\(truncation).")
+    }
+
+    /// Makes the reply to the datagram in `bytes` in place (`--reply`): `true` when it gets one;
+    /// otherwise counts it in `unanswered`.
+    @inline(__always)
+    func makeReply(in bytes: UnsafeMutableRawBufferPointer) -> Bool {
+        if reply.makeReply(in: bytes) { return true }
+        counters.unanswered.increment()
+        trace?("no reply (--reply \(reply.rawValue)).")
+        return false
+    }
+
+    /// The scratch buffer of batch slot `index` (all share one when the reply mode never looks).
+    private func scratchSlot(_ index: Int) -> UnsafeMutableRawBufferPointer {
+        let slot = index < scratchSlots ? index : 0
+        return UnsafeMutableRawBufferPointer(rebasing: scratch[(slot * bufferSize)..<((slot + 1) * bufferSize)])
     }
 
     /// Receives until the socket would block or `budget` datagrams were received (0: no limit).
@@ -121,8 +149,8 @@ final class EchoPath {
         return .processed(())
     }
 
-    /// Turns the received datagram in `bytes` into the reply (`--reply`) and sends it to
-    /// `address`, counting it and its residence time since `receivedAt`.
+    /// Sends the reply in `bytes` (made by ``makeReply(in:)``) to `address`, counting it and its
+    /// residence time since `receivedAt`.
     ///
     /// - Returns: `.wouldBlock` when the socket's buffer is full; `.processed` when it was sent or
     ///   failed with an error, which is counted (the datagram is then lost).
@@ -131,7 +159,6 @@ final class EchoPath {
         to address: SocketAddress,
         receivedAt: UInt64
     ) -> IOResult<Void> {
-        reply.apply(to: bytes)
         counters.syscalls.increment()
         do {
             guard case .processed(let sent) = try socket.send(UnsafeRawBufferPointer(bytes), to: address) else {
@@ -141,18 +168,19 @@ final class EchoPath {
             counters.txDatagrams.increment()
             counters.txBytes.increment(by: UInt64(sent))
             residence.record(nanoseconds: MonotonicClock.nanoseconds() &- receivedAt)
-            trace?("sent \(sent) bytes to \(address).")
+            trace?("sent \(sent) bytes to \(address.unmappingIPv4).")
         } catch {
             counters.errors.increment()
-            trace?("sendto \(address): \(error.reason); dropping packet.")
+            trace?("sendto \(address.unmappingIPv4): \(error.reason); dropping packet.")
         }
         return .processed(())
     }
 
     /// Receives up to `limit` datagrams with one `recvmmsg(2)`: straight into the queue's free
     /// slots, at most as many as there are (so nothing is dropped while the queue has room), or,
-    /// when the queue is full, a batch into the scratch buffer, each counted in `dropped` and
-    /// discarded as ``receive()`` does.
+    /// when the queue is full, a batch into the scratch buffers, each counted in `dropped` and
+    /// discarded as ``receive()`` does. A datagram that gets no reply (`--reply`) is counted in
+    /// `unanswered` and takes no slot: the ones after it move up.
     ///
     /// - Returns: `.wouldBlock` when no datagram was queued in the kernel; otherwise how many
     ///   were received and whether the socket is drained (fewer came than were asked for: the
@@ -164,7 +192,7 @@ final class EchoPath {
         let isFull = queue.isFull
         let requested = min(limit, batch.capacity, isFull ? batch.capacity : queue.freeCount)
         for index in 0..<requested {
-            batch.prepareReceive(index, into: isFull ? scratch : queue.freeSlot(index))
+            batch.prepareReceive(index, into: isFull ? scratchSlot(index) : queue.freeSlot(index))
         }
         counters.syscalls.increment()
         let result: IOResult<Int>
@@ -180,6 +208,7 @@ final class EchoPath {
             return .wouldBlock
         }
         let receivedAt = MonotonicClock.nanoseconds()
+        var unanswered = 0
         for index in 0..<received {
             let datagram = batch.datagram(at: index)
             counters.rxDatagrams.increment()
@@ -190,10 +219,20 @@ final class EchoPath {
             if trace != nil {
                 traceReceived(datagram)
             }
+            // Unanswered ones left gaps: this datagram is `unanswered` slots after the tail.
+            let slot = isFull ? scratchSlot(index) : queue.freeSlot(unanswered)
+            let bytes = UnsafeMutableRawBufferPointer(rebasing: slot[..<datagram.byteCount])
+            guard makeReply(in: bytes) else {
+                unanswered += 1
+                continue
+            }
             if isFull {
                 counters.dropped.increment()
                 trace?("outgoing buffers exhausted; dropping packet.")
                 continue
+            }
+            if unanswered > 0 {
+                queue.tail.copyMemory(from: UnsafeRawBufferPointer(bytes))
             }
             queue.commitTail(length: datagram.byteCount, address: datagram.source, receivedAt: receivedAt)
             if tracesPendingWrites {
@@ -220,7 +259,6 @@ final class EchoPath {
         let count = min(queue.count, batch.capacity)
         for index in 0..<count {
             let (bytes, address, _) = queue[index]
-            reply.apply(to: bytes)
             batch.prepareSend(index, UnsafeRawBufferPointer(bytes), to: address)
         }
         counters.syscalls.increment()
@@ -235,7 +273,7 @@ final class EchoPath {
                 counters.txDatagrams.increment()
                 counters.txBytes.increment(by: UInt64(byteCount))
                 residence.record(nanoseconds: now &- queue[index].receivedAt)
-                trace?("sent \(byteCount) bytes to \(queue[index].address).")
+                trace?("sent \(byteCount) bytes to \(queue[index].address.unmappingIPv4).")
             }
             queue.removeFront(sent)
         } catch {

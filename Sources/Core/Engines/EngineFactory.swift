@@ -53,7 +53,7 @@ enum EngineFactory {
         case .multisocket:
             return try multisocket(spec, control: control, counters: counters, trace: trace, gauge: gauge)
         case .mixed:
-            let socket = try bind(spec.bind, sendGate: nil, gauge: gauge)
+            let socket = try bind(spec.bind, dualStack: spec.isDualStack, sendGate: nil, gauge: gauge)
             let sockets = SocketCounters(addresses: [socket.localAddress])
             do throws(SystemError) {
                 let loop = try MixedLoop(socket: socket, spec: spec, control: control, counters: counters, trace: trace)
@@ -87,7 +87,7 @@ enum EngineFactory {
     ) throws(EngineError) -> (loop: any EngineLoop, sockets: SocketCounters) {
         func makePath() throws(EngineError) -> EchoPath {
             EchoPath(
-                socket: try bind(spec.bind, sendGate: sendGate, gauge: gauge),
+                socket: try bind(spec.bind, dualStack: spec.isDualStack, sendGate: sendGate, gauge: gauge),
                 spec: spec,
                 counters: counters,
                 residence: residence,
@@ -124,7 +124,7 @@ enum EngineFactory {
         case .uring:
             // The ring first: where io_uring is unavailable, no socket is bound.
             let ring = try UringEcho.makeRing(spec)
-            let socket = try bind(spec.bind, sendGate: nil, gauge: gauge)
+            let socket = try bind(spec.bind, dualStack: spec.isDualStack, sendGate: nil, gauge: gauge)
             let sockets = SocketCounters(addresses: [socket.localAddress])
             do throws(SystemError) {
                 let uring = try UringEcho(
@@ -202,7 +202,7 @@ enum EngineFactory {
         for index in 0..<spec.socketCount {
             // Consecutive ports from the bind address; port 0 lets the kernel pick each one.
             let port = spec.bind.port == 0 ? 0 : spec.bind.port + UInt16(index)
-            let socket = try bind(spec.bind.withPort(port), sendGate: nil, gauge: gauge)
+            let socket = try bind(spec.bind.withPort(port), dualStack: spec.isDualStack, sendGate: nil, gauge: gauge)
             addresses.append(socket.localAddress)
             let cache = try setUp { () throws(SystemError) in try executor.register(socket) }
             drains.append(
@@ -240,11 +240,12 @@ enum EngineFactory {
     /// Opens and binds a UDP socket, mapping the failure to what the user did wrong.
     private static func bind(
         _ address: SocketAddress,
+        dualStack: Bool,
         sendGate: SendGate?,
         gauge: KernelDropGauge
     ) throws(EngineError) -> UDPSocket {
         do {
-            let socket = try UDPSocket(binding: address, sendGate: sendGate)
+            let socket = try UDPSocket(binding: address, dualStack: dualStack, sendGate: sendGate)
             gauge.add(socket)
             return socket
         } catch  where error.isAddressInUse {

@@ -31,6 +31,9 @@ public struct EngineSpec: Codable, Sendable, Equatable {
     public var batch: Int?
     /// What an echo engine sends back (`--reply`), default ``ReplyMode/echo``.
     public var reply: ReplyMode?
+    /// Whether an IPv6 bind also serves IPv4 (`--dual-stack`: `IPV6_V6ONLY` off); `nil` or
+    /// `false`: IPv6 only, whatever `net.ipv6.bindv6only` says.
+    public var dualStack: Bool?
 
     /// `127.0.0.1:2000`, the seed's address.
     public static let defaultBind = SocketAddress(loopbackPort: 2000)
@@ -65,7 +68,8 @@ public struct EngineSpec: Codable, Sendable, Equatable {
         interval: Double? = nil,
         polls: Int? = nil,
         batch: Int? = nil,
-        reply: ReplyMode? = nil
+        reply: ReplyMode? = nil,
+        dualStack: Bool? = nil
     ) {
         self.kind = kind
         self.backend = backend
@@ -80,6 +84,7 @@ public struct EngineSpec: Codable, Sendable, Equatable {
         self.polls = polls
         self.batch = batch
         self.reply = reply
+        self.dualStack = dualStack
     }
 
     /// The outgoing queue's capacity: exactly `--queue` datagrams (the seed's `len > 8` test held
@@ -102,6 +107,9 @@ public struct EngineSpec: Codable, Sendable, Equatable {
 
     /// What an echo engine sends back.
     public var effectiveReply: ReplyMode { reply ?? .default }
+
+    /// Whether the engine's IPv6 sockets also serve IPv4.
+    public var isDualStack: Bool { dualStack ?? false }
 
     /// The receive buffer size in bytes: 1500, or 1024 for multisocket (as the seed).
     public var bufferSize: Int { buffer ?? (kind == .multisocket ? 1024 : 1500) }
@@ -218,5 +226,13 @@ public struct EngineSpec: Codable, Sendable, Equatable {
         }
         if kind != .notify && polls != nil { throw reject("--polls", "notify engines") }
         if (kind == .notify || kind == .empty) && buffer != nil { throw reject("--buffer", "engines with sockets") }
+        if isDualStack {
+            if kind == .notify || kind == .empty { throw reject("--dual-stack", "engines with sockets") }
+            if !bind.isIPv6 {
+                throw .invalidSpec(
+                    "--dual-stack needs an IPv6 --bind, such as [::]:\(bind.port): an IPv4 socket (\(bind)) cannot receive IPv6"
+                )
+            }
+        }
     }
 }

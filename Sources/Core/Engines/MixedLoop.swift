@@ -85,7 +85,7 @@ final class MixedLoop: EngineLoop {
             socket.receive(into: bytes, counting: counters) { error in trace?("recvfrom: \(error.reason); ignoring.") }
         }
         if case .processed(let datagram?) = result {
-            trace?("recv \(datagram.byteCount) bytes from \(datagram.source).")
+            trace?("recv \(datagram.byteCount) bytes from \(datagram.source.unmappingIPv4).")
         }
     }
 

@@ -59,7 +59,9 @@ final class SocketDrain: TaskFuture {
             switch result {
             case .processed(let datagram?):
                 sockets?.countReceive(on: index)
-                trace?("recv \(datagram.byteCount) bytes from \(datagram.source) at \(socket.localAddress)")
+                trace?(
+                    "recv \(datagram.byteCount) bytes from \(datagram.source.unmappingIPv4) at \(socket.localAddress)"
+                )
             case .processed(nil):
                 continue
             case .wouldBlock:

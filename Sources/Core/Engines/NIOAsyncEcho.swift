@@ -61,7 +61,7 @@ final class NIOAsyncEcho: EngineLoop {
         // Wrapped in the initializer, on the loop, so no datagram is read before the async
         // channel's handler is in place.
         let wrapped = Mutex<NIOAsyncChannel<Envelope, Envelope>?>(nil)
-        let bootstrap = DatagramBootstrap(group: group)
+        let bootstrap = NIOEcho.settingIPv6Only(DatagramBootstrap(group: group), for: spec)
             .channelOption(.recvAllocator, value: limit.allocator)
             // Nothing is read before the engine's thread runs the loop (``run()``): until then the
             // kernel queues datagrams, as on every backend (and the `beforeLoop` seam holds).
@@ -171,8 +171,11 @@ private struct EchoTasks: Sendable {
             for try await var envelope in inbound {
                 let receivedAt = MonotonicClock.nanoseconds()
                 _ = limit.receive(&envelope.data, counting: counters, trace: trace, from: envelope.remoteAddress)
-                if reply == .sockperf {
-                    envelope.data.withUnsafeMutableReadableBytes { reply.apply(to: $0) }
+                guard reply == .echo || envelope.data.withUnsafeMutableReadableBytes({ reply.makeReply(in: $0) })
+                else {
+                    counters.unanswered.increment()
+                    trace?("no reply (--reply \(reply.rawValue)).")
+                    continue
                 }
                 if queue.isFull, await !queue.waitForRoom() { break }
                 queue.append(Pending(envelope: envelope, receivedAt: receivedAt))

@@ -38,7 +38,7 @@ final class NIOEcho: EngineLoop {
         group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         let reply = spec.reply ?? .echo
         let limit = NIODatagramLimit(bufferSize: spec.bufferSize)
-        let bootstrap = DatagramBootstrap(group: group)
+        let bootstrap = NIOEcho.settingIPv6Only(DatagramBootstrap(group: group), for: spec)
             .channelOption(.recvAllocator, value: limit.allocator)
             // Nothing is read before the engine's thread runs the loop (``run()``): until then the
             // kernel queues datagrams, as on every backend (and the `beforeLoop` seam holds).
@@ -102,6 +102,15 @@ final class NIOEcho: EngineLoop {
         try control.waitForStop(counting: counters)
     }
 
+    /// `bootstrap` with `IPV6_V6ONLY` set explicitly for an IPv6 bind, as `UDPSocket` does (on,
+    /// or off with `--dual-stack`), where NIO would leave `net.ipv6.bindv6only`'s default (also
+    /// for ``NIOAsyncEcho``).
+    static func settingIPv6Only(_ bootstrap: DatagramBootstrap, for spec: EngineSpec) -> DatagramBootstrap {
+        guard spec.bind.isIPv6 else { return bootstrap }
+        let option = ChannelOptions.Types.SocketOption(level: .ipv6, name: .ipv6_v6only)
+        return bootstrap.channelOption(option, value: spec.isDualStack ? 0 : 1)
+    }
+
     /// What a failed bind means for the user (also for ``NIOAsyncEcho``).
     static func bindError(_ error: any Error, _ address: SocketAddress) -> EngineError {
         if let ioError = error as? IOError {
@@ -148,8 +157,10 @@ private final class NIOEchoHandler: ChannelInboundHandler {
         let count = UInt64(
             limit.receive(&envelope.data, counting: counters, trace: trace, from: envelope.remoteAddress)
         )
-        if reply == .sockperf {
-            envelope.data.withUnsafeMutableReadableBytes { reply.apply(to: $0) }
+        guard reply == .echo || envelope.data.withUnsafeMutableReadableBytes({ reply.makeReply(in: $0) }) else {
+            counters.unanswered.increment()
+            trace?("no reply (--reply \(reply.rawValue)).")
+            return
         }
         context.write(wrapOutboundOut(envelope), promise: nil)
         // Counted when handed to NIO: its write completes asynchronously (a promise per datagram

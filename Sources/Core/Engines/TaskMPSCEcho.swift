@@ -64,7 +64,14 @@ private final class ReaderFuture: TaskFuture {
                 cache.awaitReadable(context)
                 return .pending
             }
-            let result = buffer.withUnsafeMutableBytes { path.receiveCounted(into: $0) }
+            let result = buffer.withUnsafeMutableBytes { bytes in
+                let result = path.receiveCounted(into: bytes)
+                // A datagram that gets no reply (`--reply`) is counted and goes no further.
+                guard case .processed(let datagram?) = result,
+                    !path.makeReply(in: .init(rebasing: bytes[..<datagram.byteCount]))
+                else { return result }
+                return .processed(nil)
+            }
             switch result {
             case .wouldBlock:
                 cache.awaitReadable(context)

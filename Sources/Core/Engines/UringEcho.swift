@@ -147,9 +147,16 @@ final class UringEcho: EngineLoop {
         }
         if let trace {
             let truncation = message.isTruncated ? " (truncated from \(message.wireLength))" : ""
-            trace("recv \(message.payload.count) bytes from \(message.source.map { "\($0)" } ?? "?")\(truncation).")
+            trace(
+                "recv \(message.payload.count) bytes from \(message.source.map { "\($0.unmappingIPv4)" } ?? "?")\(truncation)."
+            )
         }
-        reply.apply(to: message.payload)
+        guard reply.makeReply(in: message.payload) else {
+            counters.unanswered.increment()
+            trace?("no reply (--reply \(reply.rawValue)).")
+            ring.recycleBuffer(message.bufferID)
+            return
+        }
         receivedAt[Int(message.bufferID)] = now
         inFlight += 1
         counters.queueHighWater.raise(to: UInt64(inFlight))
@@ -169,7 +176,9 @@ final class UringEcho: EngineLoop {
             counters.txBytes.increment(by: UInt64(completion.result))
             residence.record(nanoseconds: now &- receivedAt[Int(id)])
             if let trace {
-                trace("sent \(completion.result) bytes to \(ring.replyDestination(id).map { "\($0)" } ?? "?").")
+                trace(
+                    "sent \(completion.result) bytes to \(ring.replyDestination(id).map { "\($0.unmappingIPv4)" } ?? "?")."
+                )
             }
         } else {
             counters.errors.increment()

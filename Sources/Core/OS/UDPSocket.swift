@@ -14,18 +14,22 @@ public struct UDPSocket: ~Copyable, Sendable {
 
     /// Opens a socket and binds it to `address`.
     ///
-    /// IPv6 sockets are `IPV6_V6ONLY`, so `[::]:2000` and `0.0.0.0:2000` are separate engines.
+    /// An IPv6 socket's `IPV6_V6ONLY` is set explicitly, whatever `net.ipv6.bindv6only` says:
+    /// on by default, so `[::]:2000` and `0.0.0.0:2000` are separate engines; off with
+    /// `dualStack`, so one socket on `[::]` also serves IPv4 (its peers appear as `::ffff:a.b.c.d`).
     /// `SO_REUSEADDR` is not set: a second bind to a busy address fails with `EADDRINUSE`.
     ///
     /// - Parameters:
     ///   - address: where to bind; port 0 lets the kernel choose.
+    ///   - dualStack: for an IPv6 `address`, also receive IPv4 (`IPV6_V6ONLY` off); ignored for IPv4.
     ///   - sendGate: a test seam; see ``SendGate``.
     /// - Throws: ``SystemError`` from `socket(2)`, `setsockopt(2)`, `bind(2)` or `getsockname(2)`.
-    public init(binding address: SocketAddress, sendGate: SendGate? = nil) throws(SystemError) {
+    public init(binding address: SocketAddress, dualStack: Bool = false, sendGate: SendGate? = nil) throws(SystemError)
+    {
         let type = Int32(SOCK_DGRAM.rawValue) | Int32(SOCK_NONBLOCK.rawValue) | Int32(SOCK_CLOEXEC.rawValue)
         let descriptor = FileDescriptor(rawValue: try systemCall("socket") { socket(address.family, type, 0) })
         if address.isIPv6 {
-            var on: Int32 = 1
+            var on: Int32 = dualStack ? 0 : 1
             _ = try systemCall("setsockopt(IPV6_V6ONLY)") {
                 setsockopt(
                     descriptor.rawValue,

@@ -9,6 +9,8 @@ public struct CounterSnapshot: Codable, Sendable, Equatable {
     public var txDatagrams: UInt64
     public var txBytes: UInt64
     public var dropped: UInt64
+    /// Datagrams received that the reply mode answers with nothing (`--reply sockperf`).
+    public var unanswered: UInt64 = 0
     public var truncated: UInt64
     public var recvWouldBlock: UInt64
     public var sendWouldBlock: UInt64
@@ -34,6 +36,7 @@ public struct CounterSnapshot: Codable, Sendable, Equatable {
         case txDatagrams = "tx_datagrams"
         case txBytes = "tx_bytes"
         case dropped
+        case unanswered
         case truncated
         case recvWouldBlock = "recv_would_block"
         case sendWouldBlock = "send_would_block"

@@ -14,6 +14,9 @@ public final class EngineCounters: Sendable {
     public let txBytes = Counter()
     /// Datagrams received but discarded because the outgoing queue was full.
     public let dropped = Counter()
+    /// Datagrams received that `--reply` answers with nothing (`sockperf`: no PONG_REQUEST, a
+    /// warm-up, not one whole client message); neither sent nor dropped.
+    public let unanswered = Counter()
     /// Datagrams longer than the receive buffer (their tail was lost).
     public let truncated = Counter()
     /// Receives that found nothing queued.
@@ -87,6 +90,7 @@ public final class EngineCounters: Sendable {
             txDatagrams: txDatagrams.value,
             txBytes: txBytes.value,
             dropped: dropped.value,
+            unanswered: unanswered.value,
             truncated: truncated.value,
             recvWouldBlock: recvWouldBlock.value,
             sendWouldBlock: sendWouldBlock.value,

@@ -98,7 +98,8 @@ enum BenchView {
         }
         if result.received == 0 {
             let hint =
-                result.configuration.payload == .plain ? " (sockperf's server answers only --payload sockperf)" : ""
+                result.configuration.payload == .plain
+                ? " (sockperf's server and udplab's --reply sockperf answer only --payload sockperf)" : ""
             return [
                 "warning: none of the \(result.sent) requests sent to \(target) was answered: is an echo server "
                     + "listening there?\(hint)"

@@ -58,9 +58,9 @@ enum PayloadFormat: String, CaseIterable, Sendable {
     ///
     /// A `sockperf` reply must keep PONG_REQUEST, its length field and a header sequence number
     /// equal to ours; the CLIENT flag may be set (a verbatim echo) or cleared (sockperf's server,
-    /// udplab's `--reply sockperf`). The timestamp is not read: a server that rewrites byte 9 of
-    /// a `plain` request (as `--reply sockperf` does) changes the timestamp, never the sequence
-    /// number, and latency comes from the client's own record of each request.
+    /// udplab's `--reply sockperf`). The timestamp is not read: latency comes from the client's
+    /// own record of each request. (Neither sockperf's server nor `--reply sockperf` answers a
+    /// `plain` request: it has no sockperf header asking for a reply.)
     ///
     /// - Parameter reply: the received bytes.
     func sequence(ofReply reply: UnsafeRawBufferPointer) -> UInt64? {

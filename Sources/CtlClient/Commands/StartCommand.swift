@@ -90,7 +90,7 @@ struct StartCommand: ParsableCommand {
 
     @Option(
         help: ArgumentHelp(
-            "What an echo engine sends back: echo (verbatim, the default) or sockperf (sockperf's CLIENT flag cleared, so sockperf's client accepts the reply).",
+            "What an echo engine sends back: echo (every datagram verbatim, the default) or sockperf (as sockperf's server: only a sockperf request with PONG_REQUEST set and WARMUP clear, with its CLIENT flag cleared; other datagrams get no reply and count as unanswered).",
             valueName: "mode"
         ),
         completion: .list(ReplyMode.allCases.map(\.rawValue))
@@ -107,6 +107,14 @@ struct StartCommand: ParsableCommand {
 
     @Option(help: ArgumentHelp("Polls after which a notify engine completes (default 10).", valueName: "n"))
     var polls: Int?
+
+    @Flag(
+        name: .customLong("dual-stack"),
+        help: ArgumentHelp(
+            "Serve IPv4 too on an IPv6 --bind such as [::]:2000 (IPV6_V6ONLY off; IPv4 peers show as IPv4). Without it an IPv6 engine is IPv6-only, whatever net.ipv6.bindv6only says."
+        )
+    )
+    var dualStack = false
 
     @Flag(help: "Log the seed programs' per-event lines (recv …, sent …) as debug journal entries.")
     var trace = false
@@ -131,7 +139,8 @@ struct StartCommand: ParsableCommand {
             interval: interval?.seconds,
             polls: polls,
             trace: trace ? true : nil,
-            transient: transient ? true : nil
+            transient: transient ? true : nil,
+            dualStack: dualStack ? true : nil
         )
     }
 

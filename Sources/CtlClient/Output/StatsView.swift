@@ -55,6 +55,7 @@ enum StatsView {
         ("tx datagrams", { String($0.counters.txDatagrams) }),
         ("tx bytes", { String($0.counters.txBytes) }),
         ("dropped", { String($0.counters.dropped) }),
+        ("unanswered", { String($0.counters.unanswered) }),
         ("kernel drops", { String($0.counters.kernelDrops) }),
         ("truncated", { String($0.counters.truncated) }),
         ("errors", { String($0.counters.errors) }),

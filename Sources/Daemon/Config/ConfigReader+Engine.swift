@@ -4,14 +4,15 @@ import UDPLabCore
 extension ConfigReader {
     /// The keys an `[[engine]]` table takes: `udplabctl start`'s options.
     static let engineKeys = [
-        "name", "kind", "backend", "strategy", "bind", "count", "queue", "buffer", "budget", "batch", "reply",
-        "interval", "polls", "trace",
+        "name", "kind", "backend", "strategy", "bind", "dual_stack", "count", "queue", "buffer", "budget", "batch",
+        "reply", "interval", "polls", "trace",
     ]
 
-    /// Reads the `[[engine]]` tables, then checks that no two engines share a name.
+    /// Reads the `[[engine]]` tables, then checks that no two engines share a name or an address.
     /// - Returns: the engines without problems, in file order.
     mutating func readEngines(_ array: TOMLArray) -> [EngineDefinition] {
         var definitions: [EngineDefinition] = []
+        var placed: [(definition: EngineDefinition, lines: TableLines)] = []
         var firstLines: [EngineName: Int] = [:]
         for (index, element) in array.enumerated() {
             let lines = sourceMap.engineTable(at: index)
@@ -34,10 +35,31 @@ extension ConfigReader {
                 )
             } else {
                 firstLines[name] = line
-                if let definition { definitions.append(definition) }
+                if let definition {
+                    definitions.append(definition)
+                    placed.append((definition, lines))
+                }
             }
         }
+        reportSharedAddresses(placed)
         return definitions
+    }
+
+    /// Reports each engine that would bind an address an earlier engine binds (the same one, a
+    /// wildcard over it, overlapping multisocket port ranges): it could only fail with
+    /// `AddressInUse` at start, and a reload with it would roll back.
+    private mutating func reportSharedAddresses(_ engines: [(definition: EngineDefinition, lines: TableLines)]) {
+        for (index, engine) in engines.enumerated() {
+            let spec = engine.definition.spec
+            guard let earlier = engines[..<index].first(where: { $0.definition.spec.sharesAddress(with: spec) })
+            else { continue }
+            report(
+                "engine '\(engine.definition.name)' binds \(spec.boundDescription), which the engine "
+                    + "'\(earlier.definition.name)' at line \(earlier.lines.line(of: "bind")) binds too "
+                    + "(\(earlier.definition.spec.boundDescription)): give each engine its own address or port",
+                at: engine.lines.line(of: "bind")
+            )
+        }
     }
 
     /// Reads one `[[engine]]` table.
@@ -113,6 +135,7 @@ extension ConfigReader {
             case "interval": spec.interval = interval(value, at: line)
             case "polls": spec.polls = integer(value, key: key, at: line)
             case "trace": spec.trace = boolean(value, key: key, at: line) ?? false
+            case "dual_stack": spec.dualStack = boolean(value, key: key, at: line) == true ? true : nil
             default: reportUnknownKey(key, in: "[[engine]]", known: Self.engineKeys, at: line)
             }
         }
@@ -156,6 +179,7 @@ extension ConfigReader {
         let alone = [
             ("backend", EngineSpec(kind: kind, backend: spec.backend)),
             ("strategy", EngineSpec(kind: kind, strategy: spec.strategy)),
+            ("dual_stack", EngineSpec(kind: kind, bind: spec.bind, dualStack: spec.dualStack)),
             ("count", EngineSpec(kind: kind, bind: spec.bind, count: spec.count)),
             ("queue", EngineSpec(kind: kind, backend: backend, queue: spec.queue)),
             ("buffer", EngineSpec(kind: kind, backend: backend, buffer: spec.buffer)),

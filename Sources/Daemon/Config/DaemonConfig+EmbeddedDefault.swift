@@ -57,6 +57,11 @@ extension DaemonConfig {
         # The address to bind, numeric: "HOST:PORT" or "[IPv6]:PORT". Default "127.0.0.1:2000".
         bind = "127.0.0.1:2000"
 
+        # With an IPv6 bind, also serve IPv4 (IPV6_V6ONLY off): "[::]:2000" then answers 127.0.0.1 too,
+        # and IPv4 peers show as IPv4. Without it an IPv6 engine is IPv6-only, whatever the sysctl
+        # net.ipv6.bindv6only says. Not for an IPv4 bind. Default false.
+        #dual_stack = false
+
         # Outgoing queue capacity in datagrams, 1–4096; a datagram that finds it full is dropped and
         # counted. Not for flipflop, which holds exactly one, nor nio. Default 8 (32 on nio-async); for
         # mmsg and uring, at least one batch. On nio-async the reader waits instead; on uring it is the
@@ -72,9 +77,10 @@ extension DaemonConfig {
         # on nio, NIO's maxMessagesPerRead, 1–1024, default 16. Not for nio-async or uring.
         #budget = 0
 
-        # What an echo engine sends back: "echo" (the datagram as received) or "sockperf" (bit 0x01 of
-        # byte 9, sockperf's CLIENT flag, cleared, so sockperf's client accepts the reply; datagrams
-        # shorter than sockperf's 14-byte header are echoed unchanged). Default "echo".
+        # What an echo engine sends back: "echo" (every datagram as received) or "sockperf" (what
+        # sockperf's server answers: only a sockperf request with PONG_REQUEST set and WARMUP clear, as
+        # that request with its CLIENT flag cleared; other datagrams get no reply and are counted in
+        # unanswered). Default "echo".
         #reply = "echo"
 
         # Emit the seed programs' per-event lines (recv …, sent …, total pending writes). Default false.
@@ -97,7 +103,7 @@ extension DaemonConfig {
         #bind = "127.0.0.1:2001"
         #queue = 64
 
-        # An IPv6 engine on every interface, for datagrams up to 64 KiB:
+        # An IPv6 engine on every interface, for datagrams up to 64 KiB (dual_stack = true: IPv4 too):
         #[[engine]]
         #name = "echo6"
         #backend = "epoll-edge"

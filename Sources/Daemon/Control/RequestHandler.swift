@@ -214,7 +214,8 @@ extension EngineDefinition {
             count: parameters.count,
             interval: parameters.interval,
             polls: parameters.polls,
-            batch: parameters.batch
+            batch: parameters.batch,
+            dualStack: parameters.dualStack
         )
         if let backend = parameters.backend {
             guard let known = Backend(rawValue: backend) else {

@@ -277,9 +277,31 @@ actor EngineSupervisor {
                     }
                 }
             )
+        } catch .addressInUse(let address) {
+            throw .addressInUse(
+                address: address.description,
+                engine: holder(of: address, for: definition.spec)?.rawValue
+            )
         } catch {
             throw ControlError(error)
         }
+    }
+
+    /// The running engine whose sockets hold `address` (as an engine with `spec` would bind it),
+    /// if one of ours does: AddressInUse then names it instead of blaming another process.
+    private func holder(of address: SocketAddress, for spec: EngineSpec) -> EngineName? {
+        engines.first { _, row in
+            guard let engine = row.engine else { return false }
+            return engine.sockets.addresses.contains { bound in
+                bound.port == address.port
+                    && EngineSpec.hostsOverlap(
+                        bound,
+                        dualStack: row.definition.spec.isDualStack,
+                        address,
+                        dualStack: spec.isDualStack
+                    )
+            }
+        }?.key
     }
 
     /// Starts the saved engines that a config engine named `name` had hidden, now that reload has
@@ -375,7 +397,7 @@ extension ControlError {
     init(_ error: EngineError) {
         switch error {
         case .invalidSpec(let reason): self = .invalidSpec(reason: reason)
-        case .addressInUse(let address): self = .addressInUse(address: address.description)
+        case .addressInUse(let address): self = .addressInUse(address: address.description, engine: nil)
         case .permissionDenied(let reason): self = .invalidSpec(reason: reason)
         case .backendUnavailable(let backend, let reason):
             self = .backendUnavailable(backend: backend.rawValue, reason: reason)

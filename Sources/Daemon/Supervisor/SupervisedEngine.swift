@@ -54,6 +54,7 @@ struct SupervisedEngine: Sendable {
             interval: spec.interval,
             polls: spec.polls,
             trace: spec.trace,
+            dualStack: spec.dualStack,
             startedUsec: engine?.startedMicroseconds ?? 0
         )
     }
