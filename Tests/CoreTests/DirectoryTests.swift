@@ -5,7 +5,7 @@ import Testing
 @testable import UDPLabCore
 
 /// Files in a directory others may write: nothing is followed, nothing replaced by accident.
-@Suite("Directory and atomic files")
+@Suite("Directory and atomic files", .serialized)
 struct DirectoryTests {
     /// A fresh directory, removed at the end of the test.
     final class Scratch {

@@ -43,6 +43,17 @@ final class BadInputTests {
         Issue.record("the engine stopped echoing")
     }
 
+    @Test("A multisocket engine whose default 10 ports would pass 65535 is an InvalidSpec, not a crash")
+    func multisocketPortOverflow() throws {
+        let reply = try daemon.connect().call(
+            StartMethod.name,
+            #"{"kind":"multisocket","name":"high","bind":"127.0.0.1:65530","transient":true}"#
+        )
+        #expect(reply.error == "io.udplab.InvalidSpec")
+        #expect((reply.object["reason"] as? String)?.contains("would pass port 65535") == true, "\(reply.object)")
+        try expectDaemonHealthy()
+    }
+
     @Test("Malformed JSON gets a ProtocolError reply; the connection stays usable")
     func malformedJSON() throws {
         let client = try daemon.connect()

@@ -422,6 +422,10 @@ struct ConfigTests {
                 "--count 10 sockets from port 65530 would pass port 65535"
             ),
             (
+                "[[engine]]\nkind = \"multisocket\"\nbind = \"127.0.0.1:65530\"\n", 3,
+                "--count 10 sockets from port 65530 would pass port 65535"
+            ),
+            (
                 "[[engine]]\nkind = \"mixed\"\ninterval = \"5ms\"\n", 3,
                 "--interval 0.005s is out of range: use 10ms to 1h"
             ),

@@ -98,4 +98,25 @@ final class DescriptorLimitTests {
         let names = (list.object["engines"] as? [[String: Any]] ?? []).compactMap { $0["name"] as? String }
         #expect(Set(names) == ["keeps", "many"], "the failed select engine is not kept")
     }
+
+    @Test("Started with a soft descriptor limit of 1024, the daemon raises its own to the hard limit")
+    func raisesItsSoftLimit() throws {
+        let low = try ChildProcess(
+            executable: "/usr/bin/prlimit",
+            arguments: [
+                "--nofile=1024:\(try Self.unitDescriptorLimit())", "--", ChildProcess.productPath("udplabd"),
+                "--config", harness.configPath, "--socket", harness.socketPath + ".low", "--state-dir",
+                harness.stateDirectory + "-low",
+            ]
+        )
+        defer {
+            low.terminate()
+            _ = try? low.waitForExit()
+        }
+        try low.waitForStderrLine { $0.contains("daemon ready") }
+        let limits = try String(contentsOfFile: "/proc/\(low.pid)/limits", encoding: .utf8)
+        let line = limits.split(separator: "\n").first { $0.hasPrefix("Max open files") } ?? ""
+        let values = line.split(separator: " ").compactMap { Int($0) }
+        #expect(values == [try Self.unitDescriptorLimit(), try Self.unitDescriptorLimit()], "\(line)")
+    }
 }

@@ -9,7 +9,10 @@
 /// - 1, extended: backend mmsg; Start's and EngineInfo's `batch` and `reply`.
 /// - 1, stricter (no message changes shape): unknown parameters, inexact integers and numbers out
 ///   of range are `InvalidParameter`, which adds `reason`; replies may exceed 64 KiB.
-/// - 1, extended: counter `unanswered`.
+/// - 1, extended: counter `unanswered`; Start's and EngineInfo's `dual_stack`; AddressInUse's
+///   `engine`. The loop counters became optional (`?int`): they are left out for nio and
+///   nio-async, whose loops udplab cannot see (their zeros meant nothing); every other engine's
+///   Stats is unchanged, so no bump.
 public enum ControlProtocol {
     /// The varlink interface name; methods are `io.udplab.Start` and so on.
     public static let interface = "io.udplab"

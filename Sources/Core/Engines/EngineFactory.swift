@@ -201,7 +201,8 @@ enum EngineFactory {
         var addresses: [SocketAddress] = []
         for index in 0..<spec.socketCount {
             // Consecutive ports from the bind address; port 0 lets the kernel pick each one.
-            let port = spec.bind.port == 0 ? 0 : spec.bind.port + UInt16(index)
+            // validate() keeps the last port ≤ 65535; the sum is in Int so no input can trap here.
+            let port = spec.bind.port == 0 ? 0 : UInt16(clamping: Int(spec.bind.port) + index)
             let socket = try bind(spec.bind.withPort(port), dualStack: spec.isDualStack, sendGate: nil, gauge: gauge)
             addresses.append(socket.localAddress)
             let cache = try setUp { () throws(SystemError) in try executor.register(socket) }

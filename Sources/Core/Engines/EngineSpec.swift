@@ -146,8 +146,9 @@ public struct EngineSpec: Codable, Sendable, Equatable {
                 "--count \(count) is out of range: use \(Self.countRange.lowerBound)–\(Self.countRange.upperBound)"
             )
         }
-        if let count, bind.port != 0, Int(bind.port) + count - 1 > 65535 {
-            throw .invalidSpec("--count \(count) sockets from port \(bind.port) would pass port 65535")
+        // Also with the default count: multisocket's ports run from the bind port up.
+        if socketCount > 1, bind.port != 0, Int(bind.port) + socketCount - 1 > 65535 {
+            throw .invalidSpec("--count \(socketCount) sockets from port \(bind.port) would pass port 65535")
         }
         if let interval, !Self.intervalRange.contains(interval) {
             throw .invalidSpec("--interval \(interval)s is out of range: use 10ms to 1h")

@@ -1,5 +1,6 @@
 import CLinux
 import Glibc
+import Synchronization
 
 /// A Unix-domain stream socket: the control socket's listener, its connections, and the client.
 ///
@@ -40,7 +41,9 @@ public struct UnixStreamSocket: ~Copyable, Sendable {
     ) throws(SystemError) -> UnixStreamSocket {
         let type = Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue) | Int32(SOCK_NONBLOCK.rawValue)
         let descriptor = FileDescriptor(rawValue: try systemCall("socket(AF_UNIX)") { socket(AF_UNIX, type, 0) })
-        do {
+        // One bind under a changed umask at a time: two overlapping ones would each bind under
+        // the other's mask and restore them out of order, leaving the process with a wrong umask.
+        try umaskWindow.withLock { _ throws(SystemError) in
             let previousMask = umask(~mode_t(mode) & 0o777)
             defer { umask(previousMask) }
             try withUnixAddress(path) { address, length throws(SystemError) in
@@ -204,3 +207,6 @@ public struct PeerCredentials: Sendable, Equatable {
     public let uid: UInt32
     public let gid: UInt32
 }
+
+/// Held while ``UnixStreamSocket/listen(path:mode:backlog:)`` binds under its own umask.
+private let umaskWindow = Mutex(())

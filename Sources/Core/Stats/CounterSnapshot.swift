@@ -106,8 +106,9 @@ extension CounterSnapshot {
         for (key, field) in Self.datagramFields {
             self[keyPath: field] = try container.decode(UInt64.self, forKey: key)
         }
-        // Older daemons sent no kernel_drops.
+        // Older daemons sent no kernel_drops and no unanswered.
         kernelDrops = try container.decodeIfPresent(UInt64.self, forKey: .kernelDrops) ?? 0
+        unanswered = try container.decodeIfPresent(UInt64.self, forKey: .unanswered) ?? 0
         for counter in LoopCounter.allCases {
             // The keys are the same strings, so this always finds one.
             guard let key = CodingKeys(rawValue: counter.rawValue) else { continue }
@@ -125,6 +126,7 @@ extension CounterSnapshot {
             try container.encode(self[keyPath: field], forKey: key)
         }
         try container.encode(kernelDrops, forKey: .kernelDrops)
+        try container.encode(unanswered, forKey: .unanswered)
         for counter in LoopCounter.allCases where !absent.contains(counter) {
             guard let key = CodingKeys(rawValue: counter.rawValue) else { continue }
             try container.encode(self[keyPath: counter.keyPath], forKey: key)

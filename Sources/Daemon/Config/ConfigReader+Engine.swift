@@ -179,8 +179,18 @@ extension ConfigReader {
         let alone = [
             ("backend", EngineSpec(kind: kind, backend: spec.backend)),
             ("strategy", EngineSpec(kind: kind, strategy: spec.strategy)),
-            ("dual_stack", EngineSpec(kind: kind, bind: spec.bind, dualStack: spec.dualStack)),
-            ("count", EngineSpec(kind: kind, bind: spec.bind, count: spec.count)),
+            // One socket here: the port range of a multisocket engine is the count's (or, with the
+            // default count, the bind's) to report.
+            (
+                "dual_stack",
+                EngineSpec(
+                    kind: kind,
+                    bind: spec.bind,
+                    count: kind == .multisocket ? 1 : nil,
+                    dualStack: spec.dualStack
+                )
+            ),
+            (spec.count == nil ? "bind" : "count", EngineSpec(kind: kind, bind: spec.bind, count: spec.count)),
             ("queue", EngineSpec(kind: kind, backend: backend, queue: spec.queue)),
             ("buffer", EngineSpec(kind: kind, backend: backend, buffer: spec.buffer)),
             ("budget", EngineSpec(kind: kind, backend: backend, budget: spec.budget)),

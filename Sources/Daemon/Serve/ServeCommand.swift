@@ -58,6 +58,15 @@ struct ServeCommand: AsyncParsableCommand {
         // SIGHUP's default action is to terminate: until the reload service traps it, a reload
         // asked for during start-up is ignored (the config has just been read) rather than fatal.
         ProcessSignal.hangup.ignoreDefaultAction()
+        // 256 engines, 4096 engine sockets and 64 clients need ~5,300 descriptors, whatever soft
+        // limit the daemon was started with (the unit sets 8192; a shell usually 1024).
+        let descriptorLimitError: SystemError?
+        do {
+            try DescriptorLimit.raiseToHardLimit()
+            descriptorLimitError = nil
+        } catch {
+            descriptorLimitError = error
+        }
         let environment = ProcessInfo.processInfo.environment
         let isRoot = Accounts.currentUID == 0
         let configPath =
@@ -82,6 +91,12 @@ struct ServeCommand: AsyncParsableCommand {
         let levelControl = LogLevelControl(pinnedLevel ?? settings.logLevel)
         try Self.bootstrapLogging(target: logTarget, levelControl: levelControl, environment: environment)
         let logger = Logger(label: "udplabd")
+        if let descriptorLimitError {
+            logger.warning(
+                "descriptor limit not raised",
+                metadata: ["reason": "\(descriptorLimitError)", "limit": "\(DescriptorLimit.current)"]
+            )
+        }
 
         let socketPath =
             socket ?? settings.socketPath ?? ControlProtocol.defaultSocketPath(environment: environment, isRoot: isRoot)
