@@ -3,7 +3,9 @@ import Testing
 import UDPLabCore
 
 /// Bad input never disturbs another client or an engine: each case checks that an engine still
-/// echoes and another client is answered within 100 ms.
+/// echoes and another client is answered within 2 s (a bound no blocked server meets: a stalled
+/// client would hold it for the 60 s call deadline; not a latency measurement, which is
+/// `make bench-control`'s job).
 @Suite("Bad control input", .serialized)
 final class BadInputTests {
     let daemon: DaemonHarness
@@ -20,14 +22,14 @@ final class BadInputTests {
         engineAddress = try SocketAddress(parsing: try #require(engine["address"] as? String))
     }
 
-    /// Another client gets Status within 100 ms, and the engine echoes.
+    /// Another client gets Status within 2 s, and the engine echoes.
     private func expectDaemonHealthy() throws {
         let other = try daemon.connect()
         let clock = ContinuousClock()
         var reply: VarlinkReply?
         let elapsed = try clock.measure { reply = try other.call(StatusMethod.name) }
         #expect(reply?.error == nil)
-        #expect(elapsed < .milliseconds(100), "Status took \(elapsed)")
+        #expect(elapsed < .seconds(2), "Status took \(elapsed)")
 
         let client = try UDPSocket(binding: .init(loopbackPort: 0))
         _ = try [UInt8(7)].withUnsafeBytes { try client.send($0, to: engineAddress) }
