@@ -9,7 +9,8 @@
 /// if it overflows) until a send completes and the receive is re-armed; the engine never drops
 /// one itself. Sends never would-block here: the kernel waits for room in the socket itself.
 /// `--batch` caps the completions handled per pass. A lone datagram costs one wakeup and two
-/// syscalls: the wait that returns its receive, and the submit of its reply.
+/// syscalls: the wait that returns its receive, and the submit of its reply; `events` counts
+/// the completions handled, two per datagram (its receive's and its send's).
 final class UringEcho: EngineLoop {
     /// What each request is queued with.
     private enum Request {
@@ -93,15 +94,18 @@ final class UringEcho: EngineLoop {
         armWaker()
         armReceive()
         while true {
-            let count = ring.reap()
+            var count = ring.reap()
             if count == 0 {
-                // Nothing to handle: submit what the last pass queued, and wait for more.
+                // Nothing to handle: submit what the last pass queued, and wait for more. The
+                // wait's events are the completions it brought, taken off the ring here.
                 counters.willWait(blocks: true)
                 try ring.submit(waitingFor: 1)
-                counters.didWait(readyCount: 1)
-                continue
+                count = ring.reap()
+                counters.didWait(readyCount: count)
+                if count == 0 { continue }
+            } else {
+                counters.events.increment(by: UInt64(count))
             }
-            counters.events.increment(by: UInt64(count))
             // One clock read per pass, as mmsg reads one per batch.
             let now = MonotonicClock.nanoseconds()
             for index in 0..<count {
