@@ -111,7 +111,7 @@ final class UringEcho: EngineLoop {
             for index in 0..<count {
                 let completion = ring.completion(index)
                 switch completion.userData & Request.kindMask {
-                case Request.receive: received(completion, at: now)
+                case Request.receive: try received(completion, at: now)
                 case Request.reply: replied(completion, at: now)
                 case Request.waker:
                     isWakerArmed = completion.hasMore
@@ -133,7 +133,8 @@ final class UringEcho: EngineLoop {
     }
 
     /// A datagram arrived (or the multishot receive ended): queue its reply from its buffer.
-    private func received(_ completion: IOUring.Completion, at now: UInt64) {
+    /// - Throws: a submit that cannot make room for the reply (``IOUring/submitToMakeRoom()``).
+    private func received(_ completion: IOUring.Completion, at now: UInt64) throws(SystemError) {
         isReceiveArmed = completion.hasMore
         guard let message = ring.message(of: completion) else {
             // Out of buffers: every one holds a reply in flight; re-armed when one comes back.
@@ -166,9 +167,11 @@ final class UringEcho: EngineLoop {
         counters.queueHighWater.raise(to: UInt64(inFlight))
         let userData = Request.reply | UInt64(message.bufferID)
         while !ring.queueReply(message, on: socket, userData: userData) {
-            // The submission queue is full (it holds a reply per buffer, so only in a long pass).
+            // The submission queue has room for a reply from every buffer and the re-arms, so it
+            // is full only after a submit that drained nothing: one that fails again ends the
+            // loop (state failed) instead of spinning.
             counters.syscalls.increment()
-            try? ring.submit()
+            try ring.submitToMakeRoom()
         }
     }
 

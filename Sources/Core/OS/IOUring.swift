@@ -225,6 +225,18 @@ final class IOUring {
         throw SystemError(code: -result, operation: "io_uring_enter")
     }
 
+    /// Submits what is queued to make room in a full submission queue: one `io_uring_enter(2)`,
+    /// without waiting. Unlike ``submit(waitingFor:)`` it tolerates no early return (its caller,
+    /// in the middle of a pass, cannot reap and come back): a queue it leaves full is an error.
+    /// - Throws: `io_uring_enter` failing (`EBUSY`, `EAGAIN` included), or `EBUSY` when it
+    ///   submitted nothing.
+    func submitToMakeRoom() throws(SystemError) {
+        var result: Int32
+        repeat { result = CURing_submit(ring, 0) } while result == -EINTR
+        if result < 0 { throw SystemError(code: -result, operation: "io_uring_enter") }
+        if result == 0 { throw SystemError(code: EBUSY, operation: "io_uring_enter") }
+    }
+
     /// Takes up to a batch of ready completions off the ring (no syscall).
     /// - Returns: how many; read them with ``completion(_:)``.
     @inline(__always)
