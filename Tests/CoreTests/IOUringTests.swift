@@ -4,7 +4,8 @@ import Testing
 
 @testable import UDPLabCore
 
-/// `OS/IOUring`'s own contracts, on a real ring: what a submit that cannot make room does.
+/// `OS/IOUring`'s own contracts: what a submit that cannot make room does (on a real ring), and
+/// which set-up failures mean io_uring is unavailable here (told by step and errno).
 @Suite("IOUring")
 struct IOUringTests {
     /// Hands the ring to a thread that is not its issuer (the test keeps it alive meanwhile).
@@ -41,5 +42,20 @@ struct IOUringTests {
         // The issuer's submit drains the queue.
         try ring.submitToMakeRoom()
         #expect(ring.queueCancel(1, userData: 2))
+    }
+
+    @Test("A set-up failure means io_uring is unavailable by its step and errno, not by the call's name")
+    func unavailabilityByStepAndErrno() {
+        func reason(_ step: IOUring.SetupFailure.Step, _ code: Int32, _ operation: String) -> String? {
+            IOUring.SetupFailure(step: step, error: SystemError(code: code, operation: operation)).unavailability
+        }
+        #expect(reason(.ring, ENOSYS, "io_uring_setup")?.contains("this kernel has no io_uring") == true)
+        #expect(reason(.ring, EPERM, "io_uring_setup")?.contains("io_uring is disabled") == true)
+        #expect(reason(.ring, EACCES, "setup")?.contains("kernel.io_uring_disabled") == true)
+        #expect(reason(.bufferRing, EINVAL, "register")?.contains("lacks provided-buffer rings") == true)
+        // Memory running out, or EINVAL from the ring itself, is an error, not unavailability.
+        #expect(reason(.ring, ENOMEM, "io_uring_setup") == nil)
+        #expect(reason(.ring, EINVAL, "io_uring_register_buf_ring") == nil)
+        #expect(reason(.bufferRing, ENOSYS, "io_uring_setup") == nil)
     }
 }

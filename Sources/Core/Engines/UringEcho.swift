@@ -48,7 +48,7 @@ final class UringEcho: EngineLoop {
                 completionBatch: spec.effectiveBatch
             )
         } catch {
-            guard let reason = IOUring.unavailability(error) else { throw .system(error) }
+            guard let reason = error.unavailability else { throw .system(error.error) }
             throw .backendUnavailable(.uring, reason: reason)
         }
     }
@@ -56,12 +56,11 @@ final class UringEcho: EngineLoop {
     /// Why io_uring cannot be used by this process, or `nil` where it can (found out once, by
     /// setting up a small ring).
     static let unavailableReason: String? = {
-        do throws(SystemError) {
+        do throws(IOUring.SetupFailure) {
             _ = try IOUring(bufferCount: 1, payloadSize: 1, completionBatch: 1)
             return nil
         } catch {
-            let reason = IOUring.unavailability(error)
-            return reason ?? error.description
+            return error.unavailability ?? error.error.description
         }
     }()
 
