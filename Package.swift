@@ -1,9 +1,9 @@
 // swift-tools-version:6.1
 import PackageDescription
 
+// Linux only (epoll, eventfd, io_uring, libsystemd): no Apple platform is claimed.
 let package = Package(
     name: "udplab",
-    platforms: [.macOS(.v15)],
     products: [
         .executable(name: "udplabd", targets: ["Daemon"]),
         .executable(name: "udplabctl", targets: ["CtlClient"]),

@@ -32,6 +32,10 @@ final class EchoPath {
     ///   - tracesPendingWrites: whether to print `total pending writes: K` (echo-select did not).
     ///   - batchCapacity: datagrams per batch for ``receiveBatch(limit:)`` and ``sendBatch()``
     ///     (backend mmsg), or `nil` for a path that moves one datagram at a time.
+    ///   - hasOutgoingQueue: `false` for a backend with a queue of its own (task-mpsc's channel)
+    ///     that calls only ``receiveCounted(into:)``, ``makeReply(in:)`` and
+    ///     ``sendCounted(_:to:receivedAt:)``: neither the queue's `--queue` × `--buffer` bytes nor
+    ///     a scratch buffer is allocated.
     init(
         socket: consuming UDPSocket,
         spec: EngineSpec,
@@ -39,13 +43,14 @@ final class EchoPath {
         residence: ResidenceHistogram,
         trace: TraceSink?,
         tracesPendingWrites: Bool = true,
-        batchCapacity: Int? = nil
+        batchCapacity: Int? = nil,
+        hasOutgoingQueue: Bool = true
     ) {
         self.socket = socket
-        self.queue = OutgoingQueue(capacity: spec.queueCapacity, bufferSize: spec.bufferSize)
-        self.bufferSize = spec.bufferSize
+        self.bufferSize = hasOutgoingQueue ? spec.bufferSize : 0
+        self.queue = OutgoingQueue(capacity: hasOutgoingQueue ? spec.queueCapacity : 0, bufferSize: bufferSize)
         self.scratchSlots = spec.effectiveReply == .echo ? 1 : max(batchCapacity ?? 1, 1)
-        self.scratch = .allocate(byteCount: spec.bufferSize * scratchSlots, alignment: 16)
+        self.scratch = .allocate(byteCount: bufferSize * scratchSlots, alignment: 16)
         self.counters = counters
         self.residence = residence
         self.trace = trace

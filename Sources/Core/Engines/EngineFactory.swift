@@ -93,7 +93,9 @@ enum EngineFactory {
                 residence: residence,
                 trace: trace,
                 tracesPendingWrites: spec.backend != .select,
-                batchCapacity: spec.backend == .mmsg ? spec.effectiveBatch : nil
+                batchCapacity: spec.backend == .mmsg ? spec.effectiveBatch : nil,
+                // task-mpsc's queue is its channel.
+                hasOutgoingQueue: spec.backend != .taskMPSC
             )
         }
         let budget = spec.effectiveBudget

@@ -1,8 +1,9 @@
 /// Backend `task`, after the seed's echo-tokio: one future on udplab's ``ReactorExecutor`` that sends
 /// and receives until both would block, as its main task.
 ///
-/// The socket is registered once, edge-triggered for both directions; a ``ReadinessCache``
-/// answers "would block" without a syscall until the reactor reports readiness again. Each
+/// The socket is registered once, edge-triggered for reading (for writing too only while a send
+/// is blocked, as on the other edge backends); a ``ReadinessCache`` answers "would block" without
+/// a syscall until the reactor reports readiness again. Each
 /// datagram's event notifies the task, which becomes user-space readiness and so a second
 /// reactor turn: two wakeups per datagram, the price of the task layer (tokio-core's too).
 final class TaskEcho: EngineLoop {

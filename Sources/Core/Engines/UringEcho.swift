@@ -9,7 +9,8 @@
 /// if it overflows) until a send completes and the receive is re-armed; the engine never drops
 /// one itself. Sends never would-block here: the kernel waits for room in the socket itself.
 /// `--batch` caps the completions handled per pass. A lone datagram costs one wakeup and two
-/// syscalls: the wait that returns its receive, and the submit of its reply.
+/// syscalls: the wait that returns its receive, and the submit of its reply; `events` counts
+/// the completions handled, two per datagram (its receive's and its send's).
 final class UringEcho: EngineLoop {
     /// What each request is queued with.
     private enum Request {
@@ -47,7 +48,7 @@ final class UringEcho: EngineLoop {
                 completionBatch: spec.effectiveBatch
             )
         } catch {
-            guard let reason = IOUring.unavailability(error) else { throw .system(error) }
+            guard let reason = error.unavailability else { throw .system(error.error) }
             throw .backendUnavailable(.uring, reason: reason)
         }
     }
@@ -55,12 +56,11 @@ final class UringEcho: EngineLoop {
     /// Why io_uring cannot be used by this process, or `nil` where it can (found out once, by
     /// setting up a small ring).
     static let unavailableReason: String? = {
-        do throws(SystemError) {
+        do throws(IOUring.SetupFailure) {
             _ = try IOUring(bufferCount: 1, payloadSize: 1, completionBatch: 1)
             return nil
         } catch {
-            let reason = IOUring.unavailability(error)
-            return reason ?? error.description
+            return error.unavailability ?? error.error.description
         }
     }()
 
@@ -93,21 +93,24 @@ final class UringEcho: EngineLoop {
         armWaker()
         armReceive()
         while true {
-            let count = ring.reap()
+            var count = ring.reap()
             if count == 0 {
-                // Nothing to handle: submit what the last pass queued, and wait for more.
+                // Nothing to handle: submit what the last pass queued, and wait for more. The
+                // wait's events are the completions it brought, taken off the ring here.
                 counters.willWait(blocks: true)
                 try ring.submit(waitingFor: 1)
-                counters.didWait(readyCount: 1)
-                continue
+                count = ring.reap()
+                counters.didWait(readyCount: count)
+                if count == 0 { continue }
+            } else {
+                counters.events.increment(by: UInt64(count))
             }
-            counters.events.increment(by: UInt64(count))
             // One clock read per pass, as mmsg reads one per batch.
             let now = MonotonicClock.nanoseconds()
             for index in 0..<count {
                 let completion = ring.completion(index)
                 switch completion.userData & Request.kindMask {
-                case Request.receive: received(completion, at: now)
+                case Request.receive: try received(completion, at: now)
                 case Request.reply: replied(completion, at: now)
                 case Request.waker:
                     isWakerArmed = completion.hasMore
@@ -129,7 +132,8 @@ final class UringEcho: EngineLoop {
     }
 
     /// A datagram arrived (or the multishot receive ended): queue its reply from its buffer.
-    private func received(_ completion: IOUring.Completion, at now: UInt64) {
+    /// - Throws: a submit that cannot make room for the reply (``IOUring/submitToMakeRoom()``).
+    private func received(_ completion: IOUring.Completion, at now: UInt64) throws(SystemError) {
         isReceiveArmed = completion.hasMore
         guard let message = ring.message(of: completion) else {
             // Out of buffers: every one holds a reply in flight; re-armed when one comes back.
@@ -162,9 +166,11 @@ final class UringEcho: EngineLoop {
         counters.queueHighWater.raise(to: UInt64(inFlight))
         let userData = Request.reply | UInt64(message.bufferID)
         while !ring.queueReply(message, on: socket, userData: userData) {
-            // The submission queue is full (it holds a reply per buffer, so only in a long pass).
+            // The submission queue has room for a reply from every buffer and the re-arms, so it
+            // is full only after a submit that drained nothing: one that fails again ends the
+            // loop (state failed) instead of spinning.
             counters.syscalls.increment()
-            try? ring.submit()
+            try ring.submitToMakeRoom()
         }
     }
 

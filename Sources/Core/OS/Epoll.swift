@@ -61,14 +61,6 @@ public enum Epoll {
         try control(epoll, EPOLL_CTL_MOD, rawDescriptor, flags, data, "epoll_ctl(MOD)")
     }
 
-    /// Removes a registered descriptor. The corresponding C call is `epoll_ctl(2)` `DEL`.
-    public static func delete(
-        _ epoll: borrowing FileDescriptor,
-        _ descriptor: borrowing FileDescriptor
-    ) throws(SystemError) {
-        try control(epoll, EPOLL_CTL_DEL, descriptor.rawValue, [], 0, "epoll_ctl(DEL)")
-    }
-
     /// Waits for events and stores them in `events`.
     ///
     /// The corresponding C call is `epoll_wait(2)`.

@@ -37,19 +37,33 @@ final class IOUring {
         }
     }
 
-    /// What a set-up failure means for the user when it means io_uring cannot be used on this
-    /// host (rather than, say, memory running out); `nil` otherwise.
-    static func unavailability(_ error: SystemError) -> String? {
-        switch (error.operation, error.code) {
-        case ("io_uring_setup", ENOSYS):
-            "this kernel has no io_uring (io_uring_setup: ENOSYS)"
-        case ("io_uring_setup", EPERM), ("io_uring_setup", EACCES):
-            "io_uring is disabled for this process (\(error.description)): see sysctl "
-                + "kernel.io_uring_disabled and any seccomp filter, e.g. systemd's SystemCallFilter="
-        case ("io_uring_register_buf_ring", EINVAL):
-            "this kernel lacks provided-buffer rings (Linux 5.19 or later)"
-        default:
-            nil
+    /// A set-up that failed: the step, and the error it failed with.
+    struct SetupFailure: Error {
+        /// What was being set up.
+        enum Step {
+            /// The ring itself (`io_uring_setup`).
+            case ring
+            /// The provided-buffer ring (`io_uring_register_buf_ring`).
+            case bufferRing
+        }
+
+        let step: Step
+        let error: SystemError
+
+        /// What the failure means for the user when it means io_uring cannot be used on this
+        /// host (rather than, say, memory running out); `nil` otherwise. Told by step and errno.
+        var unavailability: String? {
+            switch (step, error.code) {
+            case (.ring, ENOSYS):
+                "this kernel has no io_uring (io_uring_setup: ENOSYS)"
+            case (.ring, EPERM), (.ring, EACCES):
+                "io_uring is disabled for this process (\(error.description)): see sysctl "
+                    + "kernel.io_uring_disabled and any seccomp filter, e.g. systemd's SystemCallFilter="
+            case (.bufferRing, EINVAL):
+                "this kernel lacks provided-buffer rings (Linux 5.19 or later)"
+            default:
+                nil
+            }
         }
     }
 
@@ -87,16 +101,16 @@ final class IOUring {
     /// `payloadSize` bytes.
     ///
     /// - Parameter completionBatch: the most completions one ``reap()`` returns.
-    /// - Throws: `io_uring_setup` failing (`ENOSYS` without io_uring, `EPERM` where it is
-    ///   disabled: `kernel.io_uring_disabled`, a seccomp filter), or `io_uring_register_buf_ring`
-    ///   (`EINVAL` before Linux 5.19).
-    init(bufferCount: Int, payloadSize: Int, completionBatch: Int) throws(SystemError) {
+    /// - Throws: ``SetupFailure``: `io_uring_setup` failing (`ENOSYS` without io_uring, `EPERM`
+    ///   where it is disabled: `kernel.io_uring_disabled`, a seccomp filter), or
+    ///   `io_uring_register_buf_ring` (`EINVAL` before Linux 5.19).
+    init(bufferCount: Int, payloadSize: Int, completionBatch: Int) throws(SetupFailure) {
         // Room to submit a reply from every buffer, the receive, the poll and two cancellations.
         var entries = 1
         while entries < bufferCount + 4 { entries <<= 1 }
         var error: Int32 = 0
         guard let ring = CURing_create(UInt32(entries), &error) else {
-            throw SystemError(code: error, operation: "io_uring_setup")
+            throw SetupFailure(step: .ring, error: SystemError(code: error, operation: "io_uring_setup"))
         }
         let nameLength = MemoryLayout<sockaddr_in6>.size
         let headerLength = 16  // struct io_uring_recvmsg_out
@@ -125,7 +139,12 @@ final class IOUring {
             UInt32(bufferStride),
             UInt32(bufferSize)
         )
-        if result < 0 { throw SystemError(code: -result, operation: "io_uring_register_buf_ring") }
+        if result < 0 {
+            throw SetupFailure(
+                step: .bufferRing,
+                error: SystemError(code: -result, operation: "io_uring_register_buf_ring")
+            )
+        }
     }
 
     deinit {
@@ -223,6 +242,18 @@ final class IOUring {
         let result = CURing_submit(ring, UInt32(count))
         if result >= 0 || result == -EINTR || result == -EBUSY || result == -EAGAIN { return }
         throw SystemError(code: -result, operation: "io_uring_enter")
+    }
+
+    /// Submits what is queued to make room in a full submission queue: one `io_uring_enter(2)`,
+    /// without waiting. Unlike ``submit(waitingFor:)`` it tolerates no early return (its caller,
+    /// in the middle of a pass, cannot reap and come back): a queue it leaves full is an error.
+    /// - Throws: `io_uring_enter` failing (`EBUSY`, `EAGAIN` included), or `EBUSY` when it
+    ///   submitted nothing.
+    func submitToMakeRoom() throws(SystemError) {
+        var result: Int32
+        repeat { result = CURing_submit(ring, 0) } while result == -EINTR
+        if result < 0 { throw SystemError(code: -result, operation: "io_uring_enter") }
+        if result == 0 { throw SystemError(code: EBUSY, operation: "io_uring_enter") }
     }
 
     /// Takes up to a batch of ready completions off the ring (no syscall).

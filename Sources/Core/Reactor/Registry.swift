@@ -49,12 +49,6 @@ public final class Registry {
         try Epoll.modify(epoll, rawDescriptor: descriptor, flags: Epoll.Flags(interest, trigger), data: token.epollData)
     }
 
-    /// Stops delivering events for `socket`.
-    public func deregister(_ socket: borrowing UDPSocket) throws(SystemError) {
-        counters.syscalls.increment()
-        try Epoll.delete(epoll, socket.descriptor)
-    }
-
     /// Registers `waker`, edge-triggered: its event carries `token`.
     public func register(_ waker: Waker, token: Token) throws(SystemError) {
         try add(waker.eventFD.descriptor, token: token, interest: .readable, trigger: .edge)

@@ -1,12 +1,9 @@
-import Synchronization
-
 /// Wakes a thread blocked in a selector, from any thread (mio's `Waker`), over an eventfd.
 ///
 /// Register it with a ``Registry`` under a token of your choice (or add it to a select/poll set);
 /// when its event arrives, call ``reset()`` and look at whatever the waker was woken for.
 public final class Waker: Sendable {
     let eventFD: EventFD
-    private let writeCount = Atomic<UInt64>(0)
 
     /// Creates a waker.
     /// - Throws: ``SystemError`` from eventfd(2).
@@ -16,7 +13,6 @@ public final class Waker: Sendable {
 
     /// Makes the waker's descriptor readable. Safe from any thread; costs one write(2).
     public func wake() {
-        writeCount.add(1, ordering: .relaxed)
         // Fails only when the counter is saturated (already readable) or on a bug (EBADF): in
         // both cases there is nothing better to do than carry on.
         _ = try? eventFD.signal()
@@ -30,7 +26,4 @@ public final class Waker: Sendable {
         guard case .processed = (try? eventFD.drain()) ?? .wouldBlock else { return false }
         return true
     }
-
-    /// How many times ``wake()`` wrote to the eventfd.
-    public var writes: UInt64 { writeCount.load(ordering: .relaxed) }
 }

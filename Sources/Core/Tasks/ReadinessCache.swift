@@ -1,8 +1,9 @@
 /// The readiness of one I/O source as the executor last saw it (tokio-core's `PollEvented`).
 ///
-/// A socket is registered once, edge-triggered for both directions. While the cache says "not
-/// readable", a receive returns would-block **without a syscall** and records the task to notify;
-/// only a real `EAGAIN` clears the flag. That is why, in a join of ten sockets, the nine idle
+/// A socket is registered once, edge-triggered for reading; writability is watched only after a
+/// send would block (``ReactorExecutor/watchWrites(of:_:)``), and until then the cache says
+/// "writable". While the cache says "not readable", a receive returns would-block **without a
+/// syscall** and records the task to notify; only a real `EAGAIN` clears the flag. That is why, in a join of ten sockets, the nine idle
 /// ones cost nothing when the tenth receives a datagram.
 public final class ReadinessCache {
     /// The kernel reported readability since the last would-block.

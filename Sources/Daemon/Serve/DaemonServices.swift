@@ -15,9 +15,6 @@ struct EngineService: Service {
         let (engines, _) = await runtime.supervisor.counts()
         runtime.logger.log(.daemonStopping, level: .notice, metadata: ["engines": "\(engines)"])
         Notify.stopping(status: "stopping \(engines) engines")
-        if engines > 16 {
-            Notify.extendTimeout(by: .milliseconds(100 * engines))
-        }
         await runtime.supervisor.shutdown()
     }
 }

@@ -13,7 +13,7 @@ extension ServeCommand {
             let (errorNumber, exitCode): (Int32, Int32) =
                 switch error {
                 case .unreadable(_, let cause), .cannotMoveAside(_, let cause): (cause.code, 74)
-                case .unsupportedVersion: (22, 65)
+                case .unsupportedVersion: (Errno.invalidArgument, 65)
                 }
             logger.critical("state file unusable, not starting", metadata: ["path": "\(store.path)"])
             Notify.failed(status: "\(error)", errno: errorNumber)

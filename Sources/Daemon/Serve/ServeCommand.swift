@@ -78,7 +78,10 @@ struct ServeCommand: AsyncParsableCommand {
                 try configPath.map { path throws(ConfigError) in try DaemonConfig.load(path: path) }
                 ?? DaemonConfig.parse(DaemonConfig.embeddedDefaultText, source: "<embedded default>")
         } catch {
-            Notify.failed(status: "config rejected: \("\(error)".split(separator: "\n").first ?? "")", errno: 22)
+            Notify.failed(
+                status: "config rejected: \("\(error)".split(separator: "\n").first ?? "")",
+                errno: Errno.invalidArgument
+            )
             throw CommandFailure(message: "config rejected:\n\(error)", exitCode: 78)
         }
         let pinnedLevel = try logLevel.map { text in
@@ -214,7 +217,7 @@ struct ServeCommand: AsyncParsableCommand {
             )
         } catch {
             let message = "\(error)"
-            Notify.failed(status: message, errno: 98)
+            Notify.failed(status: message, errno: Errno.addressInUse)
             throw CommandFailure(message: message, exitCode: 73)
         }
     }

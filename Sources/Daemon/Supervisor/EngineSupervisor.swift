@@ -109,6 +109,7 @@ actor EngineSupervisor {
     ///
     /// Runtime engines stay in the state file: they come back at the next start.
     func shutdown() {
+        extendTimeout(forEngines: engines.count)
         for name in order.reversed() {
             if let engine = engines[name]?.engine {
                 engine.stop()
@@ -128,6 +129,14 @@ actor EngineSupervisor {
     func stopAll() -> [String] {
         let names = order.reversed().map(\.rawValue)
         return (try? stop(names: names)) ?? []
+    }
+
+    /// Tells systemd that starting or stopping `count` engines may outlast its timeout: above
+    /// 16, `EXTEND_TIMEOUT_USEC=` of 100 ms per engine. Restore and shutdown send it from here
+    /// alone, once each.
+    private func extendTimeout(forEngines count: Int) {
+        guard count > 16 else { return }
+        Notify.extendTimeout(by: .milliseconds(100 * count))
     }
 
     /// Throws when one more engine like `definition` would pass the engine or engine-socket
@@ -152,9 +161,7 @@ actor EngineSupervisor {
     func restore(declared: [EngineDefinition]) {
         let saved = unrestored
         unrestored = []
-        if declared.count + saved.count > 16 {
-            Notify.extendTimeout(by: .milliseconds(Int64(100 * (declared.count + saved.count))))
-        }
+        extendTimeout(forEngines: declared.count + saved.count)
         for definition in declared {
             restoreOne(definition, origin: .config, event: .engineStarted)
         }
