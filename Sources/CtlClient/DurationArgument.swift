@@ -1,9 +1,12 @@
 import ArgumentParser
+import UDPLabCore
 
-/// A length of time on the command line: `5` (seconds), `5s`, `500ms`, `2m`, `1.5s`.
+/// A length of time on the command line, in ``DurationSyntax/commandLine``: `5` (seconds), `5s`,
+/// `500ms`, `2m`, `1.5s`.
 ///
-/// Used by `--timeout`, `stats --watch` and `start --interval`; ``description`` writes it back in the same form, so
-/// help shows defaults as they would be typed.
+/// Used by `--timeout`, `stats --watch`, `start --interval` and bench's `--duration` and
+/// `--reply-timeout`; ``description`` writes it back in the same form, so help shows defaults as
+/// they would be typed.
 struct DurationArgument: ExpressibleByArgument, Equatable, Sendable, CustomStringConvertible {
     /// The longest duration accepted: a day, far beyond any sensible timeout or interval.
     static let maximum = Duration.seconds(86_400)
@@ -16,21 +19,17 @@ struct DurationArgument: ExpressibleByArgument, Equatable, Sendable, CustomStrin
         self.duration = duration
     }
 
-    /// Parses a positive number with an optional unit: `ms`, `s` (the default) or `m`.
+    /// Parses a positive duration of at most ``maximum``.
     /// - Returns: `nil` for anything else, zero, negatives, and more than ``maximum``.
     init?(argument: String) {
-        let units: [(suffix: String, seconds: Double)] = [("ms", 0.001), ("s", 1), ("m", 60)]
-        let unit = units.first { argument.hasSuffix($0.suffix) } ?? ("", 1)
-        guard let number = Double(argument.dropLast(unit.suffix.count)), number.isFinite else { return nil }
-        let seconds = number * unit.seconds
-        guard seconds > 0, seconds <= Double(Self.maximum.components.seconds) else { return nil }
-        duration = .milliseconds(seconds * 1000)
+        guard let duration = try? Duration(parsing: argument, as: .commandLine),
+            duration > .zero, duration <= Self.maximum
+        else { return nil }
+        self.duration = duration
     }
 
     /// The duration in seconds, as the protocol's `interval` wants it.
-    var seconds: Double {
-        Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
-    }
+    var seconds: Double { duration.seconds }
 
     /// `2m`, `5s` or `500ms`: the largest unit that shows the value exactly (to the millisecond).
     var description: String {

@@ -1,6 +1,7 @@
 import ArgumentParser
+import UDPLabCore
 
-/// `--warmup`: a ``DurationArgument`` (`500ms`, `1s`), or `0` for no warm-up.
+/// `--warmup`: a ``DurationArgument`` (`500ms`, `1s`), or zero (`0`, `0s`) for no warm-up.
 struct WarmupArgument: ExpressibleByArgument, Equatable, Sendable, CustomStringConvertible {
     /// The length of the warm-up.
     let duration: Duration
@@ -10,11 +11,11 @@ struct WarmupArgument: ExpressibleByArgument, Equatable, Sendable, CustomStringC
         self.duration = duration
     }
 
-    /// Parses what ``DurationArgument`` takes, and zero written as `0`, `0s`, `0ms` or `0m`.
+    /// Parses what ``DurationArgument`` takes, and zero in the same form (`0`, `0s`, `0ms`, `0m`).
     init?(argument: String) {
         if let parsed = DurationArgument(argument: argument) {
             duration = parsed.duration
-        } else if ["0", "0s", "0ms", "0m"].contains(argument) {
+        } else if (try? Duration(parsing: argument, as: .commandLine)) == .zero {
             duration = .zero
         } else {
             return nil

@@ -104,7 +104,7 @@ struct ServeCommand: AsyncParsableCommand {
         )
 
         let idleTimeout = try controlIdleTimeout.map { text in
-            guard let duration = Duration(configText: text), duration > .zero else {
+            guard let duration = try? Duration(parsing: text, as: .configFile), duration > .zero else {
                 throw CommandFailure(
                     message: "invalid --control-idle-timeout '\(text)': use e.g. 500ms or 2s",
                     exitCode: 64
