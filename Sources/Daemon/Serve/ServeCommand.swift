@@ -60,14 +60,9 @@ struct ServeCommand: AsyncParsableCommand {
         ProcessSignal.hangup.ignoreDefaultAction()
         let environment = ProcessInfo.processInfo.environment
         let isRoot = Accounts.currentUID == 0
-        let configPath =
-            config
-            ?? (FileManager.default.fileExists(atPath: DaemonConfig.defaultPath) ? DaemonConfig.defaultPath : nil)
         let settings: DaemonConfig
         do {
-            settings =
-                try configPath.map { path throws(ConfigError) in try DaemonConfig.load(path: path) }
-                ?? DaemonConfig.parse(DaemonConfig.embeddedDefaultText, source: "<embedded default>")
+            settings = try ConfigLocation(explicitPath: config).load()
         } catch {
             Notify.failed(status: "config rejected: \("\(error)".split(separator: "\n").first ?? "")", errno: 22)
             throw CommandFailure(message: "config rejected:\n\(error)", exitCode: 78)
