@@ -19,13 +19,29 @@ struct DurationArgument: ExpressibleByArgument, Equatable, Sendable, CustomStrin
         self.duration = duration
     }
 
-    /// Parses a positive duration of at most ``maximum``.
-    /// - Returns: `nil` for anything else, zero, negatives, and more than ``maximum``.
-    init?(argument: String) {
-        guard let duration = try? Duration(parsing: argument, as: .commandLine),
-            duration > .zero, duration <= Self.maximum
-        else { return nil }
+    /// Why a value was refused; ArgumentParser prints it after "The value 'X' is invalid for
+    /// '--option <duration>': ".
+    struct Refusal: Error, Equatable, CustomStringConvertible {
+        let description: String
+
+        /// Not of the command-line form.
+        static let malformed = Refusal(description: "write a duration such as \(DurationSyntax.commandLine.examples)")
+        /// Zero, or longer than ``maximum``.
+        static let outOfRange = Refusal(description: "use more than 0 and at most 1440m (a day)")
+    }
+
+    /// Parses a positive duration of at most ``maximum``, in ``DurationSyntax/commandLine``; the
+    /// `transform:` of the options that take one, so that a refusal says why.
+    /// - Throws: ``Refusal``.
+    init(parsing text: String) throws(Refusal) {
+        guard let duration = try? Duration(parsing: text, as: .commandLine) else { throw .malformed }
+        guard duration > .zero, duration <= Self.maximum else { throw .outOfRange }
         self.duration = duration
+    }
+
+    /// ``init(parsing:)`` without the reason (`stats --watch`, whose value is optional).
+    init?(argument: String) {
+        try? self.init(parsing: argument)
     }
 
     /// The duration in seconds, as the protocol's `interval` wants it.

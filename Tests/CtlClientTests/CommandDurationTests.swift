@@ -80,4 +80,49 @@ struct CommandDurationTests {
             #expect(Self.refused(seconds, by: option), "\(option) \(text)")
         }
     }
+
+    @Test(
+        "A refused value says why, on one line",
+        arguments: [
+            (
+                ["list", "--timeout", "5h"],
+                "'5h' is invalid for '--timeout <duration>': write a duration such as 5, 500ms"
+            ),
+            (
+                ["list", "--timeout", "0"],
+                "'0' is invalid for '--timeout <duration>': use more than 0 and at most 1440m"
+            ),
+            (
+                ["start", "mixed", "--interval", "soon"],
+                "'soon' is invalid for '--interval <duration>': write a duration"
+            ),
+            (
+                ["bench", "127.0.0.1:9", "--duration", "1441m"],
+                "'1441m' is invalid for '--duration <duration>': use more"
+            ),
+            (
+                ["bench", "127.0.0.1:9", "--reply-timeout", "1e3"],
+                "--reply-timeout <duration>': write a duration such as"
+            ),
+            (
+                ["bench", "127.0.0.1:9", "--warmup=-1s"],
+                "'-1s' is invalid for '--warmup <duration>': write a duration such as"
+            ),
+            (
+                ["bench", "127.0.0.1:9", "--warmup", "2000m"],
+                "'2000m' is invalid for '--warmup <duration>': use 0 to 1440m"
+            ),
+        ]
+    )
+    func reasons(arguments: [String], message: String) {
+        do {
+            _ = try UdplabCtl.parseAsRoot(arguments)
+            Issue.record("accepted \(arguments)")
+        } catch {
+            #expect(UdplabCtl.exitCode(for: error) == .validationFailure)
+            let text = UdplabCtl.oneLine(UdplabCtl.message(for: error))
+            #expect(text.contains(message), "\(text)")
+            #expect(!text.contains("\n"))
+        }
+    }
 }

@@ -12,14 +12,22 @@ struct WarmupArgument: ExpressibleByArgument, Equatable, Sendable, CustomStringC
     }
 
     /// Parses what ``DurationArgument`` takes, and zero in the same form (`0`, `0s`, `0ms`, `0m`).
-    init?(argument: String) {
-        if let parsed = DurationArgument(argument: argument) {
-            duration = parsed.duration
-        } else if (try? Duration(parsing: argument, as: .commandLine)) == .zero {
+    /// - Throws: ``DurationArgument/Refusal``.
+    init(parsing text: String) throws(DurationArgument.Refusal) {
+        if (try? Duration(parsing: text, as: .commandLine)) == .zero {
             duration = .zero
         } else {
-            return nil
+            do {
+                duration = try DurationArgument(parsing: text).duration
+            } catch {
+                throw error == .outOfRange ? DurationArgument.Refusal(description: "use 0 to 1440m (a day)") : error
+            }
         }
+    }
+
+    /// ``init(parsing:)`` without the reason.
+    init?(argument: String) {
+        try? self.init(parsing: argument)
     }
 
     /// `0`, or the duration as ``DurationArgument`` writes it.
