@@ -20,6 +20,13 @@ extension Duration {
     /// clamped as ``nanoseconds``.
     public var millisecondsRoundedUp: UInt64 { count(of: 1_000_000_000_000_000, roundingUp: true) }
 
+    /// This duration as a poll(2)/epoll_wait(2) timeout: whole milliseconds rounded up, so that a
+    /// short positive wait never turns into a busy loop; `nil` (wait forever) is -1.
+    static func milliseconds(forTimeout timeout: Duration?) -> Int32 {
+        guard let timeout else { return -1 }
+        return Int32(clamping: timeout.millisecondsRoundedUp)
+    }
+
     /// How many `unit`s (in attoseconds) the duration holds, in `0...UInt64.max`.
     private func count(of unit: Int128, roundingUp: Bool) -> UInt64 {
         guard attoseconds > 0 else { return 0 }
