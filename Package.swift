@@ -56,7 +56,16 @@ let package = Package(
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
                 .product(name: "TOMLKit", package: "TOMLKit"),
             ],
-            path: "Sources/Daemon"
+            path: "Sources/Daemon",
+            plugins: ["EmbedDefaultConfig"]
+        ),
+        // Build time only: packaging/udplabd.toml into udplabd as a string constant.
+        .executableTarget(name: "EmbedText", path: "Sources/EmbedText"),
+        .plugin(
+            name: "EmbedDefaultConfig",
+            capability: .buildTool(),
+            dependencies: ["EmbedText"],
+            path: "Plugins/EmbedDefaultConfig"
         ),
         .executableTarget(
             name: "CtlClient",

@@ -1,9 +1,12 @@
 import ArgumentParser
+import UDPLabCore
 
-/// A length of time on the command line: `5` (seconds), `5s`, `500ms`, `2m`, `1.5s`.
+/// A length of time on the command line, in ``DurationSyntax/commandLine``: `5` (seconds), `5s`,
+/// `500ms`, `2m`, `1.5s`.
 ///
-/// Used by `--timeout`, `stats --watch` and `start --interval`; ``description`` writes it back in the same form, so
-/// help shows defaults as they would be typed.
+/// Used by `--timeout`, `stats --watch`, `start --interval` and bench's `--duration` and
+/// `--reply-timeout`; ``description`` writes it back in the same form, so help shows defaults as
+/// they would be typed.
 struct DurationArgument: ExpressibleByArgument, Equatable, Sendable, CustomStringConvertible {
     /// The longest duration accepted: a day, far beyond any sensible timeout or interval.
     static let maximum = Duration.seconds(86_400)
@@ -16,21 +19,33 @@ struct DurationArgument: ExpressibleByArgument, Equatable, Sendable, CustomStrin
         self.duration = duration
     }
 
-    /// Parses a positive number with an optional unit: `ms`, `s` (the default) or `m`.
-    /// - Returns: `nil` for anything else, zero, negatives, and more than ``maximum``.
+    /// Why a value was refused; ArgumentParser prints it after "The value 'X' is invalid for
+    /// '--option <duration>': ".
+    struct Refusal: Error, Equatable, CustomStringConvertible {
+        let description: String
+
+        /// Not of the command-line form.
+        static let malformed = Refusal(description: "write a duration such as \(DurationSyntax.commandLine.examples)")
+        /// Zero, or longer than ``maximum``.
+        static let outOfRange = Refusal(description: "use more than 0 and at most 1440m (a day)")
+    }
+
+    /// Parses a positive duration of at most ``maximum``, in ``DurationSyntax/commandLine``; the
+    /// `transform:` of the options that take one, so that a refusal says why.
+    /// - Throws: ``Refusal``.
+    init(parsing text: String) throws(Refusal) {
+        guard let duration = try? Duration(parsing: text, as: .commandLine) else { throw .malformed }
+        guard duration > .zero, duration <= Self.maximum else { throw .outOfRange }
+        self.duration = duration
+    }
+
+    /// ``init(parsing:)`` without the reason (`stats --watch`, whose value is optional).
     init?(argument: String) {
-        let units: [(suffix: String, seconds: Double)] = [("ms", 0.001), ("s", 1), ("m", 60)]
-        let unit = units.first { argument.hasSuffix($0.suffix) } ?? ("", 1)
-        guard let number = Double(argument.dropLast(unit.suffix.count)), number.isFinite else { return nil }
-        let seconds = number * unit.seconds
-        guard seconds > 0, seconds <= Double(Self.maximum.components.seconds) else { return nil }
-        duration = .milliseconds(seconds * 1000)
+        try? self.init(parsing: argument)
     }
 
     /// The duration in seconds, as the protocol's `interval` wants it.
-    var seconds: Double {
-        Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
-    }
+    var seconds: Double { duration.seconds }
 
     /// `2m`, `5s` or `500ms`: the largest unit that shows the value exactly (to the millisecond).
     var description: String {

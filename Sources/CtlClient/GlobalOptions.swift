@@ -18,11 +18,15 @@ struct GlobalOptions: ParsableArguments {
 
     @Option(
         help: ArgumentHelp(
-            "How long to wait for the daemon to accept the call and reply: 5, 5s, 500ms, 2m.",
+            "How long to wait for the daemon to accept the call and reply: 5, 5s, 500ms, 2m. (default: \(Self.defaultTimeout))",
             valueName: "duration"
-        )
+        ),
+        transform: DurationArgument.init(parsing:)
     )
-    var timeout = DurationArgument(.seconds(5))
+    var timeout = Self.defaultTimeout
+
+    /// `--timeout` when not given. (With `transform:`, ArgumentParser does not show the default: the help says it.)
+    static let defaultTimeout = DurationArgument(.seconds(5))
 
     /// The socket to connect to: `--socket`, else the rule daemon and client share — except that
     /// a user with no daemon of their own (no socket at their path, and no `$UDPLAB_SOCKET`)

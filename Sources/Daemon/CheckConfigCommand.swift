@@ -35,18 +35,16 @@ struct CheckConfigCommand: ParsableCommand {
         print(Self.summary(of: parsed, source: source))
     }
 
-    /// Loads `--config`; without it, the default path, or the embedded default (saying so) when
-    /// that file does not exist.
+    /// Loads what the daemon would (``ConfigLocation``), saying so when that is the embedded
+    /// default.
     /// - Returns: the name of what was checked, and the config.
     /// - Throws: ``ConfigError`` with every problem.
     private func load() throws(ConfigError) -> (source: String, config: DaemonConfig) {
-        if let config { return (config, try DaemonConfig.load(path: config)) }
-        guard FileManager.default.fileExists(atPath: DaemonConfig.defaultPath) else {
+        let location = ConfigLocation(explicitPath: config)
+        if location == .embeddedDefault {
             print("\(DaemonConfig.defaultPath) does not exist: checking the embedded default")
-            let source = DaemonConfig.embeddedDefaultSource
-            return (source, try DaemonConfig.parse(DaemonConfig.embeddedDefaultText, source: source))
         }
-        return (DaemonConfig.defaultPath, try DaemonConfig.load(path: DaemonConfig.defaultPath))
+        return (location.source, try location.load())
     }
 
     /// The success line: `PATH: ok, 1 engine (echo: echo reactor-edge 127.0.0.1:2000)`.

@@ -146,21 +146,17 @@ struct EngineOptions: ParsableArguments {
         return reply
     }
 
-    /// The seconds `text` says: a number with an optional unit, `ms`, `s` (the default) or `m`
-    /// (`200ms`, `1.5s`, `2m`). The range is the spec's to check.
+    /// The seconds `text` says, in ``DurationSyntax/commandLine`` as `udplabctl start --interval`
+    /// reads it (`200ms`, `1.5s`, `2m`). The range is the spec's to check.
     /// - Throws: ``CommandFailure`` when the text is not a duration.
     private static func seconds(ofInterval text: String) throws -> Double {
-        // Milliseconds are divided, not multiplied by 0.001, so that 300ms is exactly the double 0.3.
-        let units: [(suffix: String, multiplier: Double, divisor: Double)] = [
-            ("ms", 1, 1000), ("s", 1, 1), ("m", 60, 1),
-        ]
-        let unit = units.first { text.hasSuffix($0.suffix) } ?? ("", 1, 1)
-        guard let number = Double(text.dropLast(unit.suffix.count)), number.isFinite else {
+        do {
+            return try Duration(parsing: text, as: .commandLine).seconds
+        } catch {
             throw CommandFailure(
                 message: "invalid --interval '\(text)': write a duration like 200ms, 1.5s or 2m",
                 exitCode: 64
             )
         }
-        return number * unit.multiplier / unit.divisor
     }
 }

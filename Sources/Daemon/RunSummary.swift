@@ -79,7 +79,7 @@ struct RunSummary {
 
     /// `200ms`, `3s` or `1.5s`.
     private static func text(of interval: Duration) -> String {
-        let milliseconds = interval.components.seconds * 1000 + interval.components.attoseconds / 1_000_000_000_000_000
+        let milliseconds = interval.milliseconds
         if milliseconds < 1000 { return "\(milliseconds)ms" }
         return milliseconds % 1000 == 0 ? "\(milliseconds / 1000)s" : "\(Double(milliseconds) / 1000)s"
     }

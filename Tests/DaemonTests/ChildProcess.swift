@@ -1,5 +1,6 @@
 import Foundation
 import Synchronization
+import UDPLabCore
 
 /// A udplab binary run as a child process, its output collected as it comes.
 final class ChildProcess: Sendable {
@@ -95,8 +96,7 @@ final class ChildProcess: Sendable {
 
     /// Waits for the process to exit and returns its status, with its output fully read.
     func waitForExit(timeout: Duration = .seconds(10)) throws -> Int32 {
-        let (seconds, attoseconds) = timeout.components
-        guard exited.wait(timeout: .now() + Double(seconds) + Double(attoseconds) / 1e18) == .success else {
+        guard exited.wait(timeout: .now() + timeout.seconds) == .success else {
             process.terminate()
             throw ChildFailure("still running after \(timeout)")
         }

@@ -55,11 +55,8 @@ final class LoopControl: Sendable {
     /// Makes the loop stall for `duration` at its next wake (and wakes it). Only the daemon's
     /// test hooks call this, to prove the watchdog notices a wedged loop.
     func requestStall(for duration: Duration) {
-        let (seconds, attoseconds) = duration.components
         // Saturating: a duration too long for an Int of milliseconds stalls "for ever", not traps.
-        let (whole, overflow) = seconds.multipliedReportingOverflow(by: 1000)
-        let (total, carry) = whole.addingReportingOverflow(attoseconds / 1_000_000_000_000_000)
-        stallMilliseconds.store(overflow || carry ? Int.max : Int(max(0, total)), ordering: .releasing)
+        stallMilliseconds.store(Int(clamping: duration.milliseconds), ordering: .releasing)
         waker.wake()
     }
 

@@ -43,12 +43,7 @@ final class MixedLoop: EngineLoop {
         let timerThread = try OSThread.spawn(name: "udplab-timer") { [timer, interval] in
             var deadline = DispatchTime.now()
             while true {
-                deadline =
-                    deadline
-                    + .nanoseconds(
-                        Int(interval.components.seconds) * 1_000_000_000
-                            + Int(interval.components.attoseconds / 1_000_000_000)
-                    )
+                deadline = deadline + .nanoseconds(Int(clamping: interval.nanoseconds))
                 if stopTimer.wait(timeout: deadline) == .success { return }
                 timer.set(.readable)
             }
@@ -93,6 +88,6 @@ final class MixedLoop: EngineLoop {
     static func label(for interval: Duration) -> String {
         let (seconds, attoseconds) = interval.components
         if attoseconds == 0 { return "\(seconds)-second" }
-        return "\(seconds * 1000 + attoseconds / 1_000_000_000_000_000)ms"
+        return "\(interval.milliseconds)ms"
     }
 }

@@ -92,8 +92,7 @@ private final class DelayedNotifier: Sendable {
     }
 
     private func serve() {
-        let (seconds, attoseconds) = delay.components
-        let nanoseconds = Int(seconds) * 1_000_000_000 + Int(attoseconds / 1_000_000_000)
+        let nanoseconds = Int(clamping: delay.nanoseconds)
         while true {
             request.wait()
             let (notifier, isStopping) = state.withLock { state in

@@ -102,10 +102,8 @@ public struct UnixStreamSocket: ~Copyable, Sendable {
     /// - Throws: ``SystemError`` (`EPIPE`, `ECONNRESET`, or `ETIMEDOUT` when the peer reads nothing).
     public func writeAll(_ bytes: UnsafeRawBufferPointer, timeout: Duration) throws(SystemError) {
         var offset = 0
-        let (seconds, attoseconds) = timeout.components
-        let deadline =
-            MonotonicClock.nanoseconds() + UInt64(max(seconds, 0)) * 1_000_000_000
-            + UInt64(max(attoseconds, 0) / 1_000_000_000)
+        let (sum, overflow) = MonotonicClock.nanoseconds().addingReportingOverflow(timeout.nanoseconds)
+        let deadline = overflow ? UInt64.max : sum
         while offset < bytes.count {
             let result = try nonBlockingCall("send") {
                 send(

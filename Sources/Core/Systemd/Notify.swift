@@ -47,8 +47,7 @@ public enum Notify {
     /// `EXTEND_TIMEOUT_USEC=`: start-up or shutdown needs `duration` more than its timeout.
     @discardableResult
     public static func extendTimeout(by duration: Duration) -> Bool {
-        let (seconds, attoseconds) = duration.components
-        return send(["EXTEND_TIMEOUT_USEC=\(seconds * 1_000_000 + attoseconds / 1_000_000_000_000)"])
+        send(["EXTEND_TIMEOUT_USEC=\(duration.microseconds)"])
     }
 
     /// `STATUS=` and `ERRNO=` just before a fatal exit.

@@ -48,9 +48,9 @@ enum BenchView {
             "payload": configuration.payload.rawValue,
             "size": configuration.size,
             "sockets": configuration.sockets,
-            "duration_seconds": seconds(configuration.duration),
-            "warmup_seconds": seconds(configuration.warmup),
-            "reply_timeout_seconds": seconds(configuration.replyTimeout),
+            "duration_seconds": configuration.duration.seconds,
+            "warmup_seconds": configuration.warmup.seconds,
+            "reply_timeout_seconds": configuration.replyTimeout.seconds,
             "sent": result.sent,
             "received": result.received,
             "lost": result.lost,
@@ -116,9 +116,5 @@ enum BenchView {
         ]
         .map { name, nanoseconds in "\(name) \(String(format: "%.1f", Double(nanoseconds) / 1000))" }
         .joined(separator: "  ")
-    }
-
-    private static func seconds(_ duration: Duration) -> Double {
-        Double(duration.nanoseconds) / 1e9
     }
 }

@@ -1,6 +1,7 @@
 import ArgumentParser
+import UDPLabCore
 
-/// `--warmup`: a ``DurationArgument`` (`500ms`, `1s`), or `0` for no warm-up.
+/// `--warmup`: a ``DurationArgument`` (`500ms`, `1s`), or zero (`0`, `0s`) for no warm-up.
 struct WarmupArgument: ExpressibleByArgument, Equatable, Sendable, CustomStringConvertible {
     /// The length of the warm-up.
     let duration: Duration
@@ -10,15 +11,23 @@ struct WarmupArgument: ExpressibleByArgument, Equatable, Sendable, CustomStringC
         self.duration = duration
     }
 
-    /// Parses what ``DurationArgument`` takes, and zero written as `0`, `0s`, `0ms` or `0m`.
-    init?(argument: String) {
-        if let parsed = DurationArgument(argument: argument) {
-            duration = parsed.duration
-        } else if ["0", "0s", "0ms", "0m"].contains(argument) {
+    /// Parses what ``DurationArgument`` takes, and zero in the same form (`0`, `0s`, `0ms`, `0m`).
+    /// - Throws: ``DurationArgument/Refusal``.
+    init(parsing text: String) throws(DurationArgument.Refusal) {
+        if (try? Duration(parsing: text, as: .commandLine)) == .zero {
             duration = .zero
         } else {
-            return nil
+            do {
+                duration = try DurationArgument(parsing: text).duration
+            } catch {
+                throw error == .outOfRange ? DurationArgument.Refusal(description: "use 0 to 1440m (a day)") : error
+            }
         }
+    }
+
+    /// ``init(parsing:)`` without the reason.
+    init?(argument: String) {
+        try? self.init(parsing: argument)
     }
 
     /// `0`, or the duration as ``DurationArgument`` writes it.

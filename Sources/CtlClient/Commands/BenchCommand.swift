@@ -79,14 +79,21 @@ struct BenchCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Bytes per request: 16–65507 (plain), 30–65507 (sockperf).", valueName: "bytes"))
     var size = BenchConfiguration.defaultSize
 
-    @Option(help: ArgumentHelp("How long requests are recorded, after the warm-up.", valueName: "duration"))
+    @Option(
+        help: ArgumentHelp(
+            "How long requests are recorded, after the warm-up. (default: \(DurationArgument(BenchConfiguration.defaultDuration)))",
+            valueName: "duration"
+        ),
+        transform: DurationArgument.init(parsing:)
+    )
     var duration = DurationArgument(BenchConfiguration.defaultDuration)
 
     @Option(
         help: ArgumentHelp(
-            "How long requests are sent first without being recorded; 0 for none.",
+            "How long requests are sent first without being recorded; 0 for none. (default: \(WarmupArgument(BenchConfiguration.defaultWarmup)))",
             valueName: "duration"
-        )
+        ),
+        transform: WarmupArgument.init(parsing:)
     )
     var warmup = WarmupArgument(BenchConfiguration.defaultWarmup)
 
@@ -100,9 +107,10 @@ struct BenchCommand: ParsableCommand {
 
     @Option(
         help: ArgumentHelp(
-            "How long a request may go unanswered before it counts as lost and frees its place in the window.",
+            "How long a request may go unanswered before it counts as lost and frees its place in the window. (default: \(DurationArgument(BenchConfiguration.defaultReplyTimeout)))",
             valueName: "duration"
-        )
+        ),
+        transform: DurationArgument.init(parsing:)
     )
     var replyTimeout = DurationArgument(BenchConfiguration.defaultReplyTimeout)
 

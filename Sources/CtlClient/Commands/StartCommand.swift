@@ -101,7 +101,8 @@ struct StartCommand: ParsableCommand {
         help: ArgumentHelp(
             "Time between a mixed engine's timer events (default 3s) or a notify engine's notifications (default 1s): 200ms, 1.5s, 2m.",
             valueName: "duration"
-        )
+        ),
+        transform: DurationArgument.init(parsing:)
     )
     var interval: DurationArgument?
 

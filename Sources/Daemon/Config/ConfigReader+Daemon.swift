@@ -62,7 +62,7 @@ extension ConfigReader {
             interval = .seconds(seconds)
             written = "\(seconds)"
         } else if let text = value.string {
-            guard let parsed = Duration(configText: text) else {
+            guard let parsed = try? Duration(parsing: text, as: .configFile) else {
                 report(
                     "stats_interval '\(text)' is not a duration: write e.g. \"60s\", \"500ms\", \"2m\", \"1h\" "
                         + "or a number of seconds",

@@ -159,14 +159,14 @@ extension ConfigReader {
             )
             return nil
         }
-        guard let duration = Duration(configText: text) else {
+        guard let duration = try? Duration(parsing: text, as: .configFile) else {
             report(
                 "interval '\(text)' is not a duration: write e.g. \"200ms\", \"3s\", \"2m\" or a number of seconds",
                 at: line
             )
             return nil
         }
-        return Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
+        return duration.seconds
     }
 
     /// Checks each option alone (with the kind and backend, which decide whether it applies), at

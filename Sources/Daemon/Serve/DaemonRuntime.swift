@@ -1,4 +1,3 @@
-import Foundation
 import Logging
 import UDPLabCore
 
@@ -38,20 +37,9 @@ final class DaemonRuntime: Sendable {
         self.areTestHooksEnabled = areTestHooksEnabled
     }
 
-    /// The config file in force: `--config`, else the default path if a file is there now (it may
-    /// have been created since start-up), else `nil` for the embedded default.
-    var configPath: String? {
-        explicitConfigPath
-            ?? (FileManager.default.fileExists(atPath: DaemonConfig.defaultPath) ? DaemonConfig.defaultPath : nil)
-    }
-
-    /// Reads the config file (or the embedded default).
-    func loadConfig() throws(ConfigError) -> DaemonConfig {
-        guard let configPath else {
-            return try DaemonConfig.parse(DaemonConfig.embeddedDefaultText, source: "<embedded default>")
-        }
-        return try DaemonConfig.load(path: configPath)
-    }
+    /// The config in force now, by ``ConfigLocation``'s rule (a default file may have been
+    /// created or removed since start-up).
+    var configLocation: ConfigLocation { ConfigLocation(explicitPath: explicitConfigPath) }
 
     /// Re-reads the config, validates all of it, then reconciles the declared engines; all or
     /// nothing, and it returns only when done (SIGHUP and `Reload` both come here).
@@ -59,10 +47,11 @@ final class DaemonRuntime: Sendable {
     /// - Throws: ``ControlError/invalidSpec(reason:)`` with every problem of a bad file, or the
     ///   error of the engine that could not start; in both cases nothing changed.
     func reload() async throws(ControlError) -> ReloadMethod.Reply {
-        Notify.reloading(status: "reloading \(configPath ?? "the embedded default config")")
+        let location = configLocation
+        Notify.reloading(status: "reloading \(location.path ?? "the embedded default config")")
         let result: Result<ReloadMethod.Reply, ControlError>
         do throws(ControlError) {
-            result = .success(try await reconcileWithConfig())
+            result = .success(try await reconcile(with: location))
         } catch {
             result = .failure(error)
         }
@@ -71,16 +60,17 @@ final class DaemonRuntime: Sendable {
         return try result.get()
     }
 
-    /// Loads the config and reconciles the declared engines; ``reload()`` wraps it in notifications.
-    private func reconcileWithConfig() async throws(ControlError) -> ReloadMethod.Reply {
+    /// Loads the config at `location` and reconciles the declared engines; ``reload()`` wraps it
+    /// in notifications.
+    private func reconcile(with location: ConfigLocation) async throws(ControlError) -> ReloadMethod.Reply {
         let config: DaemonConfig
         do {
-            config = try loadConfig()
+            config = try location.load()
         } catch {
             logger.log(
                 .reloadFailed,
                 level: .error,
-                metadata: ["config": "\(configPath ?? "<embedded default>")", "reason": "\(error)"]
+                metadata: ["config": "\(location.source)", "reason": "\(error)"]
             )
             throw .invalidSpec(reason: "config rejected, nothing changed:\n\(error)")
         }
@@ -115,7 +105,7 @@ final class DaemonRuntime: Sendable {
             running: running,
             socket: socketPath,
             stateDir: stateDirectory,
-            config: configPath ?? "<embedded default>",
+            config: configLocation.source,
             logLevel: levelControl.current.rawValue
         )
     }

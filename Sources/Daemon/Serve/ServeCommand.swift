@@ -69,14 +69,9 @@ struct ServeCommand: AsyncParsableCommand {
         }
         let environment = ProcessInfo.processInfo.environment
         let isRoot = Accounts.currentUID == 0
-        let configPath =
-            config
-            ?? (FileManager.default.fileExists(atPath: DaemonConfig.defaultPath) ? DaemonConfig.defaultPath : nil)
         let settings: DaemonConfig
         do {
-            settings =
-                try configPath.map { path throws(ConfigError) in try DaemonConfig.load(path: path) }
-                ?? DaemonConfig.parse(DaemonConfig.embeddedDefaultText, source: "<embedded default>")
+            settings = try ConfigLocation(explicitPath: config).load()
         } catch {
             Notify.failed(
                 status: "config rejected: \("\(error)".split(separator: "\n").first ?? "")",
@@ -122,7 +117,7 @@ struct ServeCommand: AsyncParsableCommand {
         )
 
         let idleTimeout = try controlIdleTimeout.map { text in
-            guard let duration = Duration(configText: text), duration > .zero else {
+            guard let duration = try? Duration(parsing: text, as: .configFile), duration > .zero else {
                 throw CommandFailure(
                     message: "invalid --control-idle-timeout '\(text)': use e.g. 500ms or 2s",
                     exitCode: 64
