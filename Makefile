@@ -123,7 +123,7 @@ STRIP          ?= strip --strip-debug
 # The toolchain's backtracer for statically linked programs (udplabd.service points
 # SWIFT_BACKTRACE at its installed copy); empty when the toolchain has none.
 BACKTRACER     ?= $(shell f="$$(dirname "$$(readlink -f "$$(command -v $(SWIFT))")")/../libexec/swift/linux/swift-backtrace-static"; [ -x "$$f" ] && echo "$$f")
-DEB_VERSION     = $(shell sed -n 's/.*static let productVersion = "\(.*\)".*/\1/p' Sources/Core/Control/ControlProtocol.swift)
+DEB_VERSION     = $(shell sed -n 's/.*static let productVersion = "\(.*\)".*/\1/p' Sources/Protocol/Control/ControlProtocol.swift)
 DEB_DIR        ?= .build/deb
 DEB_MAINTAINER ?= udplab maintainers <maintainers@udplab.invalid>
 

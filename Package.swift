@@ -21,7 +21,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
     ],
     targets: [
-        // The only C view of systemd (sd-daemon, sd-journal); see Core/Systemd.
+        // The only C view of systemd (sd-daemon, sd-journal); see Sources/Systemd.
         .systemLibrary(
             name: "CSystemd",
             path: "Sources/CSystemd",
@@ -44,7 +44,8 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
             ],
-            path: "Sources/Core"
+            path: "Sources",
+            exclude: ["CLinux", "CSystemd", "CURing", "CtlClient", "Daemon"]
         ),
         .executableTarget(
             name: "Daemon",
