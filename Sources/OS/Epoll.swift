@@ -50,15 +50,15 @@ public enum Epoll {
         try control(epoll, EPOLL_CTL_MOD, descriptor.rawValue, flags, data, "epoll_ctl(MOD)")
     }
 
-    /// Changes the flags of the registered descriptor numbered `rawDescriptor` (Core-internal:
-    /// for a source whose owner is not at hand). The corresponding C call is `epoll_ctl(2)` `MOD`.
-    static func modify(
+    /// Changes the flags of the registered descriptor numbered `number` (for a source whose
+    /// owner is not at hand). The corresponding C call is `epoll_ctl(2)` `MOD`.
+    public static func modify(
         _ epoll: borrowing FileDescriptor,
-        rawDescriptor: Int32,
+        _ number: DescriptorNumber,
         flags: Flags,
         data: UInt64
     ) throws(SystemError) {
-        try control(epoll, EPOLL_CTL_MOD, rawDescriptor, flags, data, "epoll_ctl(MOD)")
+        try control(epoll, EPOLL_CTL_MOD, number.rawValue, flags, data, "epoll_ctl(MOD)")
     }
 
     /// Removes a registered descriptor. The corresponding C call is `epoll_ctl(2)` `DEL`.

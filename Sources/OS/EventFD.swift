@@ -4,7 +4,7 @@ import Glibc
 /// An eventfd(2) counter: a descriptor that becomes readable when another thread signals it.
 public struct EventFD: ~Copyable, Sendable {
     /// The descriptor, for registration with a selector.
-    let descriptor: FileDescriptor
+    public let descriptor: FileDescriptor
 
     /// Creates a non-blocking, close-on-exec eventfd with counter 0.
     ///

@@ -10,13 +10,13 @@ import Glibc
 /// from that buffer back to the sender, a multishot poll (for the stop waker) and cancellation.
 /// Every buffer, header and completion slot is allocated here, once.
 /// Set up on one thread, it is then started (``start()``) and used by the one that runs it.
-final class IOUring {
+public final class IOUring {
     /// One finished request (a multishot request finishes many times).
-    struct Completion {
+    public struct Completion {
         /// What the request was queued with, to tell requests apart.
-        let userData: UInt64
+        public let userData: UInt64
         /// The call's result: a byte count, or `-errno`.
-        let result: Int32
+        public let result: Int32
         private let flags: UInt32
 
         init(_ completion: CURing_completion) {
@@ -26,20 +26,20 @@ final class IOUring {
         }
 
         /// The provided buffer a receive used, if it used one.
-        var bufferID: UInt16? { CURing_has_buffer(flags) != 0 ? CURing_buffer_id(flags) : nil }
+        public var bufferID: UInt16? { CURing_has_buffer(flags) != 0 ? CURing_buffer_id(flags) : nil }
         /// `true` while a multishot request stays armed after this completion.
-        var hasMore: Bool { CURing_has_more(flags) != 0 }
+        public var hasMore: Bool { CURing_has_more(flags) != 0 }
         /// A receive found no free provided buffer (`ENOBUFS`), which ends a multishot receive.
-        var isOutOfBuffers: Bool { result == -ENOBUFS }
+        public var isOutOfBuffers: Bool { result == -ENOBUFS }
         /// The failure, for a negative result.
-        func error(_ operation: String) -> SystemError? {
+        public func error(_ operation: String) -> SystemError? {
             result < 0 ? SystemError(code: -result, operation: operation) : nil
         }
     }
 
     /// What a set-up failure means for the user when it means io_uring cannot be used on this
     /// host (rather than, say, memory running out); `nil` otherwise.
-    static func unavailability(_ error: SystemError) -> String? {
+    public static func unavailability(_ error: SystemError) -> String? {
         switch (error.operation, error.code) {
         case ("io_uring_setup", ENOSYS):
             "this kernel has no io_uring (io_uring_setup: ENOSYS)"
@@ -54,20 +54,20 @@ final class IOUring {
     }
 
     /// A datagram a multishot `recvmsg` wrote into provided buffer ``bufferID``.
-    struct Message {
-        let bufferID: UInt16
+    public struct Message {
+        public let bufferID: UInt16
         /// The sender's address, inside the buffer.
         fileprivate let name: UnsafeMutableRawPointer
         fileprivate let nameLength: UInt32
         /// The payload as received (cut at the buffer's end when truncated).
-        let payload: UnsafeMutableRawBufferPointer
+        public let payload: UnsafeMutableRawBufferPointer
         /// The datagram's length on the wire.
-        let wireLength: Int
+        public let wireLength: Int
         /// `MSG_TRUNC` was set: the datagram did not fit.
-        let isTruncated: Bool
+        public let isTruncated: Bool
 
         /// The sender, decoded (for trace lines).
-        var source: SocketAddress? { IOUring.address(name, length: nameLength) }
+        public var source: SocketAddress? { IOUring.address(name, length: nameLength) }
     }
 
     private let ring: OpaquePointer
@@ -90,7 +90,7 @@ final class IOUring {
     /// - Throws: `io_uring_setup` failing (`ENOSYS` without io_uring, `EPERM` where it is
     ///   disabled: `kernel.io_uring_disabled`, a seccomp filter), or `io_uring_register_buf_ring`
     ///   (`EINVAL` before Linux 5.19).
-    init(bufferCount: Int, payloadSize: Int, completionBatch: Int) throws(SystemError) {
+    public init(bufferCount: Int, payloadSize: Int, completionBatch: Int) throws(SystemError) {
         // Room to submit a reply from every buffer, the receive, the poll and two cancellations.
         var entries = 1
         while entries < bufferCount + 4 { entries <<= 1 }
@@ -138,7 +138,7 @@ final class IOUring {
     }
 
     /// Makes the calling thread the ring's user: the only one that submits to it from now on.
-    func start() throws(SystemError) {
+    public func start() throws(SystemError) {
         let result = CURing_start(ring)
         if result < 0 { throw SystemError(code: -result, operation: "io_uring_register") }
     }
@@ -146,13 +146,13 @@ final class IOUring {
     /// Queues a multishot `recvmsg` on `socket`: one completion per datagram, each in a buffer
     /// the kernel takes from the provided ones, until they run out (`ENOBUFS`) or it is cancelled.
     /// - Returns: `false` when the submission queue is full.
-    func queueReceive(on socket: borrowing UDPSocket, userData: UInt64) -> Bool {
+    public func queueReceive(on socket: borrowing UDPSocket, userData: UInt64) -> Bool {
         CURing_prepare_recvmsg_multishot(ring, socket.descriptor.rawValue, receiveHeader, userData) == 0
     }
 
     /// The datagram a receive completion delivered, or `nil` when the completion carries none
     /// (an error, or a buffer too short for the kernel's header).
-    func message(of completion: Completion) -> Message? {
+    public func message(of completion: Completion) -> Message? {
         guard completion.result >= 0, let id = completion.bufferID else { return nil }
         var parsed = CURing_message()
         let buffer = buffers + Int(id) * bufferStride
@@ -171,7 +171,7 @@ final class IOUring {
     /// which stays in use until the send completes.
     /// - Returns: `false` when the submission queue is full.
     @inline(__always)
-    func queueReply(_ message: Message, on socket: borrowing UDPSocket, userData: UInt64) -> Bool {
+    public func queueReply(_ message: Message, on socket: borrowing UDPSocket, userData: UInt64) -> Bool {
         let index = Int(message.bufferID)
         sendVectors[index].iov_base = message.payload.baseAddress
         sendVectors[index].iov_len = message.payload.count
@@ -181,7 +181,7 @@ final class IOUring {
     }
 
     /// Where the reply from buffer `id` went (for trace lines).
-    func replyDestination(_ id: UInt16) -> SocketAddress? {
+    public func replyDestination(_ id: UInt16) -> SocketAddress? {
         let header = sendHeaders[Int(id)]
         return header.msg_name.flatMap { Self.address($0, length: header.msg_namelen) }
     }
@@ -197,29 +197,29 @@ final class IOUring {
 
     /// Hands buffer `id` back for the kernel to receive into again.
     @inline(__always)
-    func recycleBuffer(_ id: UInt16) {
+    public func recycleBuffer(_ id: UInt16) {
         CURing_recycle_buffer(ring, id)
     }
 
     /// Queues a multishot poll for the readability of `eventFD`.
     /// - Returns: `false` when the submission queue is full.
-    func queuePoll(_ eventFD: borrowing EventFD, userData: UInt64) -> Bool {
+    public func queuePoll(_ eventFD: borrowing EventFD, userData: UInt64) -> Bool {
         CURing_prepare_poll_multishot(ring, eventFD.descriptor.rawValue, userData) == 0
     }
 
     /// Queues the cancellation of the request queued with `target`.
     /// - Returns: `false` when the submission queue is full.
-    func queueCancel(_ target: UInt64, userData: UInt64) -> Bool {
+    public func queueCancel(_ target: UInt64, userData: UInt64) -> Bool {
         CURing_prepare_cancel(ring, target, userData) == 0
     }
 
     /// Requests queued and not yet submitted.
-    var queuedCount: Int { Int(CURing_queued(ring)) }
+    public var queuedCount: Int { Int(CURing_queued(ring)) }
 
     /// Submits what is queued and waits until at least `count` completions are ready: one
     /// `io_uring_enter(2)`. Returns early (`EINTR`, or `EBUSY` while the completion queue
     /// overflows) with nothing lost: the caller reaps and comes back.
-    func submit(waitingFor count: Int = 0) throws(SystemError) {
+    public func submit(waitingFor count: Int = 0) throws(SystemError) {
         let result = CURing_submit(ring, UInt32(count))
         if result >= 0 || result == -EINTR || result == -EBUSY || result == -EAGAIN { return }
         throw SystemError(code: -result, operation: "io_uring_enter")
@@ -228,11 +228,11 @@ final class IOUring {
     /// Takes up to a batch of ready completions off the ring (no syscall).
     /// - Returns: how many; read them with ``completion(_:)``.
     @inline(__always)
-    func reap() -> Int {
+    public func reap() -> Int {
         Int(CURing_reap(ring, completions.baseAddress!, UInt32(completions.count)))
     }
 
     /// Completion `index` of the last ``reap()``.
     @inline(__always)
-    func completion(_ index: Int) -> Completion { Completion(completions[index]) }
+    public func completion(_ index: Int) -> Completion { Completion(completions[index]) }
 }

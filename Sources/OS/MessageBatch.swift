@@ -7,9 +7,9 @@ import Glibc
 /// The batch does not own the payload buffers: each message points at a buffer the caller
 /// chooses (``prepareReceive(_:into:)``, ``prepareSend(_:_:to:)``), so an echo engine receives
 /// straight into its outgoing queue's slots and sends straight from them.
-final class MessageBatch {
+public final class MessageBatch {
     /// The most datagrams one call moves.
-    let capacity: Int
+    public let capacity: Int
     /// `struct mmsghdr`s: each a `msghdr` followed by `msg_len`, padded to `msghdr`'s alignment
     /// (the layout `CLinux.h` describes and `shim.c` checks).
     private let headers: UnsafeMutableRawPointer
@@ -25,7 +25,7 @@ final class MessageBatch {
 
     /// Allocates headers, vectors and addresses for `capacity` datagrams, each header pointing
     /// at its own vector and address slot.
-    init(capacity: Int) {
+    public init(capacity: Int) {
         // Internal invariant: capacities are `--batch` (validated 1–1024) or constants.
         precondition(capacity > 0)
         self.capacity = capacity
@@ -64,7 +64,7 @@ final class MessageBatch {
 
     /// Makes message `index` receive into `buffer`, with room for any source address.
     @inline(__always)
-    func prepareReceive(_ index: Int, into buffer: UnsafeMutableRawBufferPointer) {
+    public func prepareReceive(_ index: Int, into buffer: UnsafeMutableRawBufferPointer) {
         vectors[index] = iovec(iov_base: buffer.baseAddress, iov_len: buffer.count)
         // The kernel shortens msg_namelen to the address it wrote, and always writes msg_flags.
         header(index).pointee.msg_namelen = socklen_t(MemoryLayout<sockaddr_storage>.size)
@@ -72,7 +72,7 @@ final class MessageBatch {
 
     /// Makes message `index` send `bytes` to `address`.
     @inline(__always)
-    func prepareSend(_ index: Int, _ bytes: UnsafeRawBufferPointer, to address: SocketAddress) {
+    public func prepareSend(_ index: Int, _ bytes: UnsafeRawBufferPointer, to address: SocketAddress) {
         vectors[index] = iovec(iov_base: UnsafeMutableRawPointer(mutating: bytes.baseAddress), iov_len: bytes.count)
         header(index).pointee.msg_namelen = address.store(in: addresses.baseAddress! + index)
     }
@@ -91,7 +91,7 @@ final class MessageBatch {
     ///   queued.
     /// - Throws: ``SystemError`` for any other failure.
     @inline(__always)
-    func receive(from socket: borrowing UDPSocket, count: Int) throws(SystemError) -> IOResult<Int> {
+    public func receive(from socket: borrowing UDPSocket, count: Int) throws(SystemError) -> IOResult<Int> {
         // Internal invariant: EchoPath asks for min(limit, capacity, free slots or capacity), each
         // ≥ 1 (MmsgEcho passes a limit ≥ 1, a queue that is not full has a free slot).
         precondition(count > 0 && count <= capacity)
@@ -105,7 +105,7 @@ final class MessageBatch {
 
     /// What message `index` of the last ``receive(from:count:)`` got.
     @inline(__always)
-    func datagram(at index: Int) -> ReceivedDatagram {
+    public func datagram(at index: Int) -> ReceivedDatagram {
         // With MSG_TRUNC asked for, msg_len is the wire length; msg_flags says the same.
         var wireLength = length(index)
         if header(index).pointee.msg_flags & Int32(MSG_TRUNC) != 0 {
@@ -127,7 +127,7 @@ final class MessageBatch {
     ///   buffer is full (or the test ``SendGate`` admits none; it may also admit only some).
     /// - Throws: ``SystemError`` when the first message fails (e.g. `EMSGSIZE`).
     @inline(__always)
-    func send(on socket: borrowing UDPSocket, count: Int) throws(SystemError) -> IOResult<Int> {
+    public func send(on socket: borrowing UDPSocket, count: Int) throws(SystemError) -> IOResult<Int> {
         // Internal invariant: EchoPath sends min(queued, capacity), and only when something is queued.
         precondition(count > 0 && count <= capacity)
         let admitted = socket.sendGate?.admit(count) ?? count
@@ -142,5 +142,5 @@ final class MessageBatch {
 
     /// The bytes message `index` of the last ``send(on:count:)`` sent.
     @inline(__always)
-    func sentByteCount(at index: Int) -> Int { length(index) }
+    public func sentByteCount(at index: Int) -> Int { length(index) }
 }

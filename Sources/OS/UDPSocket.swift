@@ -6,7 +6,7 @@ import Glibc
 /// `.wouldBlock`, never an error.
 public struct UDPSocket: ~Copyable, Sendable {
     /// The socket's descriptor, for registration with a selector.
-    let descriptor: FileDescriptor
+    public let descriptor: FileDescriptor
     /// The address the socket is bound to (with the kernel's port when port 0 was asked for).
     public let localAddress: SocketAddress
     /// The test seam that can make sends report would-block; `nil` outside tests.

@@ -4,7 +4,7 @@ import Glibc
 /// A Unix-domain stream socket: the control socket's listener, its connections, and the client.
 ///
 /// Connections are blocking; ``waitReadable(timeout:)`` and ``waitWritable(timeout:)`` put a
-/// deadline on them. The listener is non-blocking so its thread can also watch a ``Waker``.
+/// deadline on them. The listener is non-blocking so its thread can also watch an eventfd (a ``Waker``).
 public struct UnixStreamSocket: ~Copyable, Sendable {
     let descriptor: FileDescriptor
 
@@ -146,13 +146,15 @@ public struct UnixStreamSocket: ~Copyable, Sendable {
         case timedOut
     }
 
-    /// Waits until the socket can be read or `waker` is woken, at most `timeout`.
+    /// Waits until the socket can be read or `wakeup` is signalled, at most `timeout`.
     ///
-    /// The corresponding C call is `poll(2)` on the socket and the waker's eventfd.
-    public func waitReadable(timeout: Duration?, wakingOn waker: Waker) throws(SystemError) -> WaitOutcome {
+    /// The corresponding C call is `poll(2)` on the socket and the eventfd (a ``Waker``'s, through
+    /// the engines' `waitReadable(timeout:wakingOn:)`).
+    public func waitReadable(timeout: Duration?, wakingOn wakeup: borrowing EventFD) throws(SystemError) -> WaitOutcome
+    {
         var pollSet = PollSet()
         let socketIndex = pollSet.append(descriptor, events: .readable)
-        let wakerIndex = pollSet.append(waker.eventFD.descriptor, events: .readable)
+        let wakerIndex = pollSet.append(wakeup.descriptor, events: .readable)
         guard try pollSet.wait(timeout: timeout) > 0 else { return .timedOut }
         if pollSet.returnedEvents(at: wakerIndex).contains(.readable) { return .woken }
         return pollSet.returnedEvents(at: socketIndex).isEmpty ? .timedOut : .readable

@@ -1,6 +1,6 @@
 import CSystemd
-import Glibc
 import Logging
+import UDPLabOS
 
 /// A swift-log handler that writes native journal entries (`sd_journal_sendv(3)`), with a
 /// `MESSAGE_ID` per event type and metadata as `UDPLAB_` fields, so `journalctl -x` explains
@@ -50,7 +50,8 @@ public struct JournalLogHandler: LogHandler {
         Self.send(fields)
     }
 
-    /// Sends one entry. The corresponding C call is `sd_journal_sendv(3)`.
+    /// Sends one entry. The corresponding C call is `sd_journal_sendv(3)` (through the C shim,
+    /// which builds its iovec array).
     static func send(_ fields: [String]) {
         let buffers = fields.map { field -> UnsafeMutableRawBufferPointer in
             let bytes = Array(field.utf8)
@@ -62,8 +63,9 @@ public struct JournalLogHandler: LogHandler {
         defer {
             for buffer in buffers { buffer.deallocate() }
         }
-        let vectors = buffers.map { iovec(iov_base: $0.baseAddress, iov_len: $0.count) }
-        _ = sd_journal_sendv(vectors, Int32(vectors.count))
+        let bases = buffers.map { UnsafeRawPointer($0.baseAddress) }
+        let lengths = buffers.map(\.count)
+        _ = CSystemd_journal_send(bases, lengths, Int32(buffers.count))
     }
 
     /// `true` when stderr is connected to the journal (`$JOURNAL_STREAM` names its device and

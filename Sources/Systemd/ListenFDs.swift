@@ -1,5 +1,5 @@
 import CSystemd
-import Glibc
+import UDPLabOS
 
 /// Sockets passed by systemd's socket activation (`LISTEN_FDS`, `LISTEN_FDNAMES`).
 public enum ListenFDs {
@@ -16,10 +16,7 @@ public enum ListenFDs {
         var names: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?
         let count = sd_listen_fds_with_names(1, &names)
         guard count > 0, let names else { return nil }
-        defer {
-            for index in 0..<Int(count) { free(names[index]) }
-            free(names)
-        }
+        defer { CSystemd_free_names(names, count) }
         var chosen: Int32?
         for index in 0..<Int(count) {
             let descriptor = SD_LISTEN_FDS_START + Int32(index)

@@ -1,5 +1,5 @@
 import CSystemd
-import Foundation
+import UDPLabOS
 
 /// sd_notify(3): tells systemd what the daemon is doing. Every call is a no-op (returns `false`)
 /// when `$NOTIFY_SOCKET` is unset, i.e. when not run by systemd as `Type=notify`.

@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-import UDPLabCore
+import UDPLabProtocol
 
 /// `udplabctl` shows every engine the daemon allows: replies are bounded by the daemon's limits
 /// (256 engines, 4096 engine sockets), not by the 64 KiB that bounds a call.

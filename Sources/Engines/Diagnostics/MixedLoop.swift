@@ -1,4 +1,6 @@
 import Dispatch
+import UDPLabOS
+import UDPLabProtocol
 
 /// Kind `mixed`, after the seed's mio-mixed: one UDP socket and a timer thread's user-space
 /// events, both delivered through one ``Reactor``.
@@ -7,7 +9,7 @@ import Dispatch
 /// not drift as the seed's did). Each tick is one event on one wakeup: mio 0.6 re-queued a
 /// level-triggered registration after delivering it, so every tick also cost an empty
 /// `poll()`; udplab's user-space sources deliver once per set, and there is no empty wakeup.
-final class MixedLoop: EngineLoop {
+public final class MixedLoop: EngineLoop {
     private static let socketToken = Token(0)
     private static let timerToken = Token(1)
 
@@ -20,7 +22,7 @@ final class MixedLoop: EngineLoop {
     private let trace: TraceSink?
     private let bufferSize: Int
 
-    init(
+    public init(
         socket: consuming UDPSocket,
         spec: EngineSpec,
         control: LoopControl,
@@ -38,7 +40,7 @@ final class MixedLoop: EngineLoop {
         timer = reactor.registry.registerUserSource(token: Self.timerToken)
     }
 
-    func run() throws(SystemError) {
+    public func run() throws(SystemError) {
         let stopTimer = DispatchSemaphore(value: 0)
         let timerThread = try OSThread.spawn(name: "udplab-timer") { [timer, interval] in
             var deadline = DispatchTime.now()

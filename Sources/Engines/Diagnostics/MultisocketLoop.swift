@@ -1,7 +1,9 @@
+import UDPLabOS
+
 /// Kind `multisocket`, after the seed's tokio-multisocket-join / -spawn / -futuresunordered:
 /// `--count` sockets, each drained by its own future, never echoed. The strategy decides how the
 /// futures are driven, which is the lesson: notifications are per task, not per future.
-final class MultisocketLoop: EngineLoop {
+public final class MultisocketLoop: EngineLoop {
     private let executor: ReactorExecutor
 
     /// - Parameters:
@@ -9,29 +11,29 @@ final class MultisocketLoop: EngineLoop {
     ///   - tasks: the top-level futures the strategy makes of them, one task each: all the
     ///     sockets joined (`join`), one per socket (`spawn`), or one `FuturesUnordered` of them
     ///     (`unordered`). `taskgroup` is ``TaskGroupMultisocket``.
-    init(executor: ReactorExecutor, tasks: [any TaskFuture]) {
+    public init(executor: ReactorExecutor, tasks: [any TaskFuture]) {
         self.executor = executor
         for task in tasks { executor.spawn(task) }
     }
 
-    func run() throws(SystemError) {
+    public func run() throws(SystemError) {
         _ = try executor.run()
     }
 }
 
 /// The seed's per-socket `UdpServer` future: prints `Future #N poll()...`, then receives until
 /// the socket would block, summarising each datagram; it never completes.
-final class SocketDrain: TaskFuture {
+public final class SocketDrain: TaskFuture {
     private let socket: UDPSocket
     private let cache: ReadinessCache
     private let index: Int
     private let counters: EngineCounters
     /// Per-socket receive counts, set once every socket of the engine is bound.
-    var sockets: SocketCounters?
+    public var sockets: SocketCounters?
     private let trace: TraceSink?
     private var buffer: [UInt8]
 
-    init(
+    public init(
         socket: consuming UDPSocket,
         cache: ReadinessCache,
         index: Int,
@@ -47,7 +49,7 @@ final class SocketDrain: TaskFuture {
         self.buffer = [UInt8](repeating: 0, count: bufferSize)
     }
 
-    func poll(_ context: TaskContext) -> PollResult {
+    public func poll(_ context: TaskContext) -> PollResult {
         counters.futurePolls.increment()
         trace?("Future #\(index) poll()...")
         while cache.isReadable {

@@ -1,17 +1,20 @@
 import Dispatch
 import Synchronization
+import UDPLabOS
+import UDPLabProtocol
 
 /// Kind `notify`, after the seed's future-notify: one future that counts its polls; while it is
 /// not done, a helper thread notifies its task `--interval` later. After `--polls` polls it
 /// completes, and so does the engine (state `completed`).
 ///
 /// The seed spawned a new thread per poll; udplab keeps one helper thread and arms it.
-final class NotifyLoop: EngineLoop {
+public final class NotifyLoop: EngineLoop {
     private let executor: ReactorExecutor
     private let future: CountingFuture
-    private(set) var isCompleted = false
+    public private(set) var isCompleted = false
 
-    init(spec: EngineSpec, control: LoopControl, counters: EngineCounters, trace: TraceSink?) throws(SystemError) {
+    public init(spec: EngineSpec, control: LoopControl, counters: EngineCounters, trace: TraceSink?) throws(SystemError)
+    {
         executor = try ReactorExecutor(counters: counters, control: control)
         future = CountingFuture(
             polls: spec.effectivePolls,
@@ -21,7 +24,7 @@ final class NotifyLoop: EngineLoop {
         )
     }
 
-    func run() throws(SystemError) {
+    public func run() throws(SystemError) {
         try future.helper.start()
         defer { future.helper.stop() }
         let task = executor.spawn(future)
@@ -39,7 +42,7 @@ private final class CountingFuture: TaskFuture {
     private let start = MonotonicClock.nanoseconds()
     private var count = 0
 
-    init(polls: Int, interval: Duration, counters: EngineCounters, trace: TraceSink?) {
+    public init(polls: Int, interval: Duration, counters: EngineCounters, trace: TraceSink?) {
         self.polls = polls
         self.counters = counters
         self.trace = trace
@@ -68,7 +71,7 @@ private final class DelayedNotifier: Sendable {
     private let thread = Mutex<OSThread?>(nil)
     private let delay: Duration
 
-    init(delay: Duration) {
+    public init(delay: Duration) {
         self.delay = delay
     }
 

@@ -1,4 +1,5 @@
 import Synchronization
+import UDPLabOS
 
 /// Multisocket strategy `taskgroup`: Swift structured concurrency. One child task per socket in
 /// a `TaskGroup`, each awaiting its socket's readiness; every job runs on the engine's own thread
@@ -7,18 +8,18 @@ import Synchronization
 /// Each child drives the same ``SocketDrain`` future the other strategies use, so a datagram
 /// costs one future poll here too; what differs is how the wake-up travels: readiness → the
 /// child's continuation → a job on this thread.
-final class TaskGroupMultisocket: EngineLoop {
+public final class TaskGroupMultisocket: EngineLoop {
     private let executor: ReactorExecutor
     private let drains: [SocketDrain]
     private let jobs: EngineThreadJobs
 
-    init(executor: ReactorExecutor, drains: [SocketDrain], control: LoopControl) throws(SystemError) {
+    public init(executor: ReactorExecutor, drains: [SocketDrain], control: LoopControl) throws(SystemError) {
         self.executor = executor
         self.drains = drains
         jobs = EngineThreadJobs(wake: executor.registerWakeSource())
     }
 
-    func run() throws(SystemError) {
+    public func run() throws(SystemError) {
         let finished = FinishedFlag()
         let children = drains.map { SendableDrain($0) }
         let root = Self.startGroup(children, on: jobs, finished: finished)
@@ -78,7 +79,7 @@ final class EngineThreadJobs: TaskExecutor {
 
     /// - Parameter wake: a user-space source of the engine's reactor, set when a job arrives so
     ///   a reactor blocked in the kernel returns (no syscall when it is not blocked).
-    init(wake: SetReadiness) {
+    public init(wake: SetReadiness) {
         self.wake = wake
     }
 
@@ -138,7 +139,7 @@ private final class WakeUp: Sendable {
 private struct SendableDrain: @unchecked Sendable {
     // Every job of the group runs on the engine's thread, so the future is never used concurrently.
     let drain: SocketDrain
-    init(_ drain: SocketDrain) { self.drain = drain }
+    public init(_ drain: SocketDrain) { self.drain = drain }
 }
 
 /// Set once by the group's root task when every child has returned.

@@ -1,3 +1,5 @@
+import UDPLabOS
+
 /// Backend `epoll-edge`, after the seed's echo-epoll-edge: edge-triggered epoll(7).
 ///
 /// An edge event comes once per change of readiness, so the loop reads and sends, one of each
@@ -8,20 +10,20 @@
 /// calling recvfrom until the next wait), a blocked datagram stays at the front of the queue (the
 /// seed moved it to the back), and `--budget N` caps datagrams per event, then yields with a
 /// zero-timeout wait, against the edge-triggered starvation the seed left open.
-final class EpollEdgeEcho: EngineLoop {
+public final class EpollEdgeEcho: EngineLoop {
     private let path: EchoPath
     private let control: LoopControl
     private let budget: Int
     private let selector: EdgeEpollWait
 
-    init(path: EchoPath, control: LoopControl, counters: EngineCounters, budget: Int) throws(SystemError) {
+    public init(path: EchoPath, control: LoopControl, counters: EngineCounters, budget: Int) throws(SystemError) {
         self.path = path
         self.control = control
         self.budget = budget
         selector = try EdgeEpollWait(socket: path.socket, control: control, counters: counters)
     }
 
-    func run() throws(SystemError) {
+    public func run() throws(SystemError) {
         // Datagrams may have arrived before the registration: start by reading, as the seed did.
         var canRead = true
         var canWrite = true

@@ -1,10 +1,12 @@
+import UDPLabOS
+
 /// Backend `epoll-level`, after the seed's echo-epoll-level: level-triggered epoll(7) used as a
 /// better select.
 ///
 /// `EPOLLOUT` is registered only while the queue holds something. The seed issued an
 /// `EPOLL_CTL_MOD` before every wait; udplab issues one only when the interest changes, so
 /// `interest_changes` counts real changes (two per lone datagram).
-final class EpollLevelEcho: EngineLoop {
+public final class EpollLevelEcho: EngineLoop {
     private static let socketData: UInt64 = 0
     private static let wakerData: UInt64 = 1
 
@@ -14,7 +16,7 @@ final class EpollLevelEcho: EngineLoop {
     private let budget: Int
     private let epoll: FileDescriptor
 
-    init(path: EchoPath, control: LoopControl, counters: EngineCounters, budget: Int) throws(SystemError) {
+    public init(path: EchoPath, control: LoopControl, counters: EngineCounters, budget: Int) throws(SystemError) {
         self.path = path
         self.control = control
         self.counters = counters
@@ -25,7 +27,7 @@ final class EpollLevelEcho: EngineLoop {
         counters.syscalls.increment(by: 3)
     }
 
-    func run() throws(SystemError) {
+    public func run() throws(SystemError) {
         var events = Epoll.EventBuffer(capacity: 16)
         var wantsWrite = false
         while true {

@@ -1,3 +1,5 @@
+import UDPLabOS
+
 /// Backend `flipflop`, after tokio-core's examples/echo-udp, the design the seed criticised:
 /// one pending datagram, and nothing is read while its send is blocked.
 ///
@@ -10,21 +12,21 @@
 /// only after a send blocked. tokio-core registered both directions up front; on Linux every
 /// datagram sent then raises a fresh EPOLLOUT edge (the send buffer's write-space callback),
 /// one extra wakeup per echo that would hide the cost this backend exists to show.
-final class FlipflopEcho: EngineLoop {
+public final class FlipflopEcho: EngineLoop {
     private static let socketToken = Token(0)
 
     private let path: EchoPath
     private let control: LoopControl
     private let reactor: Reactor
 
-    init(path: EchoPath, control: LoopControl, counters: EngineCounters) throws(SystemError) {
+    public init(path: EchoPath, control: LoopControl, counters: EngineCounters) throws(SystemError) {
         self.path = path
         self.control = control
         reactor = try Reactor(counters: counters, awakener: control.waker)
         try reactor.registry.register(path.socket, token: Self.socketToken, interest: .readable, trigger: .edge)
     }
 
-    func run() throws(SystemError) {
+    public func run() throws(SystemError) {
         let events = Events(capacity: 16)
         var canRead = true
         var canWrite = true

@@ -1,3 +1,5 @@
+import UDPLabOS
+
 /// Backend `mmsg`: edge-triggered epoll(7), like `epoll-edge`, moving datagrams in batches of
 /// `--batch` (default 32) with one `recvmmsg(2)` or `sendmmsg(2)` each.
 ///
@@ -10,20 +12,20 @@
 /// `EPOLLOUT` is asked for only after a send would block, and `--budget N` caps datagrams
 /// received per event, as on `epoll-edge`. Nothing is allocated per datagram: the queue's slots,
 /// the scratch buffer and the batches' headers are allocated when the engine starts.
-final class MmsgEcho: EngineLoop {
+public final class MmsgEcho: EngineLoop {
     private let path: EchoPath
     private let control: LoopControl
     private let budget: Int
     private let selector: EdgeEpollWait
 
-    init(path: EchoPath, control: LoopControl, counters: EngineCounters, budget: Int) throws(SystemError) {
+    public init(path: EchoPath, control: LoopControl, counters: EngineCounters, budget: Int) throws(SystemError) {
         self.path = path
         self.control = control
         self.budget = budget
         selector = try EdgeEpollWait(socket: path.socket, control: control, counters: counters)
     }
 
-    func run() throws(SystemError) {
+    public func run() throws(SystemError) {
         // Datagrams may have arrived before the registration: start by reading.
         var canRead = true
         var canWrite = true

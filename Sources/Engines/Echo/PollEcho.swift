@@ -1,21 +1,23 @@
+import UDPLabOS
+
 /// Backend `poll`: echo-select's loop on poll(2), which has no 1024-descriptor limit and keeps
 /// its array between calls instead of rebuilding bit sets.
 ///
 /// As with select, `POLLOUT` is asked for only while the queue holds something.
-final class PollEcho: EngineLoop {
+public final class PollEcho: EngineLoop {
     private let path: EchoPath
     private let control: LoopControl
     private let counters: EngineCounters
     private let budget: Int
 
-    init(path: EchoPath, control: LoopControl, counters: EngineCounters, budget: Int) {
+    public init(path: EchoPath, control: LoopControl, counters: EngineCounters, budget: Int) {
         self.path = path
         self.control = control
         self.counters = counters
         self.budget = budget
     }
 
-    func run() throws(SystemError) {
+    public func run() throws(SystemError) {
         var pollSet = PollSet()
         let socketIndex = pollSet.append(path.socket.descriptor, events: .readable)
         let wakerIndex = pollSet.append(control.waker.eventFD.descriptor, events: .readable)

@@ -1,10 +1,12 @@
+import UDPLabOS
+
 /// Backend `reactor-edge` (the default), after the seed's echo-mio-edge: the echo loop on
 /// udplab's ``Reactor`` with an edge-triggered registration.
 ///
 /// It reads and sends until both would block, and registers writable interest only after a
 /// send would block; see ``EpollEdgeEcho`` for the same loop on bare epoll and for the ways
 /// udplab differs from the seed (order kept on a blocked send, `--budget` against starvation).
-final class ReactorEdgeEcho: EngineLoop {
+public final class ReactorEdgeEcho: EngineLoop {
     private static let socketToken = Token(0)
 
     private let path: EchoPath
@@ -12,7 +14,7 @@ final class ReactorEdgeEcho: EngineLoop {
     private let budget: Int
     private let reactor: Reactor
 
-    init(path: EchoPath, control: LoopControl, counters: EngineCounters, budget: Int) throws(SystemError) {
+    public init(path: EchoPath, control: LoopControl, counters: EngineCounters, budget: Int) throws(SystemError) {
         self.path = path
         self.control = control
         self.budget = budget
@@ -20,7 +22,7 @@ final class ReactorEdgeEcho: EngineLoop {
         try reactor.registry.register(path.socket, token: Self.socketToken, interest: .readable, trigger: .edge)
     }
 
-    func run() throws(SystemError) {
+    public func run() throws(SystemError) {
         let events = Events(capacity: 16)
         var canRead = true
         var canWrite = true

@@ -1,9 +1,11 @@
+import UDPLabOS
+
 /// Backend `reactor-level`, after the seed's echo-mio-level: the echo loop on udplab's
 /// ``Reactor`` with a level-triggered registration.
 ///
 /// Writable interest is registered only while the queue holds something; mio's example
 /// re-registered before every poll, udplab only when the interest changes.
-final class ReactorLevelEcho: EngineLoop {
+public final class ReactorLevelEcho: EngineLoop {
     private static let socketToken = Token(0)
 
     private let path: EchoPath
@@ -11,7 +13,7 @@ final class ReactorLevelEcho: EngineLoop {
     private let budget: Int
     private let reactor: Reactor
 
-    init(path: EchoPath, control: LoopControl, counters: EngineCounters, budget: Int) throws(SystemError) {
+    public init(path: EchoPath, control: LoopControl, counters: EngineCounters, budget: Int) throws(SystemError) {
         self.path = path
         self.control = control
         self.budget = budget
@@ -19,7 +21,7 @@ final class ReactorLevelEcho: EngineLoop {
         try reactor.registry.register(path.socket, token: Self.socketToken, interest: .readable, trigger: .level)
     }
 
-    func run() throws(SystemError) {
+    public func run() throws(SystemError) {
         let events = Events(capacity: 16)
         var interest: Interest = .readable
         while true {

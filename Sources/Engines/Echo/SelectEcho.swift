@@ -1,9 +1,12 @@
+import UDPLabOS
+import UDPLabProtocol
+
 /// Backend `select`, after the seed's echo-select: select(2) over the socket and the stop waker.
 ///
 /// The socket is in the write set only while the queue holds something: an idle UDP socket is
 /// always writable and would make select(2) return at once, forever. So a lone datagram costs
 /// two wakeups: one to read it, one to learn the socket is writable and send it.
-final class SelectEcho: EngineLoop {
+public final class SelectEcho: EngineLoop {
     private let path: EchoPath
     private let control: LoopControl
     private let counters: EngineCounters
@@ -12,7 +15,7 @@ final class SelectEcho: EngineLoop {
     /// - Throws: ``EngineError/backendUnavailable(_:reason:)`` when the socket's or the waker's
     ///   descriptor is beyond what select(2) can watch (the process holds over 1024 descriptors,
     ///   e.g. beside a large multisocket engine): the engine does not start, nothing else changes.
-    init(path: EchoPath, control: LoopControl, counters: EngineCounters, budget: Int) throws(EngineError) {
+    public init(path: EchoPath, control: LoopControl, counters: EngineCounters, budget: Int) throws(EngineError) {
         if let reason = Select.unwatchableReason(path.socket.descriptor)
             ?? Select.unwatchableReason(control.waker.eventFD.descriptor)
         {
@@ -24,7 +27,7 @@ final class SelectEcho: EngineLoop {
         self.budget = budget
     }
 
-    func run() throws(SystemError) {
+    public func run() throws(SystemError) {
         var readSet = Select.DescriptorSet()
         var writeSet = Select.DescriptorSet()
         var wantsWrite = false

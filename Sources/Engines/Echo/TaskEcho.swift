@@ -1,3 +1,5 @@
+import UDPLabOS
+
 /// Backend `task`, after the seed's echo-tokio: one future on udplab's ``ReactorExecutor`` that sends
 /// and receives until both would block, as its main task.
 ///
@@ -5,16 +7,16 @@
 /// answers "would block" without a syscall until the reactor reports readiness again. Each
 /// datagram's event notifies the task, which becomes user-space readiness and so a second
 /// reactor turn: two wakeups per datagram, the price of the task layer (tokio-core's too).
-final class TaskEcho: EngineLoop {
+public final class TaskEcho: EngineLoop {
     private let executor: ReactorExecutor
 
-    init(path: EchoPath, control: LoopControl, counters: EngineCounters) throws(SystemError) {
+    public init(path: EchoPath, control: LoopControl, counters: EngineCounters) throws(SystemError) {
         executor = try ReactorExecutor(counters: counters, control: control)
         let cache = try executor.register(path.socket)
         executor.spawn(EchoServerFuture(path: path, cache: cache, executor: executor, counters: counters))
     }
 
-    func run() throws(SystemError) {
+    public func run() throws(SystemError) {
         _ = try executor.run()
     }
 }
@@ -27,7 +29,7 @@ private final class EchoServerFuture: TaskFuture {
     private unowned let executor: ReactorExecutor
     private let counters: EngineCounters
 
-    init(path: EchoPath, cache: ReadinessCache, executor: ReactorExecutor, counters: EngineCounters) {
+    public init(path: EchoPath, cache: ReadinessCache, executor: ReactorExecutor, counters: EngineCounters) {
         self.path = path
         self.cache = cache
         self.executor = executor

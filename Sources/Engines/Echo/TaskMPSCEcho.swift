@@ -1,3 +1,6 @@
+import UDPLabOS
+import UDPLabProtocol
+
 /// Backend `task-mpsc`, after the seed's echo-tokio-mpsc: a reader future and a writer future,
 /// joined in one task, passing datagrams through a bounded ``Channel`` of `--queue` slots.
 ///
@@ -5,10 +8,10 @@
 /// comes next): backpressure, never a drop in the engine. Unlike the seed's reader, which read
 /// one datagram per poll and notified itself, this one reads until the socket would block or the
 /// channel is full.
-final class TaskMPSCEcho: EngineLoop {
+public final class TaskMPSCEcho: EngineLoop {
     private let executor: ReactorExecutor
 
-    init(path: EchoPath, control: LoopControl, counters: EngineCounters, spec: EngineSpec) throws(SystemError) {
+    public init(path: EchoPath, control: LoopControl, counters: EngineCounters, spec: EngineSpec) throws(SystemError) {
         executor = try ReactorExecutor(counters: counters, control: control)
         let cache = try executor.register(path.socket)
         let channel = Channel<Datagram>(capacity: spec.queueCapacity)
@@ -23,7 +26,7 @@ final class TaskMPSCEcho: EngineLoop {
         executor.spawn(JoinAll([writer, reader]))
     }
 
-    func run() throws(SystemError) {
+    public func run() throws(SystemError) {
         _ = try executor.run()
     }
 }
@@ -44,7 +47,13 @@ private final class ReaderFuture: TaskFuture {
     private var buffer: [UInt8]
     private var held: Datagram?
 
-    init(path: EchoPath, cache: ReadinessCache, channel: Channel<Datagram>, counters: EngineCounters, bufferSize: Int) {
+    public init(
+        path: EchoPath,
+        cache: ReadinessCache,
+        channel: Channel<Datagram>,
+        counters: EngineCounters,
+        bufferSize: Int
+    ) {
         self.path = path
         self.cache = cache
         self.channel = channel
@@ -98,7 +107,7 @@ private final class WriterFuture: TaskFuture {
     private let counters: EngineCounters
     private var current: Datagram?
 
-    init(
+    public init(
         path: EchoPath,
         cache: ReadinessCache,
         executor: ReactorExecutor,

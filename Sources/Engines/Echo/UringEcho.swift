@@ -1,3 +1,6 @@
+import UDPLabOS
+import UDPLabProtocol
+
 /// Backend `uring`: io_uring completions instead of readiness. One multishot `recvmsg` stays
 /// armed and the kernel puts each datagram into a free buffer of a provided-buffer ring; the
 /// engine turns every receive completion into a `sendmsg` straight from that buffer, submits the
@@ -10,7 +13,7 @@
 /// one itself. Sends never would-block here: the kernel waits for room in the socket itself.
 /// `--batch` caps the completions handled per pass. A lone datagram costs one wakeup and two
 /// syscalls: the wait that returns its receive, and the submit of its reply.
-final class UringEcho: EngineLoop {
+public final class UringEcho: EngineLoop {
     /// What each request is queued with.
     private enum Request {
         static let receive: UInt64 = 1 << 32
@@ -39,7 +42,7 @@ final class UringEcho: EngineLoop {
     /// Sets up the ring and its buffers for `spec`, before any socket is bound.
     /// - Throws: ``EngineError/backendUnavailable(_:reason:)`` where io_uring is missing or
     ///   disabled, or the kernel lacks provided-buffer rings.
-    static func makeRing(_ spec: EngineSpec) throws(EngineError) -> IOUring {
+    public static func makeRing(_ spec: EngineSpec) throws(EngineError) -> IOUring {
         do {
             return try IOUring(
                 bufferCount: spec.queueCapacity,
@@ -64,7 +67,7 @@ final class UringEcho: EngineLoop {
         }
     }()
 
-    init(
+    public init(
         ring: IOUring,
         socket: consuming UDPSocket,
         spec: EngineSpec,
@@ -87,7 +90,7 @@ final class UringEcho: EngineLoop {
 
     deinit { receivedAt.deallocate() }
 
-    func run() throws(SystemError) {
+    public func run() throws(SystemError) {
         counters.syscalls.increment()
         try ring.start()
         armWaker()

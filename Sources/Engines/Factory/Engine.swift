@@ -1,4 +1,7 @@
 import Synchronization
+import UDPLabEngineKit
+import UDPLabOS
+import UDPLabProtocol
 
 /// One running engine: a bound socket and an event loop on its own thread.
 ///

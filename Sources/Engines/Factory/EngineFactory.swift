@@ -1,3 +1,8 @@
+import UDPLabEngineKit
+import UDPLabNIOBackends
+import UDPLabOS
+import UDPLabProtocol
+
 /// Builds an engine's loop from its spec: binds its sockets and sets up its selector. This is
 /// the one `switch` over kinds and backends.
 enum EngineFactory {

@@ -1,3 +1,5 @@
+import UDPLabOS
+
 /// A reusable buffer that ``Reactor/poll(_:timeout:)`` fills: kernel events first, then
 /// user-space ones.
 ///

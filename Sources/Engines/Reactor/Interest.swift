@@ -1,3 +1,6 @@
+import UDPLabOS
+import UDPLabProtocol
+
 /// The readiness a registration waits for.
 public struct Interest: OptionSet, Sendable {
     public let rawValue: UInt8
@@ -7,16 +10,6 @@ public struct Interest: OptionSet, Sendable {
     public static let readable = Interest(rawValue: 1 << 0)
     /// Wake when the source can be written.
     public static let writable = Interest(rawValue: 1 << 1)
-}
-
-/// How a kernel registration reports readiness (mio 0.6's `PollOpt`).
-public enum Trigger: Sendable {
-    /// An event on every poll while the source is ready: the caller may handle one datagram and
-    /// come back.
-    case level
-    /// One event per change of readiness: the caller must drain the source until it would block,
-    /// or it will never hear of the rest.
-    case edge
 }
 
 /// The readiness an ``Event`` reports.

@@ -1,3 +1,5 @@
+import UDPLabOS
+
 /// udplab's Mio-like reactor: one epoll instance, a ``Registry`` of sources under ``Token``s,
 /// user-space readiness through ``SetReadiness``, and ``poll(_:timeout:)`` to wait for ``Events``.
 ///

@@ -1,3 +1,6 @@
+import UDPLabOS
+import UDPLabProtocol
+
 /// Registers sources with a ``Reactor`` (mio's `Registry`): a UDP socket or a ``Waker`` under a
 /// ``Token``, with an ``Interest`` and a ``Trigger``; user-space sources through
 /// ``registerUserSource(token:)``.
@@ -43,10 +46,15 @@ public final class Registry {
 
     /// Changes what the descriptor numbered `descriptor` is registered for (a source whose owner
     /// is not at hand, e.g. a socket inside a future). Counted as an interest change.
-    func reregister(descriptor: Int32, token: Token, interest: Interest, trigger: Trigger) throws(SystemError) {
+    func reregister(
+        descriptor: DescriptorNumber,
+        token: Token,
+        interest: Interest,
+        trigger: Trigger
+    ) throws(SystemError) {
         counters.syscalls.increment()
         counters.interestChanges.increment()
-        try Epoll.modify(epoll, rawDescriptor: descriptor, flags: Epoll.Flags(interest, trigger), data: token.epollData)
+        try Epoll.modify(epoll, descriptor, flags: Epoll.Flags(interest, trigger), data: token.epollData)
     }
 
     /// Stops delivering events for `socket`.

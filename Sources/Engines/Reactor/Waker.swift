@@ -1,4 +1,5 @@
 import Synchronization
+import UDPLabOS
 
 /// Wakes a thread blocked in a selector, from any thread (mio's `Waker`), over an eventfd.
 ///

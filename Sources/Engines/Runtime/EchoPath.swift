@@ -1,3 +1,6 @@
+import UDPLabOS
+import UDPLabProtocol
+
 /// What every queue-based echo backend shares, from the seed's `Message` and `VecDeque`: receive
 /// one datagram into the outgoing queue (or drop it when the queue is full), send the oldest
 /// one back, and count each step.
@@ -7,9 +10,9 @@
 /// The backends differ only in when they call ``receive()`` and ``send()``; that is the lesson.
 /// Backend `mmsg` calls their batched forms, ``receiveBatch(limit:)`` and ``sendBatch()``, which
 /// move up to `--batch` datagrams per syscall through the same queue.
-final class EchoPath {
+public final class EchoPath {
     /// The engine's socket.
-    let socket: UDPSocket
+    public let socket: UDPSocket
     private var queue: OutgoingQueue
     /// Where datagrams go while the queue is full: one buffer, or, for a batched path whose
     /// reply mode must look at each datagram (`--reply sockperf`), one per batch slot.
@@ -32,7 +35,7 @@ final class EchoPath {
     ///   - tracesPendingWrites: whether to print `total pending writes: K` (echo-select did not).
     ///   - batchCapacity: datagrams per batch for ``receiveBatch(limit:)`` and ``sendBatch()``
     ///     (backend mmsg), or `nil` for a path that moves one datagram at a time.
-    init(
+    public init(
         socket: consuming UDPSocket,
         spec: EngineSpec,
         counters: EngineCounters,

@@ -1,3 +1,5 @@
+import UDPLabOS
+
 /// The waiting half both edge-triggered epoll backends share (`epoll-edge`, `mmsg`): one epoll
 /// instance holding the socket and the stop waker, edge-triggered; writable interest only while
 /// a send would block, re-armed before each such wait; a zero-timeout look when the budget ran out.

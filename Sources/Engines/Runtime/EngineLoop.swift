@@ -1,9 +1,10 @@
 import Foundation
 import Synchronization
+import UDPLabOS
 
 /// One engine's event loop: built on the thread that starts the engine (so every setup error is
 /// reported there), then run to completion on the engine's own thread.
-protocol EngineLoop: AnyObject {
+public protocol EngineLoop: AnyObject {
     /// Serves until ``LoopControl/isStopRequested`` is seen after a wake of its waker, or until
     /// its work is done (see ``isCompleted``).
     /// - Throws: ``SystemError`` when the loop cannot go on (its wait failed).
@@ -15,27 +16,27 @@ protocol EngineLoop: AnyObject {
 
 extension EngineLoop {
     /// Most engines serve until stopped.
-    var isCompleted: Bool { false }
+    public var isCompleted: Bool { false }
 }
 
 /// What the engine's owner uses to stop the loop from another thread, and the loop watches.
-final class LoopControl: Sendable {
+public final class LoopControl: Sendable {
     /// Registered by the loop with its selector; woken by ``requestStop()``.
-    let waker: Waker
+    public let waker: Waker
     private let stopRequested = Atomic<Bool>(false)
     /// Milliseconds the loop should stall at its next wake: the watchdog test's hook.
     private let stallMilliseconds = Atomic<Int>(0)
 
-    init(waker: Waker) {
+    public init(waker: Waker) {
         self.waker = waker
     }
 
     /// `true` once a stop was asked for.
-    var isStopRequested: Bool { stopRequested.load(ordering: .acquiring) }
+    public var isStopRequested: Bool { stopRequested.load(ordering: .acquiring) }
 
     /// Handles the waker's event on the loop thread: clears the waker (one read(2), counted).
     /// - Returns: `true` when the loop must return.
-    func consumeWake(counting counters: EngineCounters) -> Bool {
+    public func consumeWake(counting counters: EngineCounters) -> Bool {
         counters.syscalls.increment()
         waker.reset()
         return shouldStop()
@@ -43,7 +44,7 @@ final class LoopControl: Sendable {
 
     /// Checks, after any wake, whether the loop must return; also carries out a requested stall.
     /// Reactor loops call it after every poll (their reactor clears the waker itself).
-    func shouldStop() -> Bool {
+    public func shouldStop() -> Bool {
         let stall = stallMilliseconds.exchange(0, ordering: .acquiringAndReleasing)
         if stall > 0 && !isStopRequested {
             // Blocks the loop outside its wait, as a wedged loop would be: no heartbeat, not waiting.
@@ -54,7 +55,7 @@ final class LoopControl: Sendable {
 
     /// Makes the loop stall for `duration` at its next wake (and wakes it). Only the daemon's
     /// test hooks call this, to prove the watchdog notices a wedged loop.
-    func requestStall(for duration: Duration) {
+    public func requestStall(for duration: Duration) {
         let (seconds, attoseconds) = duration.components
         // Saturating: a duration too long for an Int of milliseconds stalls "for ever", not traps.
         let (whole, overflow) = seconds.multipliedReportingOverflow(by: 1000)
@@ -66,7 +67,7 @@ final class LoopControl: Sendable {
     /// Blocks the calling thread until a stop is asked for, marking it as waiting meanwhile:
     /// the engine thread of a backend whose loop runs elsewhere (SwiftNIO's) only does this, so
     /// the watchdog sees it waiting, and a requested stall still happens on it.
-    func waitForStop(counting counters: EngineCounters) throws(SystemError) {
+    public func waitForStop(counting counters: EngineCounters) throws(SystemError) {
         var pollSet = PollSet()
         pollSet.append(waker.eventFD.descriptor, events: .readable)
         while true {
@@ -79,7 +80,7 @@ final class LoopControl: Sendable {
     }
 
     /// Asks the loop to return, and wakes it if it is blocked. Safe from any thread.
-    func requestStop() {
+    public func requestStop() {
         stopRequested.store(true, ordering: .releasing)
         waker.wake()
     }

@@ -1,3 +1,5 @@
+import UDPLabOS
+
 /// The bounded FIFO of datagrams waiting to be echoed: a ring of preallocated slots, so a
 /// datagram is received straight into its slot and nothing is allocated per datagram.
 ///

@@ -1,3 +1,5 @@
+import UDPLabOS
+
 extension UDPSocket {
     /// Receives one datagram into `buffer` and counts the attempt: one syscall, then a datagram
     /// (with its bytes and any truncation), a would-block, or an error.

@@ -1,4 +1,5 @@
 import Synchronization
+import UDPLabProtocol
 
 /// The counters of one engine (`DESIGN.md` §3): what each datagram cost, as the loop saw it.
 ///

@@ -1,5 +1,6 @@
 import Histogram
 import Synchronization
+import UDPLabProtocol
 
 /// How long datagrams waited between their receive and their echo, in nanoseconds.
 ///
@@ -85,18 +86,4 @@ public final class ResidenceHistogram: Sendable {
             max: maximum
         )
     }
-}
-
-/// Residence-time percentiles in nanoseconds (0 when nothing was recorded).
-public struct ResidenceSummary: Codable, Sendable, Equatable {
-    /// Datagrams measured (those echoed).
-    public var count: UInt64
-    public var p50: UInt64
-    public var p99: UInt64
-    public var p999: UInt64
-    /// The exact largest value.
-    public var max: UInt64
-
-    /// Nothing recorded.
-    public static let empty = ResidenceSummary(count: 0, p50: 0, p99: 0, p999: 0, max: 0)
 }

@@ -1,4 +1,5 @@
 import Synchronization
+import UDPLabOS
 
 /// Datagrams received per socket, for engines with several (multisocket): readable from any
 /// thread, written by the engine's loop without locks.

@@ -1,3 +1,5 @@
+import UDPLabOS
+
 /// udplab's poll-based task executor on the ``Reactor``, in the spirit of tokio-core 0.1.
 ///
 /// A task owns one top-level future. Notifying a task sets user-space readiness on the
@@ -10,7 +12,7 @@ public final class ReactorExecutor {
     private final class Task {
         let future: any TaskFuture
         let context: TaskContext
-        init(future: any TaskFuture, context: TaskContext) {
+        public init(future: any TaskFuture, context: TaskContext) {
             self.future = future
             self.context = context
         }
@@ -24,10 +26,10 @@ public final class ReactorExecutor {
     private var tasks: [Token: Task] = [:]
     private var sources: [Token: ReadinessCache] = [:]
     /// Sources registered for writability since a blocked send, by token (their descriptors).
-    private var watchedWrites: [Token: Int32] = [:]
+    private var watchedWrites: [Token: DescriptorNumber] = [:]
     private var nextToken = 0
 
-    init(counters: EngineCounters, control: LoopControl) throws(SystemError) {
+    public init(counters: EngineCounters, control: LoopControl) throws(SystemError) {
         self.counters = counters
         self.control = control
         reactor = try Reactor(counters: counters, awakener: control.waker)
@@ -53,7 +55,7 @@ public final class ReactorExecutor {
     /// ``turn(completing:)`` drops it again at the writable event.
     public func watchWrites(of socket: borrowing UDPSocket, _ cache: ReadinessCache) throws(SystemError) {
         try reactor.registry.reregister(socket, token: cache.token, interest: [.readable, .writable], trigger: .edge)
-        watchedWrites[cache.token] = socket.descriptor.rawValue
+        watchedWrites[cache.token] = socket.descriptor.number
     }
 
     /// Registers a user-space source whose events are only to wake the reactor (a job queue's).

@@ -75,10 +75,6 @@ public enum Backend: String, CaseIterable, Codable, Sendable {
         }
     }
 
-    /// Why the backend cannot run on this host, or `nil` when it can: only `uring` depends on
-    /// the kernel (io_uring may be missing, or disabled by sysctl or a seccomp filter).
-    public var unavailableReason: String? { self == .uring ? UringEcho.unavailableReason : nil }
-
     /// Datagrams handled per readiness event by default: 1 on level backends (as the seed's
     /// programs did), 0 = drain until would-block on edge ones; on `nio`, 16 for NIO's
     /// `maxMessagesPerRead` (the value NIO's own bootstrap documentation shows; its default, 4,

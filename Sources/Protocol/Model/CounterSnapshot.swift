@@ -30,6 +30,55 @@ public struct CounterSnapshot: Codable, Sendable, Equatable {
     /// The loop counters the backend cannot see (their values above are 0 and mean nothing).
     public var absent: Set<LoopCounter> = []
 
+    /// Every counter, given (the memberwise initializer, public for the engines' counters).
+    public init(
+        rxDatagrams: UInt64,
+        rxBytes: UInt64,
+        txDatagrams: UInt64,
+        txBytes: UInt64,
+        dropped: UInt64,
+        unanswered: UInt64 = 0,
+        truncated: UInt64,
+        recvWouldBlock: UInt64,
+        sendWouldBlock: UInt64,
+        errors: UInt64,
+        wakeups: UInt64,
+        emptyWakeups: UInt64,
+        events: UInt64,
+        interestChanges: UInt64,
+        syscalls: UInt64,
+        wakerWrites: UInt64,
+        queueHighWater: UInt64,
+        taskPolls: UInt64,
+        futurePolls: UInt64,
+        timerEvents: UInt64,
+        kernelDrops: UInt64 = 0,
+        absent: Set<LoopCounter> = []
+    ) {
+        self.rxDatagrams = rxDatagrams
+        self.rxBytes = rxBytes
+        self.txDatagrams = txDatagrams
+        self.txBytes = txBytes
+        self.dropped = dropped
+        self.unanswered = unanswered
+        self.truncated = truncated
+        self.recvWouldBlock = recvWouldBlock
+        self.sendWouldBlock = sendWouldBlock
+        self.errors = errors
+        self.wakeups = wakeups
+        self.emptyWakeups = emptyWakeups
+        self.events = events
+        self.interestChanges = interestChanges
+        self.syscalls = syscalls
+        self.wakerWrites = wakerWrites
+        self.queueHighWater = queueHighWater
+        self.taskPolls = taskPolls
+        self.futurePolls = futurePolls
+        self.timerEvents = timerEvents
+        self.kernelDrops = kernelDrops
+        self.absent = absent
+    }
+
     enum CodingKeys: String, CodingKey {
         case rxDatagrams = "rx_datagrams"
         case rxBytes = "rx_bytes"

@@ -1,3 +1,5 @@
+import UDPLabOS
+
 /// Why an engine could not start or stopped with an error.
 public enum EngineError: Error, Equatable, Sendable, CustomStringConvertible {
     /// The spec asks for something impossible; the text says what and how to fix it.

@@ -1,3 +1,5 @@
+import UDPLabOS
+
 extension EngineSpec {
     /// The ports the engine binds on its host: `--bind`'s port, or `--count` ports from it
     /// (multisocket); `nil` for a kind that binds nothing, or port 0 (the kernel picks free ones,

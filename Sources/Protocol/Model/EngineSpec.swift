@@ -1,3 +1,5 @@
+import UDPLabOS
+
 /// What to start: an engine's kind, I/O model, address and options (`DESIGN.md` §2).
 ///
 /// Options left `nil` take their defaults, so a spec records only what the user chose.

@@ -39,7 +39,7 @@ public enum ReplyMode: String, CaseIterable, Codable, Sendable {
     /// - Returns: `true` when `bytes` now hold the reply to send; `false` when the datagram gets
     ///   no reply (`bytes` are then unchanged).
     @inline(__always)
-    func makeReply(in bytes: UnsafeMutableRawBufferPointer) -> Bool {
+    public func makeReply(in bytes: UnsafeMutableRawBufferPointer) -> Bool {
         guard self == .sockperf else { return true }
         guard bytes.count >= Self.sockperfHeaderLength else { return false }
         let flags = bytes[Self.sockperfFlagsLowByte]

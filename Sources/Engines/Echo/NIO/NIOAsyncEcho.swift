@@ -1,6 +1,9 @@
 import NIOCore
 import NIOPosix
 import Synchronization
+import UDPLabEngineKit
+import UDPLabOS
+import UDPLabProtocol
 
 /// Backend `nio-async`: SwiftNIO's `NIOAsyncChannel` on its own single-thread event loop group,
 /// served by a reader task and a writer task joined by a bounded queue of `--queue` slots.
@@ -22,7 +25,7 @@ import Synchronization
 /// outside it, so those counters are reported absent (``Backend/unobservedCounters``); kernel
 /// drops are read through the channel's socket, and `--buffer` is honoured as on `nio`
 /// (``NIODatagramLimit``). This is the only file besides ``NIOEcho`` that imports NIO.
-final class NIOAsyncEcho: EngineLoop {
+public final class NIOAsyncEcho: EngineLoop {
     private typealias Envelope = AddressedEnvelope<ByteBuffer>
 
     private let group: MultiThreadedEventLoopGroup
@@ -35,9 +38,9 @@ final class NIOAsyncEcho: EngineLoop {
     private let counters: EngineCounters
     private let gauge: KernelDropGauge
     /// Where the channel is bound.
-    let localAddress: SocketAddress
+    public let localAddress: UDPLabOS.SocketAddress
 
-    init(
+    public init(
         spec: EngineSpec,
         control: LoopControl,
         counters: EngineCounters,
@@ -101,7 +104,7 @@ final class NIOAsyncEcho: EngineLoop {
 
     /// Starts the echo tasks, waits (on the engine's thread) until a stop is asked for, then
     /// cancels them, waits for them and the channel's close, and ends the event loop.
-    func run() throws(SystemError) {
+    public func run() throws(SystemError) {
         let finished = channel.channel.eventLoop.makePromise(of: Void.self)
         let task = Self.serve(channel, echo: echo, capacity: queueCapacity, executor: executor, finished: finished)
         defer {
@@ -230,7 +233,7 @@ private struct EchoTasks: Sendable {
 private final class EventLoopTaskExecutor: TaskExecutor {
     private let eventLoop: any EventLoop
 
-    init(_ eventLoop: any EventLoop) {
+    public init(_ eventLoop: any EventLoop) {
         self.eventLoop = eventLoop
     }
 
@@ -249,7 +252,7 @@ private final class ErrorCounter: ChannelInboundHandler {
     private let counters: EngineCounters
     private let trace: TraceSink?
 
-    init(counters: EngineCounters, trace: TraceSink?) {
+    public init(counters: EngineCounters, trace: TraceSink?) {
         self.counters = counters
         self.trace = trace
     }

@@ -1,6 +1,9 @@
 import NIOCore
 import NIOPosix
 import Synchronization
+import UDPLabEngineKit
+import UDPLabOS
+import UDPLabProtocol
 
 /// Backend `nio`: SwiftNIO's `DatagramBootstrap` with an echo `ChannelHandler`, on its own
 /// single-thread event loop group — NIO's own UDP echo example, with udplab's counters fed from
@@ -15,16 +18,16 @@ import Synchronization
 /// datagram longer than `--buffer` is counted in `truncated` and echoed cut to `--buffer` bytes,
 /// as on every other backend (``NIODatagramLimit``). This is the only file besides
 /// ``NIOAsyncEcho`` that imports NIO.
-final class NIOEcho: EngineLoop {
+public final class NIOEcho: EngineLoop {
     private let group: MultiThreadedEventLoopGroup
     private let channel: any NIOCore.Channel
     private let control: LoopControl
     private let counters: EngineCounters
     private let gauge: KernelDropGauge
     /// Where the channel is bound.
-    let localAddress: SocketAddress
+    public let localAddress: UDPLabOS.SocketAddress
 
-    init(
+    public init(
         spec: EngineSpec,
         control: LoopControl,
         counters: EngineCounters,
@@ -88,7 +91,7 @@ final class NIOEcho: EngineLoop {
 
     /// Waits (on the engine's thread) until a stop is asked for, then closes the channel and ends
     /// the event loop.
-    func run() throws(SystemError) {
+    public func run() throws(SystemError) {
         defer {
             // The gauge's last reading, while the socket is open.
             gauge.close()
@@ -112,7 +115,7 @@ final class NIOEcho: EngineLoop {
     }
 
     /// What a failed bind means for the user (also for ``NIOAsyncEcho``).
-    static func bindError(_ error: any Error, _ address: SocketAddress) -> EngineError {
+    static func bindError(_ error: any Error, _ address: UDPLabOS.SocketAddress) -> EngineError {
         if let ioError = error as? IOError {
             let systemError = SystemError(code: ioError.errnoCode, operation: "bind")
             return systemError.isAddressInUse ? .addressInUse(address) : .system(systemError)
@@ -135,7 +138,7 @@ private final class NIOEchoHandler: ChannelInboundHandler {
     private var cycleStart: UInt64 = 0
     private var written: UInt64 = 0
 
-    init(
+    public init(
         counters: EngineCounters,
         residence: ResidenceHistogram,
         reply: ReplyMode,
