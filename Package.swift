@@ -33,8 +33,11 @@ let package = Package(
         .target(name: "CURing", path: "Sources/CURing", linkerSettings: [.linkedLibrary("uring")]),
         // The layers, lowest first; each target sees only those it names, so the compiler holds
         // the layering (docs/architecture.md).
-        // The only libc callers: syscalls, descriptors as types, sockets, selectors, io_uring.
-        .target(name: "UDPLabOS", dependencies: ["CLinux", "CURing"], path: "Sources/OS"),
+        // The only libc callers: syscalls, descriptors as types, sockets, selectors.
+        .target(name: "UDPLabOS", dependencies: ["CLinux"], path: "Sources/OS", exclude: ["URing"]),
+        // io_uring (liburing), the rest of the OS layer: a target of its own so that only the
+        // engines link liburing, not udplabctl.
+        .target(name: "UDPLabURing", dependencies: ["CURing", "UDPLabOS"], path: "Sources/OS/URing"),
         // The only libsystemd callers: sd_notify, socket activation, the journal.
         .target(
             name: "UDPLabSystemd",
@@ -49,6 +52,7 @@ let package = Package(
             name: "UDPLabEngineKit",
             dependencies: [
                 "UDPLabOS",
+                "UDPLabURing",
                 "UDPLabProtocol",
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
                 .product(name: "DequeModule", package: "swift-collections"),

@@ -4,8 +4,8 @@ import Glibc
 ///
 /// It cannot be copied, so two owners can never close the same number twice.
 public struct FileDescriptor: ~Copyable, Sendable {
-    /// The descriptor number. Only `Sources/OS` reads it.
-    let rawValue: Int32
+    /// The descriptor number. Only `Sources/OS` reads it (`package`: `Sources/OS/URing` too).
+    package let rawValue: Int32
 
     /// Takes ownership of `rawValue`, which must be an open descriptor.
     init(rawValue: Int32) {

@@ -1,5 +1,6 @@
 import UDPLabOS
 import UDPLabProtocol
+import UDPLabURing
 
 /// Backend `uring`: io_uring completions instead of readiness. One multishot `recvmsg` stays
 /// armed and the kernel puts each datagram into a free buffer of a provided-buffer ring; the

@@ -1,5 +1,6 @@
 import CURing
 import Glibc
+import UDPLabOS
 
 /// An io_uring instance (io_uring(7)) and the receive buffers it provides to the kernel:
 /// requests go into its submission queue, one `io_uring_enter(2)` submits them (and may wait),
