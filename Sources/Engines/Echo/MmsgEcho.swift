@@ -12,50 +12,74 @@ import UDPLabOS
 /// `EPOLLOUT` is asked for only after a send would block, and `--budget N` caps datagrams
 /// received per event, as on `epoll-edge`. Nothing is allocated per datagram: the queue's slots,
 /// the scratch buffer and the batches' headers are allocated when the engine starts.
+///
+/// The drain loop is ``EdgeDrain`` (its batch pass); the epoll calls are here, as on `epoll-edge`.
 public final class MmsgEcho: EngineLoop {
+    private static let socketData: UInt64 = 0
+    private static let wakerData: UInt64 = 1
+
     private let path: EchoPath
     private let control: LoopControl
+    private let counters: EngineCounters
     private let budget: Int
-    private let selector: EdgeEpollWait
+    private let epoll: FileDescriptor
+    private var events = Epoll.EventBuffer(capacity: 16)
 
+    /// Registers the socket and the stop waker, edge-triggered for reading.
     public init(path: EchoPath, control: LoopControl, counters: EngineCounters, budget: Int) throws(SystemError) {
         self.path = path
         self.control = control
+        self.counters = counters
         self.budget = budget
-        selector = try EdgeEpollWait(socket: path.socket, control: control, counters: counters)
+        epoll = try Epoll.create()
+        try Epoll.add(epoll, path.socket.descriptor, flags: [.readable, .edgeTriggered], data: Self.socketData)
+        try Epoll.add(
+            epoll,
+            control.waker.eventFD.descriptor,
+            flags: [.readable, .edgeTriggered],
+            data: Self.wakerData
+        )
+        counters.syscalls.increment(by: 3)
     }
 
     public func run() throws(SystemError) {
-        // Datagrams may have arrived before the registration: start by reading.
-        var canRead = true
-        var canWrite = true
-        var received = 0
+        var drain = EdgeDrain(budget: budget)
+        var isWatchingWrites = false
         while !control.isStopRequested {
-            var progressed = false
-            if canRead && (budget == 0 || received < budget) {
-                switch path.receiveBatch(limit: budget == 0 ? Int.max : budget - received) {
-                case .processed(let batch):
-                    progressed = true
-                    received += batch.received
-                    canRead = !batch.isDrained
-                case .wouldBlock:
-                    canRead = false
-                }
-            }
-            if canWrite && !path.isQueueEmpty {
-                switch path.sendBatch() {
-                case .processed: progressed = true
-                case .wouldBlock: canWrite = false
-                }
-            }
-            if progressed { continue }
+            if drain.passBatch(path) { continue }
 
+            if !path.isQueueEmpty {
+                // A send would block. MOD re-arms the edge: EPOLLOUT comes as soon as there is room.
+                isWatchingWrites = true
+                try setInterest([.readable, .writable, .edgeTriggered])
+            } else if isWatchingWrites {
+                isWatchingWrites = false
+                try setInterest([.readable, .edgeTriggered])
+            }
             // Still readable here means the budget ran out: only look, then carry on reading.
-            let readiness = try selector.wait(path.socket, sendWouldBlock: !path.isQueueEmpty, isYielding: canRead)
-            if readiness.mustStop { return }
-            received = 0
-            canRead = canRead || readiness.isReadable
-            canWrite = canWrite || readiness.isWritable
+            counters.willWait(blocks: !drain.isYielding)
+            let readyCount = try Epoll.wait(epoll, into: &events, timeout: drain.isYielding ? .zero : nil)
+            counters.didWait(readyCount: readyCount)
+
+            var readable = false
+            var writable = false
+            for index in 0..<readyCount {
+                let (data, flags) = events[index]
+                if data == Self.wakerData {
+                    if control.consumeWake(counting: counters) { return }
+                    continue
+                }
+                readable = readable || !flags.isDisjoint(with: [.readable, .error, .hangup])
+                writable = writable || flags.contains(.writable)
+            }
+            drain.woke(readable: readable, writable: writable)
         }
+    }
+
+    /// `epoll_ctl(MOD)` on the socket: counted as an interest change.
+    private func setInterest(_ flags: Epoll.Flags) throws(SystemError) {
+        counters.syscalls.increment()
+        counters.interestChanges.increment()
+        try Epoll.modify(epoll, path.socket.descriptor, flags: flags, data: Self.socketData)
     }
 }

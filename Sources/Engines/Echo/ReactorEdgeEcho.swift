@@ -6,6 +6,7 @@ import UDPLabOS
 /// It reads and sends until both would block, and registers writable interest only after a
 /// send would block; see ``EpollEdgeEcho`` for the same loop on bare epoll and for the ways
 /// udplab differs from the seed (order kept on a blocked send, `--budget` against starvation).
+/// The drain loop is ``EdgeDrain``; the reactor calls are here.
 public final class ReactorEdgeEcho: EngineLoop {
     private static let socketToken = Token(0)
 
@@ -24,28 +25,10 @@ public final class ReactorEdgeEcho: EngineLoop {
 
     public func run() throws(SystemError) {
         let events = Events(capacity: 16)
-        var canRead = true
-        var canWrite = true
+        var drain = EdgeDrain(budget: budget)
         var interest: Interest = .readable
-        var received = 0
         while !control.isStopRequested {
-            var progressed = false
-            if canRead && (budget == 0 || received < budget) {
-                switch path.receive() {
-                case .processed:
-                    progressed = true
-                    received += 1
-                case .wouldBlock:
-                    canRead = false
-                }
-            }
-            if canWrite && !path.isQueueEmpty {
-                switch path.send() {
-                case .processed: progressed = true
-                case .wouldBlock: canWrite = false
-                }
-            }
-            if progressed { continue }
+            if drain.pass(path) { continue }
 
             if !path.isQueueEmpty {
                 // A send would block. Re-registering re-arms the edge: writable comes as soon as there is room.
@@ -66,14 +49,16 @@ public final class ReactorEdgeEcho: EngineLoop {
                 )
             }
             // Still readable here means the budget ran out: only look, then carry on reading.
-            try reactor.poll(events, timeout: canRead ? .zero : nil)
-            received = 0
+            try reactor.poll(events, timeout: drain.isYielding ? .zero : nil)
             if control.shouldStop() { return }
 
+            var readable = false
+            var writable = false
             for event in events {
-                canRead = canRead || event.isReadable
-                canWrite = canWrite || event.isWritable
+                readable = readable || event.isReadable
+                writable = writable || event.isWritable
             }
+            drain.woke(readable: readable, writable: writable)
         }
     }
 }
