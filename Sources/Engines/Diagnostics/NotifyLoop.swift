@@ -42,7 +42,7 @@ private final class CountingFuture: TaskFuture {
     private let start = MonotonicClock.nanoseconds()
     private var count = 0
 
-    public init(polls: Int, interval: Duration, counters: EngineCounters, trace: TraceSink?) {
+    init(polls: Int, interval: Duration, counters: EngineCounters, trace: TraceSink?) {
         self.polls = polls
         self.counters = counters
         self.trace = trace
@@ -71,7 +71,7 @@ private final class DelayedNotifier: Sendable {
     private let thread = Mutex<OSThread?>(nil)
     private let delay: Duration
 
-    public init(delay: Duration) {
+    init(delay: Duration) {
         self.delay = delay
     }
 

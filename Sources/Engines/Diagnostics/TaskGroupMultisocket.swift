@@ -79,7 +79,7 @@ final class EngineThreadJobs: TaskExecutor {
 
     /// - Parameter wake: a user-space source of the engine's reactor, set when a job arrives so
     ///   a reactor blocked in the kernel returns (no syscall when it is not blocked).
-    public init(wake: SetReadiness) {
+    init(wake: SetReadiness) {
         self.wake = wake
     }
 
@@ -139,7 +139,7 @@ private final class WakeUp: Sendable {
 private struct SendableDrain: @unchecked Sendable {
     // Every job of the group runs on the engine's thread, so the future is never used concurrently.
     let drain: SocketDrain
-    public init(_ drain: SocketDrain) { self.drain = drain }
+    init(_ drain: SocketDrain) { self.drain = drain }
 }
 
 /// Set once by the group's root task when every child has returned.

@@ -29,7 +29,7 @@ private final class EchoServerFuture: TaskFuture {
     private unowned let executor: ReactorExecutor
     private let counters: EngineCounters
 
-    public init(path: EchoPath, cache: ReadinessCache, executor: ReactorExecutor, counters: EngineCounters) {
+    init(path: EchoPath, cache: ReadinessCache, executor: ReactorExecutor, counters: EngineCounters) {
         self.path = path
         self.cache = cache
         self.executor = executor

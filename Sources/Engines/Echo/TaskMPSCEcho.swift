@@ -47,13 +47,7 @@ private final class ReaderFuture: TaskFuture {
     private var buffer: [UInt8]
     private var held: Datagram?
 
-    public init(
-        path: EchoPath,
-        cache: ReadinessCache,
-        channel: Channel<Datagram>,
-        counters: EngineCounters,
-        bufferSize: Int
-    ) {
+    init(path: EchoPath, cache: ReadinessCache, channel: Channel<Datagram>, counters: EngineCounters, bufferSize: Int) {
         self.path = path
         self.cache = cache
         self.channel = channel
@@ -107,7 +101,7 @@ private final class WriterFuture: TaskFuture {
     private let counters: EngineCounters
     private var current: Datagram?
 
-    public init(
+    init(
         path: EchoPath,
         cache: ReadinessCache,
         executor: ReactorExecutor,

@@ -233,7 +233,7 @@ private struct EchoTasks: Sendable {
 private final class EventLoopTaskExecutor: TaskExecutor {
     private let eventLoop: any EventLoop
 
-    public init(_ eventLoop: any EventLoop) {
+    init(_ eventLoop: any EventLoop) {
         self.eventLoop = eventLoop
     }
 
@@ -252,7 +252,7 @@ private final class ErrorCounter: ChannelInboundHandler {
     private let counters: EngineCounters
     private let trace: TraceSink?
 
-    public init(counters: EngineCounters, trace: TraceSink?) {
+    init(counters: EngineCounters, trace: TraceSink?) {
         self.counters = counters
         self.trace = trace
     }

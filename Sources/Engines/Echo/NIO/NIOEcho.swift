@@ -138,7 +138,7 @@ private final class NIOEchoHandler: ChannelInboundHandler {
     private var cycleStart: UInt64 = 0
     private var written: UInt64 = 0
 
-    public init(
+    init(
         counters: EngineCounters,
         residence: ResidenceHistogram,
         reply: ReplyMode,
