@@ -27,9 +27,13 @@ deps:
 	    $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing; \
 	fi
 
+# A target may import only the targets it names in Package.swift (SwiftPM otherwise lets a
+# Swift module already built for another target be imported): docs/architecture.md, Layers.
+IMPORT_CHECK := --explicit-target-dependency-import-check error
+
 ## build: compile everything (debug).
 build: deps
-	$(SWIFT) build -c $(CONFIG) $(BUILD_FLAGS)
+	$(SWIFT) build -c $(CONFIG) $(IMPORT_CHECK) $(BUILD_FLAGS)
 
 ## release: compile optimised binaries.
 release: deps
@@ -62,7 +66,7 @@ venv: .venv/.installed
 ## tests (swift test), static checks of the systemd units, and the system tests under a real
 ## systemd in systemd-nspawn (these need root; without it they say so and skip).
 test: deps lint venv
-	$(SWIFT) build --build-tests $(BUILD_FLAGS)
+	$(SWIFT) build --build-tests $(IMPORT_CHECK) $(BUILD_FLAGS)
 	$(SWIFT) test --skip-build $(BUILD_FLAGS)
 	packaging/check-units.sh
 	Tests/System/run.sh
@@ -123,7 +127,7 @@ STRIP          ?= strip --strip-debug
 # The toolchain's backtracer for statically linked programs (udplabd.service points
 # SWIFT_BACKTRACE at its installed copy); empty when the toolchain has none.
 BACKTRACER     ?= $(shell f="$$(dirname "$$(readlink -f "$$(command -v $(SWIFT))")")/../libexec/swift/linux/swift-backtrace-static"; [ -x "$$f" ] && echo "$$f")
-DEB_VERSION     = $(shell sed -n 's/.*static let productVersion = "\(.*\)".*/\1/p' Sources/Core/Control/ControlProtocol.swift)
+DEB_VERSION     = $(shell sed -n 's/.*static let productVersion = "\(.*\)".*/\1/p' Sources/Protocol/Control/ControlProtocol.swift)
 DEB_DIR        ?= .build/deb
 DEB_MAINTAINER ?= udplab maintainers <maintainers@udplab.invalid>
 

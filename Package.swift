@@ -9,7 +9,6 @@ let package = Package(
         .executable(name: "udplabctl", targets: ["CtlClient"]),
         .executable(name: "udplab-control-bench", targets: ["ControlRoundTrip"]),
         .executable(name: "udplab-internals", targets: ["Internals"]),
-        .library(name: "UDPLabCore", targets: ["UDPLabCore"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
@@ -21,7 +20,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
     ],
     targets: [
-        // The only C view of systemd (sd-daemon, sd-journal); see Core/Systemd.
+        // The only C view of systemd (sd-daemon, sd-journal); see Sources/Systemd.
         .systemLibrary(
             name: "CSystemd",
             path: "Sources/CSystemd",
@@ -32,24 +31,63 @@ let package = Package(
         .target(name: "CLinux", path: "Sources/CLinux"),
         // io_uring through liburing (liburing-dev), wrapped in plain functions: backend uring.
         .target(name: "CURing", path: "Sources/CURing", linkerSettings: [.linkedLibrary("uring")]),
+        // The layers, lowest first; each target sees only those it names, so the compiler holds
+        // the layering (docs/architecture.md).
+        // The only libc callers: syscalls, descriptors as types, sockets, selectors.
+        .target(name: "UDPLabOS", dependencies: ["CLinux"], path: "Sources/OS", exclude: ["URing"]),
+        // io_uring (liburing), the rest of the OS layer: a target of its own so that only the
+        // engines link liburing, not udplabctl.
+        .target(name: "UDPLabURing", dependencies: ["CURing", "UDPLabOS"], path: "Sources/OS/URing"),
+        // The only libsystemd callers: sd_notify, socket activation, the journal.
         .target(
-            name: "UDPLabCore",
+            name: "UDPLabSystemd",
+            dependencies: ["CSystemd", "UDPLabOS", .product(name: "Logging", package: "swift-log")],
+            path: "Sources/Systemd"
+        ),
+        // The wire and the engine data model: all udplabctl needs besides UDPLabOS.
+        .target(name: "UDPLabProtocol", dependencies: ["UDPLabOS"], path: "Sources/Protocol"),
+        // What engines run on: the reactor, the task executor, counters, the loop runtime and
+        // every backend and diagnostic kind that is not SwiftNIO's.
+        .target(
+            name: "UDPLabEngineKit",
             dependencies: [
-                "CLinux",
-                "CSystemd",
-                "CURing",
+                "UDPLabOS",
+                "UDPLabURing",
+                "UDPLabProtocol",
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
-                .product(name: "Logging", package: "swift-log"),
+                .product(name: "DequeModule", package: "swift-collections"),
+            ],
+            path: "Sources/Engines",
+            exclude: ["Echo/NIO", "Factory"]
+        ),
+        // The backends that run on SwiftNIO's event loop: the only NIO importers.
+        .target(
+            name: "UDPLabNIOBackends",
+            dependencies: [
+                "UDPLabOS",
+                "UDPLabProtocol",
+                "UDPLabEngineKit",
                 .product(name: "DequeModule", package: "swift-collections"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
             ],
-            path: "Sources/Core"
+            path: "Sources/Engines/Echo/NIO"
+        ),
+        // Engine and EngineFactory, the one switch over kinds and backends.
+        .target(
+            name: "UDPLabEngines",
+            dependencies: ["UDPLabOS", "UDPLabProtocol", "UDPLabEngineKit", "UDPLabNIOBackends"],
+            path: "Sources/Engines/Factory"
         ),
         .executableTarget(
             name: "Daemon",
             dependencies: [
-                "UDPLabCore",
+                "UDPLabOS",
+                "UDPLabURing",
+                "UDPLabSystemd",
+                "UDPLabProtocol",
+                "UDPLabEngineKit",
+                "UDPLabEngines",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -70,7 +108,8 @@ let package = Package(
         .executableTarget(
             name: "CtlClient",
             dependencies: [
-                "UDPLabCore",
+                "UDPLabOS",
+                "UDPLabProtocol",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
             ],
@@ -78,15 +117,39 @@ let package = Package(
         ),
         .executableTarget(
             name: "ControlRoundTrip",
-            dependencies: ["UDPLabCore", .product(name: "Histogram", package: "hdrhistogram-swift")],
+            dependencies: [
+                "UDPLabOS",
+                "UDPLabProtocol",
+                .product(name: "Histogram", package: "hdrhistogram-swift"),
+            ],
             path: "Benchmarks/ControlRoundTrip"
         ),
-        .executableTarget(name: "Internals", dependencies: ["UDPLabCore"], path: "Benchmarks/Internals"),
-        .testTarget(name: "CtlClientTests", dependencies: ["CtlClient", "UDPLabCore"], path: "Tests/CtlClientTests"),
-        .testTarget(name: "CoreTests", dependencies: ["UDPLabCore"], path: "Tests/CoreTests"),
+        .executableTarget(
+            name: "Internals",
+            dependencies: ["UDPLabOS", "UDPLabProtocol", "UDPLabEngines"],
+            path: "Benchmarks/Internals"
+        ),
+        .testTarget(
+            name: "CtlClientTests",
+            dependencies: ["CtlClient", "UDPLabOS", "UDPLabProtocol", "UDPLabEngines"],
+            path: "Tests/CtlClientTests"
+        ),
+        .testTarget(
+            name: "CoreTests",
+            dependencies: [
+                "UDPLabOS",
+                "UDPLabURing",
+                "UDPLabSystemd",
+                "UDPLabProtocol",
+                "UDPLabEngineKit",
+                "UDPLabNIOBackends",
+                "UDPLabEngines",
+            ],
+            path: "Tests/CoreTests"
+        ),
         .testTarget(
             name: "DaemonTests",
-            dependencies: ["UDPLabCore", "Daemon", "CtlClient"],
+            dependencies: ["UDPLabOS", "UDPLabProtocol", "UDPLabEngines", "Daemon", "CtlClient"],
             path: "Tests/DaemonTests"
         ),
     ]

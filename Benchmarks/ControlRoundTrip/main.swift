@@ -9,7 +9,8 @@
 
 import Foundation
 import Histogram
-import UDPLabCore
+import UDPLabOS
+import UDPLabProtocol
 
 /// A connection that sends one call and waits for its reply.
 struct BenchClient: ~Copyable {

@@ -6,7 +6,9 @@
 // the number of datagrams.
 
 import Foundation
-import UDPLabCore
+import UDPLabEngines
+import UDPLabOS
+import UDPLabProtocol
 
 let rounds = CommandLine.arguments.count > 1 ? Int(CommandLine.arguments[1]) ?? 1000 : 1000
 

@@ -1,5 +1,6 @@
 import ArgumentParser
-import UDPLabCore
+import UDPLabOS
+import UDPLabProtocol
 
 /// A length of time on the command line, in ``DurationSyntax/commandLine``: `5` (seconds), `5s`,
 /// `500ms`, `2m`, `1.5s`.

@@ -1,4 +1,4 @@
-import UDPLabCore
+import UDPLabProtocol
 
 /// The exit status of `udplabctl`, one per class of error: the one table scripts can rely on.
 ///

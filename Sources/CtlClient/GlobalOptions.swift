@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
-import UDPLabCore
+import UDPLabOS
+import UDPLabProtocol
 
 /// The options every command takes: where the daemon is, how to print, how long to wait.
 struct GlobalOptions: ParsableArguments {

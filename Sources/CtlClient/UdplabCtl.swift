@@ -1,6 +1,6 @@
 import ArgumentParser
 import Foundation
-import UDPLabCore
+import UDPLabProtocol
 
 /// `udplabctl`: starts, stops and observes the engines of a running udplabd over its varlink
 /// control socket.

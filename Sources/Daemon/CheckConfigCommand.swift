@@ -1,6 +1,5 @@
 import ArgumentParser
 import Foundation
-import UDPLabCore
 
 /// `udplabd check-config`: validates a config file as the daemon and `reload` would, without
 /// starting anything, and prints every problem with its line.

@@ -1,5 +1,6 @@
 import ArgumentParser
-import UDPLabCore
+import UDPLabOS
+import UDPLabProtocol
 
 /// The options that describe an engine for `udplabd run`, the same as `udplabctl start`'s and the
 /// config file's `[[engine]]` keys. Parsed as text and checked by ``spec(kind:)`` so every mistake

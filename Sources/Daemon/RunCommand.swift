@@ -1,7 +1,9 @@
 import ArgumentParser
 import Dispatch
 import Foundation
-import UDPLabCore
+import UDPLabEngines
+import UDPLabOS
+import UDPLabProtocol
 
 /// `udplabd run KIND`: one engine in the foreground, no daemon and no control socket.
 ///

@@ -1,4 +1,6 @@
-import UDPLabCore
+import UDPLabEngines
+import UDPLabOS
+import UDPLabProtocol
 
 /// The statistics `udplabd run` prints when it ends.
 ///

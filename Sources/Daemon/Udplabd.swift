@@ -1,6 +1,6 @@
 import ArgumentParser
 import Foundation
-import UDPLabCore
+import UDPLabProtocol
 
 /// `udplabd`: the udplab daemon (`serve`, the default), one foreground engine (`run`), and
 /// `check-config`.

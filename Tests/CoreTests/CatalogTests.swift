@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-import UDPLabCore
+import UDPLabSystemd
 
 /// `packaging/udplabd.catalog` explains every event udplabd logs, and nothing else.
 @Suite("Journal message catalog")

@@ -1,7 +1,8 @@
 import Dispatch
 import Testing
 
-@testable import UDPLabCore
+@testable import UDPLabEngines
+@testable import UDPLabProtocol
 
 /// The seed's lesson as numbers: what one datagram, and a burst, cost in wakeups.
 @Suite("Cost per datagram")

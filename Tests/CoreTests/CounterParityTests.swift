@@ -2,7 +2,9 @@ import Foundation
 import Synchronization
 import Testing
 
-@testable import UDPLabCore
+@testable import UDPLabEngineKit
+@testable import UDPLabEngines
+@testable import UDPLabProtocol
 
 /// Every counter means the same on every backend, or the backend reports it absent: `--buffer`
 /// and `truncated`, the kernel's drops, and the loop counters SwiftNIO's backends cannot see.

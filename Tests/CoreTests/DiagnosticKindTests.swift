@@ -1,7 +1,9 @@
 import Foundation
 import Testing
 
-@testable import UDPLabCore
+@testable import UDPLabEngines
+@testable import UDPLabOS
+@testable import UDPLabProtocol
 
 @Suite("Diagnostic kinds: mixed, notify, empty")
 struct DiagnosticKindTests {

@@ -2,7 +2,7 @@ import Foundation
 import Glibc
 import Testing
 
-@testable import UDPLabCore
+@testable import UDPLabOS
 
 /// Files in a directory others may write: nothing is followed, nothing replaced by accident.
 @Suite("Directory and atomic files", .serialized)

@@ -1,7 +1,9 @@
 import Synchronization
 import Testing
 
-@testable import UDPLabCore
+@testable import UDPLabEngines
+@testable import UDPLabOS
+@testable import UDPLabProtocol
 
 /// `--dual-stack`: an engine on `[::]` with `IPV6_V6ONLY` off serves IPv4 too; without it an
 /// IPv6 engine is IPv6-only on every backend, whatever `net.ipv6.bindv6only` says.

@@ -1,6 +1,9 @@
 import Testing
 
-@testable import UDPLabCore
+@testable import UDPLabEngineKit
+@testable import UDPLabEngines
+@testable import UDPLabOS
+@testable import UDPLabProtocol
 
 /// The one duration grammar (`Duration(parsing:as:)`) and the one set of conversions.
 @Suite("Duration syntax and units")

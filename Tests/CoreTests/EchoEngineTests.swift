@@ -1,6 +1,7 @@
 import Testing
 
-@testable import UDPLabCore
+@testable import UDPLabEngines
+@testable import UDPLabProtocol
 
 @Suite("Echo engine")
 struct EchoEngineTests {

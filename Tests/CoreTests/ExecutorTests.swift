@@ -1,7 +1,8 @@
 import Synchronization
 import Testing
 
-@testable import UDPLabCore
+@testable import UDPLabEngineKit
+@testable import UDPLabOS
 
 /// Task notification becomes user-space readiness in the reactor, and costs a syscall only when
 /// the reactor is blocked in the kernel.

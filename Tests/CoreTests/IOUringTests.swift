@@ -2,7 +2,11 @@ import Foundation
 import Synchronization
 import Testing
 
-@testable import UDPLabCore
+@testable import UDPLabEngineKit
+@testable import UDPLabEngines
+@testable import UDPLabOS
+@testable import UDPLabProtocol
+@testable import UDPLabURing
 
 /// `OS/IOUring`'s own contracts: what a submit that cannot make room does (on a real ring), and
 /// which set-up failures mean io_uring is unavailable here (told by step and errno).

@@ -1,7 +1,7 @@
 import Logging
 import Testing
 
-@testable import UDPLabCore
+@testable import UDPLabSystemd
 
 /// The journal entry is built by a pure function: tested without journald.
 @Suite("Journal fields")

@@ -1,7 +1,9 @@
 import Foundation
 import Testing
 
-@testable import UDPLabCore
+@testable import UDPLabEngines
+@testable import UDPLabOS
+@testable import UDPLabProtocol
 
 /// Serialized: the leak test's thousand start/stop cycles (a hundred SwiftNIO event-loop groups
 /// among them) load both cores, which would distort the 100 ms stop measurement beside it.

@@ -1,7 +1,9 @@
 import Dispatch
 import Testing
 
-@testable import UDPLabCore
+@testable import UDPLabEngines
+@testable import UDPLabOS
+@testable import UDPLabProtocol
 
 /// Backend mmsg: what batching saves in syscalls, and partial sends keeping their order. The
 /// echo, queue, cost and lifecycle suites cover it with every other backend.

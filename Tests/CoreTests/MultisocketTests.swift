@@ -1,6 +1,8 @@
 import Testing
 
-@testable import UDPLabCore
+@testable import UDPLabEngines
+@testable import UDPLabOS
+@testable import UDPLabProtocol
 
 /// The seed's lesson as numbers: notifications are per task, not per future.
 @Suite("Multisocket")

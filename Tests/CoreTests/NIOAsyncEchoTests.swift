@@ -1,7 +1,9 @@
 import Dispatch
 import Testing
 
-@testable import UDPLabCore
+@testable import UDPLabEngines
+@testable import UDPLabOS
+@testable import UDPLabProtocol
 
 /// Backend nio-async: backpressure through its bounded queue, and stopping while its tasks are
 /// busy. The echo, reply-mode, lifecycle and leak suites cover it with every other backend.

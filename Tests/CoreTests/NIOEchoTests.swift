@@ -2,7 +2,8 @@ import Dispatch
 import Synchronization
 import Testing
 
-@testable import UDPLabCore
+@testable import UDPLabEngines
+@testable import UDPLabProtocol
 
 /// Backend nio: `--budget` is NIO's `maxMessagesPerRead`. The echo, reply-mode, lifecycle and
 /// leak suites cover it with every other backend.

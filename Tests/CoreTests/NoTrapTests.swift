@@ -1,6 +1,7 @@
 import Testing
 
-@testable import UDPLabCore
+@testable import UDPLabEngineKit
+@testable import UDPLabOS
 
 /// Inputs that once trapped in Core: each is now handled.
 @Suite("No traps")

@@ -1,6 +1,8 @@
 import Testing
 
-@testable import UDPLabCore
+@testable import UDPLabEngines
+@testable import UDPLabOS
+@testable import UDPLabProtocol
 
 /// The queue-full path, driven through the send seam: loopback sends never block by themselves.
 @Suite("Outgoing queue")

@@ -1,7 +1,8 @@
 import Foundation
 import Testing
 
-@testable import UDPLabCore
+@testable import UDPLabEngineKit
+@testable import UDPLabOS
 
 @Suite("Reactor")
 struct ReactorTests {

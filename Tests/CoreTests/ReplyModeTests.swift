@@ -1,7 +1,9 @@
 import Foundation
 import Testing
 
-@testable import UDPLabCore
+@testable import UDPLabEngines
+@testable import UDPLabOS
+@testable import UDPLabProtocol
 
 /// `--reply sockperf` answers as `sockperf server` (3.x) does: only a client's message that asks
 /// for a pong (CLIENT and PONG_REQUEST set, WARMUP clear, one whole message), with its CLIENT

@@ -1,6 +1,7 @@
 import Testing
 
-@testable import UDPLabCore
+@testable import UDPLabEngineKit
+@testable import UDPLabProtocol
 
 @Suite("Residence histogram")
 struct ResidenceHistogramTests {

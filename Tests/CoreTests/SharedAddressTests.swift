@@ -1,6 +1,7 @@
 import Testing
 
-@testable import UDPLabCore
+@testable import UDPLabOS
+@testable import UDPLabProtocol
 
 /// ``EngineSpec/sharesAddress(with:)``: which two engines cannot both bind.
 @Suite("Shared addresses")

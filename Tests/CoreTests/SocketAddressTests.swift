@@ -1,7 +1,8 @@
 import Foundation
 import Testing
 
-@testable import UDPLabCore
+@testable import UDPLabOS
+@testable import UDPLabProtocol
 
 @Suite("SocketAddress")
 struct SocketAddressTests {

@@ -2,7 +2,9 @@ import Foundation
 import Glibc
 import Testing
 
-@testable import UDPLabCore
+@testable import UDPLabEngines
+@testable import UDPLabOS
+@testable import UDPLabProtocol
 
 /// The real sockperf client (3.x) against `--reply sockperf`: it must see what it sees against
 /// `sockperf server`: no duplicated or out-of-order replies, one reply per pong request, none

@@ -1,7 +1,7 @@
 import Glibc
 import Testing
 
-@testable import UDPLabCore
+@testable import UDPLabOS
 
 @Suite("OS layer")
 struct SyscallTests {

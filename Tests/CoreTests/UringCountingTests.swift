@@ -1,6 +1,9 @@
 import Testing
 
-@testable import UDPLabCore
+@testable import UDPLabEngineKit
+@testable import UDPLabEngines
+@testable import UDPLabOS
+@testable import UDPLabProtocol
 
 /// Backend uring's counters read back: `events` counts the completions the loop handled, no more.
 @Suite("Backend uring: what the counters say")

@@ -1,7 +1,8 @@
 import Dispatch
 import Testing
 
-@testable import UDPLabCore
+@testable import UDPLabEngines
+@testable import UDPLabProtocol
 
 /// Backend uring: completions handled a batch per pass with one submit each, the buffer ring
 /// as the queue (backpressure, not drops), and its options. The echo, cost, truncation and

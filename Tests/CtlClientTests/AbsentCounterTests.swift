@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-import UDPLabCore
+import UDPLabProtocol
 
 @testable import CtlClient
 

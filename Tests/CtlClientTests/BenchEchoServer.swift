@@ -1,6 +1,6 @@
 import Synchronization
 
-@testable import UDPLabCore
+@testable import UDPLabOS
 
 /// A UDP echo server on 127.0.0.1 for the bench tests: a real socket answered by a loop on its
 /// own thread, which asks a policy what to do with each request.

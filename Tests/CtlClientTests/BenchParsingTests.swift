@@ -1,6 +1,6 @@
 import ArgumentParser
 import Testing
-import UDPLabCore
+import UDPLabOS
 
 @testable import CtlClient
 

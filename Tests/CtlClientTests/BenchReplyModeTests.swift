@@ -1,5 +1,6 @@
 import Testing
-import UDPLabCore
+import UDPLabEngines
+import UDPLabProtocol
 
 @testable import CtlClient
 

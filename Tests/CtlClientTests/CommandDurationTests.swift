@@ -1,6 +1,8 @@
 import ArgumentParser
 import Testing
-import UDPLabCore
+import UDPLabEngines
+import UDPLabOS
+import UDPLabProtocol
 
 @testable import CtlClient
 

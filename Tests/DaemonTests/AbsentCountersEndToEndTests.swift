@@ -1,6 +1,7 @@
 import Foundation
 import Testing
-import UDPLabCore
+import UDPLabOS
+import UDPLabProtocol
 
 /// What `udplabctl stats` shows of a `nio` engine, from a real daemon: the loop counters
 /// SwiftNIO's backend cannot see are absent on the wire and `n/a` in the table, not 0.

@@ -1,7 +1,8 @@
 import Foundation
 import Testing
 
-@testable import UDPLabCore
+@testable import UDPLabOS
+@testable import UDPLabProtocol
 
 /// Addresses through the daemon: AddressInUse names the engine that holds the address; a config
 /// with two engines on one address is refused by reload; `--dual-stack` goes over the wire, is

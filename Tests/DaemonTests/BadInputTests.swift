@@ -1,6 +1,7 @@
 import Foundation
 import Testing
-import UDPLabCore
+import UDPLabOS
+import UDPLabProtocol
 
 /// Bad input never disturbs another client or an engine: each case checks that an engine still
 /// echoes and another client is answered within 2 s (a bound no blocked server meets: a stalled

@@ -1,6 +1,8 @@
 import Foundation
 import Synchronization
-import UDPLabCore
+import UDPLabEngines
+import UDPLabOS
+import UDPLabProtocol
 
 /// A udplab binary run as a child process, its output collected as it comes.
 final class ChildProcess: Sendable {

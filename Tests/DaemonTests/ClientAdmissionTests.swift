@@ -1,5 +1,4 @@
 import Testing
-import UDPLabCore
 
 @testable import Daemon
 

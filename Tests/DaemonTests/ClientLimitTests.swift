@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-import UDPLabCore
+import UDPLabProtocol
 
 /// Unprivileged clients cannot lock administrators out: connections are capped per uid, a share
 /// is kept for administrators, and a call must arrive within the idle timeout of its first byte.

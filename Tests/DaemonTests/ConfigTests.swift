@@ -2,7 +2,8 @@ import ArgumentParser
 import Foundation
 import Logging
 import Testing
-import UDPLabCore
+import UDPLabOS
+import UDPLabProtocol
 
 @testable import Daemon
 

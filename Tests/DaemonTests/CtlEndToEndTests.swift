@@ -1,6 +1,7 @@
 import Foundation
 import Testing
-import UDPLabCore
+import UDPLabOS
+import UDPLabProtocol
 
 /// `udplabctl` against a real daemon on a temporary socket and state directory, as a user types it.
 @Suite("udplabctl against udplabd", .serialized)

@@ -1,5 +1,5 @@
 import Foundation
-import UDPLabCore
+import UDPLabProtocol
 
 extension DaemonHarness {
     /// The state file's shape, as udplabd writes version 1.

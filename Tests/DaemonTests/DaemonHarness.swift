@@ -1,6 +1,7 @@
 import Foundation
 import Testing
-import UDPLabCore
+import UDPLabOS
+import UDPLabProtocol
 
 /// A real `udplabd` on a temporary socket, state directory and config, for integration tests.
 final class DaemonHarness {

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
-import UDPLabCore
+import UDPLabOS
+import UDPLabProtocol
 
 /// The daemon under the descriptor limit its unit ships (`LimitNOFILE=` in
 /// packaging/udplabd.service), started through `prlimit` so the limit is the unit's whatever the

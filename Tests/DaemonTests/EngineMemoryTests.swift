@@ -1,6 +1,8 @@
 import Foundation
 import Testing
-import UDPLabCore
+import UDPLabEngines
+import UDPLabOS
+import UDPLabProtocol
 
 /// What an engine reserves, read from the kernel (`/proc/PID/status`) of a real `udplabd run`.
 @Suite("What an engine reserves")

@@ -1,6 +1,8 @@
 import Foundation
 import Testing
-import UDPLabCore
+import UDPLabEngines
+import UDPLabOS
+import UDPLabProtocol
 
 /// `EXTEND_TIMEOUT_USEC=` as systemd receives it: a datagram socket stands in for `$NOTIFY_SOCKET`.
 @Suite("sd_notify: EXTEND_TIMEOUT_USEC")

@@ -1,6 +1,8 @@
 import Foundation
 import Testing
-import UDPLabCore
+import UDPLabEngines
+import UDPLabOS
+import UDPLabProtocol
 
 /// The `ERRNO=` systemd gets before a fatal exit (a datagram socket stands in for `$NOTIFY_SOCKET`).
 @Suite("sd_notify: ERRNO before a fatal exit")

@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-import UDPLabCore
+import UDPLabProtocol
 
 /// Someone who can write in the socket's or the state directory cannot make the daemon write or
 /// chmod anything else, and the daemon says when such a directory is writable by others.

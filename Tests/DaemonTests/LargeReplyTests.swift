@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-import UDPLabCore
+import UDPLabProtocol
 
 /// `udplabctl` shows every engine the daemon allows: replies are bounded by the daemon's limits
 /// (256 engines, 4096 engine sockets), not by the 64 KiB that bounds a call.
@@ -43,7 +43,10 @@ final class LargeReplyTests {
             executable: ChildProcess.productPath("udplabctl"),
             arguments: ["--socket", daemon.socketPath, "stats", "--watch", "0.2", "--json"]
         )
-        let line = try watch.waitForLine(timeout: .seconds(30)) { $0.hasPrefix("{") && $0.hasSuffix("}") }
+        // A line of a few hundred KiB arrives in pieces: wait for one that is whole JSON.
+        let line = try watch.waitForLine(timeout: .seconds(30)) {
+            $0.hasPrefix("{") && (try? JSONSerialization.jsonObject(with: Data($0.utf8))) != nil
+        }
         let streamed = try JSONDecoder().decode(StatsMethod.Reply.self, from: Data(line.utf8))
         #expect(Set(streamed.engines.map(\.name)) == Set(names))
         watch.interrupt()

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
-import UDPLabCore
+import UDPLabOS
+import UDPLabProtocol
 
 /// sd_notify without systemd: a datagram socket stands in for `$NOTIFY_SOCKET` and receives
 /// exactly what the daemon tells systemd, in order, across start, reload and stop.

@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-import UDPLabCore
+import UDPLabProtocol
 
 /// Every numeric parameter of every method, test hooks included, refuses a number out of its
 /// range with `InvalidParameter` naming the field and the range, and the daemon goes on serving.

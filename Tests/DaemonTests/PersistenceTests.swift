@@ -1,6 +1,7 @@
 import Foundation
 import Testing
-import UDPLabCore
+import UDPLabOS
+import UDPLabProtocol
 
 /// Engines started through the socket survive a crash; transient ones do not; a damaged state
 /// file is moved aside, never silently overwritten; one that cannot be used stops the daemon.

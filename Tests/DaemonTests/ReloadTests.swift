@@ -1,6 +1,7 @@
 import Foundation
 import Testing
-import UDPLabCore
+import UDPLabOS
+import UDPLabProtocol
 
 /// Reload validates the whole config first, then starts, stops and restarts declared engines:
 /// all or nothing, replying only when done.

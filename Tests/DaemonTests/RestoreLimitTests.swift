@@ -1,6 +1,7 @@
 import Foundation
 import Testing
-import UDPLabCore
+import UDPLabOS
+import UDPLabProtocol
 
 /// Restore obeys the limits Start obeys (256 engines, 4096 engine sockets); what does not fit is
 /// logged by name and stays in the state file.

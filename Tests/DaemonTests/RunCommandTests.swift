@@ -1,6 +1,7 @@
 import Foundation
 import Testing
-import UDPLabCore
+import UDPLabOS
+import UDPLabProtocol
 
 /// `udplabd run`, driven as a user would: the real binary, real sockets, real signals.
 @Suite("udplabd run")

@@ -1,6 +1,8 @@
 import Foundation
 import Testing
-import UDPLabCore
+import UDPLabEngines
+import UDPLabOS
+import UDPLabProtocol
 
 /// The `unanswered` counter of a `--reply sockperf` engine reaches `udplabctl stats` from a real
 /// daemon: the datagrams sockperf's server would not answer are counted on the wire, not lost

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
-import UDPLabCore
+import UDPLabOS
+import UDPLabProtocol
 
 /// The control socket speaks varlink: a raw client writing NUL-terminated frames gets correct replies.
 @Suite("Varlink conformance", .serialized)

@@ -1,6 +1,6 @@
 // What Glibc does not import into Swift: epoll, eventfd, the FD_SET family (macros) and
 // recvmmsg/sendmmsg.
-// Only Sources/Core/OS may import this module.
+// Only Sources/OS may import this module.
 // _GNU_SOURCE is defined in shim.c only: defining it here would change fd_set's member names
 // and clash with SwiftGlibc's view of the same struct.
 #ifndef UDPLAB_CLINUX_H

@@ -1,6 +1,6 @@
 // io_uring through liburing, as plain functions: liburing's API is mostly static inline
 // functions over kernel-shared memory, which Swift's importer does not handle well.
-// Only Sources/Core/OS may import this module. Message headers are passed as `void *` (each a
+// Only Sources/OS may import this module. Message headers are passed as `void *` (each a
 // `struct msghdr`): including <sys/socket.h> here hides Glibc's MSG_* constants from Swift.
 #ifndef UDPLAB_CURING_H
 #define UDPLAB_CURING_H

@@ -1,4 +1,4 @@
-import UDPLabCore
+import UDPLabOS
 
 /// What one bench run does: a validated set of options. A configuration that exists is valid.
 struct BenchConfiguration: Equatable, Sendable {

@@ -1,4 +1,4 @@
-import UDPLabCore
+import UDPLabOS
 
 /// Why a bench cannot run.
 enum BenchError: Error, Equatable, Sendable, CustomStringConvertible {

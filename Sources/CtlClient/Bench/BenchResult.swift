@@ -1,5 +1,3 @@
-import UDPLabCore
-
 /// What one bench run measured, and how it was run.
 ///
 /// Only requests sent after the warm-up count. Every one of them ends up in exactly one of

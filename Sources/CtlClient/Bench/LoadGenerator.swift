@@ -1,5 +1,5 @@
 import Histogram
-import UDPLabCore
+import UDPLabOS
 
 /// Sends requests to an echo server and times the replies: the engine of `udplabctl bench`,
 /// callable without the command line.

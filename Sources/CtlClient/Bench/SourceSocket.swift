@@ -1,4 +1,4 @@
-import UDPLabCore
+import UDPLabOS
 
 /// One of a bench's source sockets: a class, so that several non-copyable sockets fit in an array.
 final class SourceSocket {

@@ -1,5 +1,6 @@
 import ArgumentParser
-import UDPLabCore
+import UDPLabOS
+import UDPLabProtocol
 
 /// `--warmup`: a ``DurationArgument`` (`500ms`, `1s`), or zero (`0`, `0s`) for no warm-up.
 struct WarmupArgument: ExpressibleByArgument, Equatable, Sendable, CustomStringConvertible {

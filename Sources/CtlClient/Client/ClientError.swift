@@ -1,5 +1,6 @@
 import Foundation
-import UDPLabCore
+import UDPLabOS
+import UDPLabProtocol
 
 /// Why a command that talks to udplabd failed: the daemon was out of reach, or it said no.
 ///

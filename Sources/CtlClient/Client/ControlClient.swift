@@ -1,5 +1,6 @@
 import Foundation
-import UDPLabCore
+import UDPLabOS
+import UDPLabProtocol
 
 /// A varlink connection to udplabd: send a call, read its reply or its stream of replies.
 ///

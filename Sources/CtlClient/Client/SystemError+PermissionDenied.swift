@@ -1,5 +1,5 @@
 import Foundation
-import UDPLabCore
+import UDPLabOS
 
 extension SystemError {
     /// `true` for `EACCES` and `EPERM`: the socket exists but this user may not connect to it.

@@ -1,5 +1,5 @@
 import ArgumentParser
-import UDPLabCore
+import UDPLabProtocol
 
 /// `udplabctl backends`: the I/O models, engine kinds and multisocket strategies the daemon can run.
 struct BackendsCommand: ParsableCommand {

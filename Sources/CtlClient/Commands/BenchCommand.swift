@@ -1,6 +1,6 @@
 import ArgumentParser
 import Foundation
-import UDPLabCore
+import UDPLabOS
 
 /// `udplabctl bench HOST:PORT`: a UDP load client for any echo server, with loss counted and
 /// round trips measured so that stalls are not hidden.

@@ -1,5 +1,5 @@
 import ArgumentParser
-import UDPLabCore
+import UDPLabProtocol
 
 /// `udplabctl list`: every engine, with its address, state and origin.
 struct ListCommand: ParsableCommand {

@@ -1,5 +1,5 @@
 import ArgumentParser
-import UDPLabCore
+import UDPLabProtocol
 
 /// `udplabctl log-level LEVEL`: changes the daemon's log level until it restarts.
 struct LogLevelCommand: ParsableCommand {

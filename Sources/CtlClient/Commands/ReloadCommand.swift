@@ -1,5 +1,5 @@
 import ArgumentParser
-import UDPLabCore
+import UDPLabProtocol
 
 /// `udplabctl reload`: re-reads the config file and reconciles its engines (what
 /// `systemctl reload udplabd` runs).

@@ -1,5 +1,5 @@
 import ArgumentParser
-import UDPLabCore
+import UDPLabProtocol
 
 /// `udplabctl restart NAME`: stops an engine and starts it again with the same spec, in the
 /// daemon (`io.udplab.Restart`), so it keeps its origin: a config engine stays a config engine.

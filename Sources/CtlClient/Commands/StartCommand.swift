@@ -1,5 +1,5 @@
 import ArgumentParser
-import UDPLabCore
+import UDPLabProtocol
 
 /// `udplabctl start KIND`: starts an engine in the daemon (`io.udplab.Start`).
 ///

@@ -1,7 +1,8 @@
 import ArgumentParser
 import Dispatch
 import Foundation
-import UDPLabCore
+import UDPLabOS
+import UDPLabProtocol
 
 /// `udplabctl stats [NAME…] [--watch [D]]`: counters and per-datagram costs, once or continuously.
 ///

@@ -1,5 +1,5 @@
 import ArgumentParser
-import UDPLabCore
+import UDPLabProtocol
 
 /// `udplabctl status`: the daemon's version, pid, uptime, paths and engine count.
 struct StatusCommand: ParsableCommand {

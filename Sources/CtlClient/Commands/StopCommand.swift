@@ -1,5 +1,5 @@
 import ArgumentParser
-import UDPLabCore
+import UDPLabProtocol
 
 /// `udplabctl stop NAME…|--all`: stops engines; their sockets are closed when it returns.
 struct StopCommand: ParsableCommand {

@@ -1,4 +1,4 @@
-import UDPLabCore
+import UDPLabProtocol
 
 /// The human form of `backends`: the I/O models this daemon can run, the engine kinds, and the
 /// multisocket strategies, each with the seed program it mirrors.

@@ -1,4 +1,4 @@
-import UDPLabCore
+import UDPLabProtocol
 
 /// The one-line confirmations of the commands that change something.
 enum ChangeSummary {

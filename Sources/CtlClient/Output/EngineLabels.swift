@@ -1,4 +1,4 @@
-import UDPLabCore
+import UDPLabProtocol
 
 /// How `list`, `stats` and `start` name what an engine runs on and where it listens, the same
 /// way in each.

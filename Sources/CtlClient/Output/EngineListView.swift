@@ -1,4 +1,4 @@
-import UDPLabCore
+import UDPLabProtocol
 
 /// The human form of `list`: one row per engine, then why each failed engine failed.
 ///

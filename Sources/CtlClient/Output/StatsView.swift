@@ -1,5 +1,5 @@
 import Foundation
-import UDPLabCore
+import UDPLabProtocol
 
 /// The human form of `stats`: one column per engine, one row per figure, so engines on
 /// different backends compare side by side.

@@ -1,5 +1,5 @@
 import Foundation
-import UDPLabCore
+import UDPLabProtocol
 
 /// The human form of `status`: one `key: value` line per fact about the daemon.
 enum StatusView {

@@ -1,5 +1,6 @@
 import TOMLKit
-import UDPLabCore
+import UDPLabOS
+import UDPLabProtocol
 
 extension ConfigReader {
     /// The keys an `[[engine]]` table takes: `udplabctl start`'s options.

@@ -1,7 +1,7 @@
 import Foundation
 import Logging
 import TOMLKit
-import UDPLabCore
+import UDPLabProtocol
 
 /// The daemon's config file: `[daemon]` settings and the `[[engine]]` tables started at boot and
 /// reconciled on reload (`DESIGN.md` §6).

@@ -1,4 +1,4 @@
-import UDPLabCore
+import UDPLabProtocol
 
 /// The control socket's client limits, counted as clients come and go: at most
 /// ``ControlProtocol/maximumClients`` in all, ``ControlProtocol/maximumClientsPerUID`` of one uid,

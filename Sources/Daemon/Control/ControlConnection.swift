@@ -1,6 +1,8 @@
 import Foundation
 import Logging
-import UDPLabCore
+import UDPLabEngineKit
+import UDPLabOS
+import UDPLabProtocol
 
 /// One client of the control socket, served on its own thread: frames in, replies out, in order.
 ///

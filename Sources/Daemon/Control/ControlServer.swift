@@ -1,7 +1,9 @@
 import Foundation
 import Logging
 import Synchronization
-import UDPLabCore
+import UDPLabEngineKit
+import UDPLabOS
+import UDPLabProtocol
 
 /// The control socket: accepts clients on its own thread and serves each on a thread of its own.
 ///

@@ -1,4 +1,4 @@
-import UDPLabCore
+import UDPLabOS
 
 /// Who is on the other end of a control connection, and what they may do.
 struct Peer: Sendable {

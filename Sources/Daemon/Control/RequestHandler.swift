@@ -1,5 +1,6 @@
 import Logging
-import UDPLabCore
+import UDPLabOS
+import UDPLabProtocol
 
 /// Answers varlink calls: one `switch` over methods, one small function per method, and the
 /// authorization check before anything changes.

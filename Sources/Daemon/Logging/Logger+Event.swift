@@ -1,5 +1,5 @@
 import Logging
-import UDPLabCore
+import UDPLabSystemd
 
 extension Logger {
     /// Logs `event` with its fixed message text, so the journal handler can attach its `MESSAGE_ID`.

@@ -1,6 +1,6 @@
 import Logging
 import Synchronization
-import UDPLabCore
+import UDPLabOS
 
 /// Passes an engine's `--trace` lines to the log at debug priority, at most
 /// ``linesPerSecond`` a second; the rest are counted and reported as one

@@ -1,5 +1,7 @@
 import Logging
-import UDPLabCore
+import UDPLabOS
+import UDPLabProtocol
+import UDPLabSystemd
 
 /// What the serving daemon shares between its control server, signal handlers and reporters:
 /// the engine supervisor, the log level, the paths, and reload.

@@ -1,6 +1,6 @@
 import Logging
 import ServiceLifecycle
-import UDPLabCore
+import UDPLabSystemd
 import UnixSignals
 
 /// Runs until the daemon shuts down, then stops every engine in reverse start order.

@@ -1,6 +1,8 @@
 import Foundation
 import Logging
-import UDPLabCore
+import UDPLabOS
+import UDPLabProtocol
+import UDPLabSystemd
 
 extension ServeCommand {
     /// The saved engines; a state file that exists but cannot be used is reported to systemd

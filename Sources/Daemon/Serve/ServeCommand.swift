@@ -2,7 +2,9 @@ import ArgumentParser
 import Foundation
 import Logging
 import ServiceLifecycle
-import UDPLabCore
+import UDPLabOS
+import UDPLabProtocol
+import UDPLabSystemd
 
 /// `udplabd` with no subcommand: the daemon itself.
 struct ServeCommand: AsyncParsableCommand {

@@ -1,6 +1,7 @@
 import Foundation
 import Logging
-import UDPLabCore
+import UDPLabOS
+import UDPLabProtocol
 
 /// The runtime engines the user asked to keep, in `STATE_DIR/engines.json`.
 ///

@@ -1,5 +1,6 @@
 import Logging
-import UDPLabCore
+import UDPLabOS
+import UDPLabProtocol
 
 extension EngineSupervisor {
     /// The running engines whose loops made no progress since the previous check (and are not

@@ -1,4 +1,4 @@
-import UDPLabCore
+import UDPLabProtocol
 
 extension EngineSupervisor {
     /// Makes the config engines match `declared`: starts new ones, stops removed ones, restarts

@@ -1,5 +1,8 @@
 import Logging
-import UDPLabCore
+import UDPLabEngines
+import UDPLabOS
+import UDPLabProtocol
+import UDPLabSystemd
 
 /// Owns the engine table: starts, stops, lists and restores engines, and keeps the state file.
 ///

@@ -1,4 +1,6 @@
-import UDPLabCore
+import UDPLabEngineKit
+import UDPLabEngines
+import UDPLabProtocol
 
 /// One row of the supervisor's table: what was asked for, and the engine running it (if any).
 struct SupervisedEngine: Sendable {

@@ -1,7 +1,8 @@
 import Foundation
 import Testing
 
-@testable import UDPLabCore
+@testable import UDPLabOS
+@testable import UDPLabProtocol
 
 /// A UDP peer for tests: a real socket on loopback, with receives that wait up to a deadline.
 final class TestClient {

@@ -1,6 +1,7 @@
 import Foundation
 import Synchronization
-import UDPLabCore
+import UDPLabOS
+import UDPLabProtocol
 
 /// A scripted varlink server on a real Unix socket in a temporary directory.
 ///

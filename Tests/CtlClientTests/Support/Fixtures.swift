@@ -1,4 +1,4 @@
-@testable import UDPLabCore
+@testable import UDPLabProtocol
 
 /// Fixed reply values for the formatting and round-trip tests.
 enum Fixtures {

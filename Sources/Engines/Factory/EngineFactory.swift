@@ -1,0 +1,278 @@
+import UDPLabEngineKit
+import UDPLabNIOBackends
+import UDPLabOS
+import UDPLabProtocol
+
+/// Builds an engine's loop from its spec: binds its sockets and sets up its selector. This is
+/// the one `switch` over kinds and backends.
+enum EngineFactory {
+    /// What ``make(_:control:counters:residence:trace:sendGate:)`` built.
+    struct Product {
+        let loop: any EngineLoop
+        let sockets: SocketCounters
+        let kernelDrops: KernelDropGauge
+    }
+
+    /// Binds `spec`'s sockets and builds its loop; nothing is left open when it throws.
+    static func make(
+        _ spec: EngineSpec,
+        control: LoopControl,
+        counters: EngineCounters,
+        residence: ResidenceHistogram,
+        trace: TraceSink?,
+        sendGate: SendGate?
+    ) throws(EngineError) -> Product {
+        let gauge = KernelDropGauge()
+        let built = try build(
+            spec,
+            control: control,
+            counters: counters,
+            residence: residence,
+            trace: trace,
+            sendGate: sendGate,
+            gauge: gauge
+        )
+        return Product(loop: built.loop, sockets: built.sockets, kernelDrops: gauge)
+    }
+
+    private static func build(
+        _ spec: EngineSpec,
+        control: LoopControl,
+        counters: EngineCounters,
+        residence: ResidenceHistogram,
+        trace: TraceSink?,
+        sendGate: SendGate?,
+        gauge: KernelDropGauge
+    ) throws(EngineError) -> (loop: any EngineLoop, sockets: SocketCounters) {
+        switch spec.kind {
+        case .echo:
+            return try echo(
+                spec,
+                control: control,
+                counters: counters,
+                residence: residence,
+                trace: trace,
+                sendGate: sendGate,
+                gauge: gauge
+            )
+        case .multisocket:
+            return try multisocket(spec, control: control, counters: counters, trace: trace, gauge: gauge)
+        case .mixed:
+            let socket = try bind(spec.bind, dualStack: spec.isDualStack, sendGate: nil, gauge: gauge)
+            let sockets = SocketCounters(addresses: [socket.localAddress])
+            do throws(SystemError) {
+                let loop = try MixedLoop(socket: socket, spec: spec, control: control, counters: counters, trace: trace)
+                return (loop, sockets)
+            } catch {
+                throw .system(error)
+            }
+        case .notify:
+            let loop = try setUp { () throws(SystemError) in
+                try NotifyLoop(spec: spec, control: control, counters: counters, trace: trace)
+            }
+            return (loop, SocketCounters(addresses: []))
+        case .empty:
+            let loop = try setUp { () throws(SystemError) in
+                try EmptyLoop(control: control, counters: counters, trace: trace)
+            }
+            return (loop, SocketCounters(addresses: []))
+        }
+    }
+
+    /// An echo engine: NIO's two backends and uring bind their own way; the others share an
+    /// ``EchoPath`` and differ in their loop.
+    private static func echo(
+        _ spec: EngineSpec,
+        control: LoopControl,
+        counters: EngineCounters,
+        residence: ResidenceHistogram,
+        trace: TraceSink?,
+        sendGate: SendGate?,
+        gauge: KernelDropGauge
+    ) throws(EngineError) -> (loop: any EngineLoop, sockets: SocketCounters) {
+        func makePath() throws(EngineError) -> EchoPath {
+            EchoPath(
+                socket: try bind(spec.bind, dualStack: spec.isDualStack, sendGate: sendGate, gauge: gauge),
+                spec: spec,
+                counters: counters,
+                residence: residence,
+                trace: trace,
+                tracesPendingWrites: spec.backend != .select,
+                batchCapacity: spec.backend == .mmsg ? spec.effectiveBatch : nil,
+                // task-mpsc's queue is its channel.
+                hasOutgoingQueue: spec.backend != .taskMPSC
+            )
+        }
+        let budget = spec.effectiveBudget
+        let path: EchoPath
+        let loop: any EngineLoop
+        switch spec.backend {
+        case .nio:
+            // NIO binds and owns its socket.
+            let nio = try NIOEcho(
+                spec: spec,
+                control: control,
+                counters: counters,
+                residence: residence,
+                trace: trace,
+                gauge: gauge
+            )
+            return (nio, SocketCounters(addresses: [nio.localAddress]))
+        case .nioAsync:
+            let nio = try NIOAsyncEcho(
+                spec: spec,
+                control: control,
+                counters: counters,
+                residence: residence,
+                trace: trace,
+                gauge: gauge
+            )
+            return (nio, SocketCounters(addresses: [nio.localAddress]))
+        case .uring:
+            // The ring first: where io_uring is unavailable, no socket is bound.
+            let ring = try UringEcho.makeRing(spec)
+            let socket = try bind(spec.bind, dualStack: spec.isDualStack, sendGate: nil, gauge: gauge)
+            let sockets = SocketCounters(addresses: [socket.localAddress])
+            do throws(SystemError) {
+                let uring = try UringEcho(
+                    ring: ring,
+                    socket: socket,
+                    spec: spec,
+                    control: control,
+                    counters: counters,
+                    residence: residence,
+                    trace: trace
+                )
+                return (uring, sockets)
+            } catch {
+                throw .system(error)
+            }
+        case .select:
+            path = try makePath()
+            loop = try SelectEcho(path: path, control: control, counters: counters, budget: budget)
+        case .poll:
+            path = try makePath()
+            loop = PollEcho(path: path, control: control, counters: counters, budget: budget)
+        case .epollLevel:
+            path = try makePath()
+            loop = try setUp { () throws(SystemError) in
+                try EpollLevelEcho(path: path, control: control, counters: counters, budget: budget)
+            }
+        case .epollEdge:
+            path = try makePath()
+            loop = try setUp { () throws(SystemError) in
+                try EpollEdgeEcho(path: path, control: control, counters: counters, budget: budget)
+            }
+        case .reactorLevel:
+            path = try makePath()
+            loop = try setUp { () throws(SystemError) in
+                try ReactorLevelEcho(path: path, control: control, counters: counters, budget: budget)
+            }
+        case .reactorEdge:
+            path = try makePath()
+            loop = try setUp { () throws(SystemError) in
+                try ReactorEdgeEcho(path: path, control: control, counters: counters, budget: budget)
+            }
+        case .flipflop:
+            path = try makePath()
+            loop = try setUp { () throws(SystemError) in
+                try FlipflopEcho(path: path, control: control, counters: counters)
+            }
+        case .task:
+            path = try makePath()
+            loop = try setUp { () throws(SystemError) in try TaskEcho(path: path, control: control, counters: counters)
+            }
+        case .taskMPSC:
+            path = try makePath()
+            loop = try setUp { () throws(SystemError) in
+                try TaskMPSCEcho(path: path, control: control, counters: counters, spec: spec)
+            }
+        case .mmsg:
+            path = try makePath()
+            loop = try setUp { () throws(SystemError) in
+                try MmsgEcho(path: path, control: control, counters: counters, budget: budget)
+            }
+        }
+        return (loop, SocketCounters(addresses: [path.socket.localAddress]))
+    }
+
+    private static func multisocket(
+        _ spec: EngineSpec,
+        control: LoopControl,
+        counters: EngineCounters,
+        trace: TraceSink?,
+        gauge: KernelDropGauge
+    ) throws(EngineError) -> (loop: any EngineLoop, sockets: SocketCounters) {
+        let executor = try setUp { () throws(SystemError) in try ReactorExecutor(counters: counters, control: control) }
+        var drains: [SocketDrain] = []
+        var addresses: [SocketAddress] = []
+        for index in 0..<spec.socketCount {
+            // Consecutive ports from the bind address; port 0 lets the kernel pick each one.
+            // validate() keeps the last port ≤ 65535; the sum is in Int so no input can trap here.
+            let port = spec.bind.port == 0 ? 0 : UInt16(clamping: Int(spec.bind.port) + index)
+            let socket = try bind(spec.bind.withPort(port), dualStack: spec.isDualStack, sendGate: nil, gauge: gauge)
+            addresses.append(socket.localAddress)
+            let cache = try setUp { () throws(SystemError) in try executor.register(socket) }
+            drains.append(
+                SocketDrain(
+                    socket: socket,
+                    cache: cache,
+                    index: index,
+                    counters: counters,
+                    bufferSize: spec.bufferSize,
+                    trace: trace
+                )
+            )
+        }
+        let sockets = SocketCounters(addresses: addresses)
+        for drain in drains {
+            drain.sockets = sockets
+        }
+        switch spec.effectiveStrategy {
+        case .join:
+            return (MultisocketLoop(executor: executor, tasks: [JoinAll(drains)]), sockets)
+        case .spawn:
+            return (MultisocketLoop(executor: executor, tasks: drains), sockets)
+        case .unordered:
+            let set = FuturesUnordered()
+            for drain in drains { set.push(drain) }
+            return (MultisocketLoop(executor: executor, tasks: [set]), sockets)
+        case .taskgroup:
+            let loop = try setUp { () throws(SystemError) in
+                try TaskGroupMultisocket(executor: executor, drains: drains, control: control)
+            }
+            return (loop, sockets)
+        }
+    }
+
+    /// Opens and binds a UDP socket, mapping the failure to what the user did wrong.
+    private static func bind(
+        _ address: SocketAddress,
+        dualStack: Bool,
+        sendGate: SendGate?,
+        gauge: KernelDropGauge
+    ) throws(EngineError) -> UDPSocket {
+        do {
+            let socket = try UDPSocket(binding: address, dualStack: dualStack, sendGate: sendGate)
+            gauge.add(socket)
+            return socket
+        } catch  where error.isAddressInUse {
+            throw .addressInUse(address)
+        } catch  where error.isAddressNotAvailable {
+            throw .invalidSpec("cannot bind \(address): the host has no such address")
+        } catch  where error.isPermissionDenied {
+            throw .permissionDenied("binding \(address) needs privilege (CAP_NET_BIND_SERVICE for ports below 1024)")
+        } catch {
+            throw .system(error)
+        }
+    }
+
+    /// Runs a set-up step, reporting its failure as an engine error.
+    private static func setUp<T>(_ step: () throws(SystemError) -> T) throws(EngineError) -> T {
+        do {
+            return try step()
+        } catch {
+            throw .system(error)
+        }
+    }
+}

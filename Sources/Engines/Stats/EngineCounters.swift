@@ -1,0 +1,111 @@
+import Synchronization
+import UDPLabProtocol
+
+/// The counters of one engine (`DESIGN.md` §3): what each datagram cost, as the loop saw it.
+///
+/// The loop thread writes them with ``Counter/increment(by:)``; any thread reads a ``snapshot()``.
+public final class EngineCounters: Sendable {
+    /// Datagrams received.
+    public let rxDatagrams = Counter()
+    /// Payload bytes received (what fit in the buffer).
+    public let rxBytes = Counter()
+    /// Datagrams sent.
+    public let txDatagrams = Counter()
+    /// Payload bytes sent.
+    public let txBytes = Counter()
+    /// Datagrams received but discarded because the outgoing queue was full.
+    public let dropped = Counter()
+    /// Datagrams received that `--reply` answers with nothing (`sockperf`: no PONG_REQUEST, a
+    /// warm-up, not one whole client message); neither sent nor dropped.
+    public let unanswered = Counter()
+    /// Datagrams longer than the receive buffer (their tail was lost).
+    public let truncated = Counter()
+    /// Receives that found nothing queued.
+    public let recvWouldBlock = Counter()
+    /// Sends that found the socket's buffer full.
+    public let sendWouldBlock = Counter()
+    /// Receive or send errors other than would-block (the datagram was skipped).
+    public let errors = Counter()
+    /// Returns from the readiness wait (select, poll, epoll_wait).
+    public let wakeups = Counter()
+    /// Returns from the readiness wait with nothing to do.
+    public let emptyWakeups = Counter()
+    /// Readiness events delivered.
+    public let events = Counter()
+    /// Changes of registered interest (epoll_ctl MOD, or a select/poll write set switched on or off).
+    public let interestChanges = Counter()
+    /// System calls the engine's loop issued.
+    public let syscalls = Counter()
+    /// Writes to a waker (eventfd) made to wake the loop.
+    public let wakerWrites = Counter()
+    /// The most datagrams that ever waited in the outgoing queue.
+    public let queueHighWater = Counter()
+    /// Polls of a task's top-level future by the executor.
+    public let taskPolls = Counter()
+    /// Polls of the futures that do the work (each socket's future, the echo future, …).
+    public let futurePolls = Counter()
+    /// User-space timer events delivered (the mixed kind).
+    public let timerEvents = Counter()
+
+    /// Bumped once per loop iteration, idle waits included: proof the loop is alive.
+    public let heartbeats = Counter()
+    private let waiting = Atomic<Bool>(false)
+
+    /// Creates zeroed counters.
+    public init() {}
+
+    /// `true` while the loop is (about to be) blocked waiting for readiness.
+    public var isWaiting: Bool { waiting.load(ordering: .acquiring) }
+
+    /// Marks the loop as entering (`true`) or leaving (`false`) its readiness wait.
+    @inline(__always)
+    func setWaiting(_ isWaiting: Bool) {
+        waiting.store(isWaiting, ordering: .releasing)
+    }
+
+    /// Counts the start of a readiness wait (one syscall, one heartbeat). `blocks` is `false`
+    /// for a zero-timeout look, which is not reported as waiting.
+    @inline(__always)
+    func willWait(blocks: Bool) {
+        heartbeats.increment()
+        syscalls.increment()
+        setWaiting(blocks)
+    }
+
+    /// Counts the return of a readiness wait that reported `readyCount` events.
+    @inline(__always)
+    func didWait(readyCount: Int) {
+        setWaiting(false)
+        wakeups.increment()
+        events.increment(by: UInt64(readyCount))
+        if readyCount == 0 {
+            emptyWakeups.increment()
+        }
+    }
+
+    /// Reads every counter (each one atomically; the set as a whole is not a single instant).
+    public func snapshot() -> CounterSnapshot {
+        CounterSnapshot(
+            rxDatagrams: rxDatagrams.value,
+            rxBytes: rxBytes.value,
+            txDatagrams: txDatagrams.value,
+            txBytes: txBytes.value,
+            dropped: dropped.value,
+            unanswered: unanswered.value,
+            truncated: truncated.value,
+            recvWouldBlock: recvWouldBlock.value,
+            sendWouldBlock: sendWouldBlock.value,
+            errors: errors.value,
+            wakeups: wakeups.value,
+            emptyWakeups: emptyWakeups.value,
+            events: events.value,
+            interestChanges: interestChanges.value,
+            syscalls: syscalls.value,
+            wakerWrites: wakerWrites.value,
+            queueHighWater: queueHighWater.value,
+            taskPolls: taskPolls.value,
+            futurePolls: futurePolls.value,
+            timerEvents: timerEvents.value
+        )
+    }
+}

@@ -1,0 +1,129 @@
+import Glibc
+
+/// A bound, non-blocking, close-on-exec UDP socket.
+///
+/// Receiving and sending return ``IOResult``: an empty receive queue or a full send buffer is
+/// `.wouldBlock`, never an error.
+public struct UDPSocket: ~Copyable, Sendable {
+    /// The socket's descriptor, for registration with a selector.
+    public let descriptor: FileDescriptor
+    /// The address the socket is bound to (with the kernel's port when port 0 was asked for).
+    public let localAddress: SocketAddress
+    /// The test seam that can make sends report would-block; `nil` outside tests.
+    let sendGate: SendGate?
+
+    /// Opens a socket and binds it to `address`.
+    ///
+    /// An IPv6 socket's `IPV6_V6ONLY` is set explicitly, whatever `net.ipv6.bindv6only` says:
+    /// on by default, so `[::]:2000` and `0.0.0.0:2000` are separate engines; off with
+    /// `dualStack`, so one socket on `[::]` also serves IPv4 (its peers appear as `::ffff:a.b.c.d`).
+    /// `SO_REUSEADDR` is not set: a second bind to a busy address fails with `EADDRINUSE`.
+    ///
+    /// - Parameters:
+    ///   - address: where to bind; port 0 lets the kernel choose.
+    ///   - dualStack: for an IPv6 `address`, also receive IPv4 (`IPV6_V6ONLY` off); ignored for IPv4.
+    ///   - sendGate: a test seam; see ``SendGate``.
+    /// - Throws: ``SystemError`` from `socket(2)`, `setsockopt(2)`, `bind(2)` or `getsockname(2)`.
+    public init(binding address: SocketAddress, dualStack: Bool = false, sendGate: SendGate? = nil) throws(SystemError)
+    {
+        let type = Int32(SOCK_DGRAM.rawValue) | Int32(SOCK_NONBLOCK.rawValue) | Int32(SOCK_CLOEXEC.rawValue)
+        let descriptor = FileDescriptor(rawValue: try systemCall("socket") { socket(address.family, type, 0) })
+        if address.isIPv6 {
+            var on: Int32 = dualStack ? 0 : 1
+            _ = try systemCall("setsockopt(IPV6_V6ONLY)") {
+                setsockopt(
+                    descriptor.rawValue,
+                    Int32(IPPROTO_IPV6),
+                    IPV6_V6ONLY,
+                    &on,
+                    socklen_t(MemoryLayout<Int32>.size)
+                )
+            }
+        }
+        _ = try systemCall("bind") { address.withSockAddr { Glibc.bind(descriptor.rawValue, $0, $1) } }
+
+        var bound = sockaddr_storage()
+        var length = socklen_t(MemoryLayout<sockaddr_storage>.size)
+        _ = try withUnsafeMutablePointer(to: &bound) { pointer throws(SystemError) in
+            try pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { sockaddrPointer throws(SystemError) in
+                try systemCall("getsockname") { getsockname(descriptor.rawValue, sockaddrPointer, &length) }
+            }
+        }
+        self.localAddress = SocketAddress(bound) ?? address
+        self.descriptor = descriptor
+        self.sendGate = sendGate
+    }
+
+    /// Receives one datagram into `buffer`.
+    ///
+    /// The kernel is asked with `MSG_TRUNC`, so a datagram longer than `buffer` is reported as
+    /// truncated instead of silently cut short.
+    ///
+    /// The corresponding C call is `recvfrom(2)`.
+    ///
+    /// - Parameter buffer: where the payload goes.
+    /// - Returns: the datagram's sizes and source, or `.wouldBlock` when none is queued.
+    /// - Throws: ``SystemError`` for any other failure (e.g. `ECONNREFUSED` from an earlier send).
+    @inline(__always)
+    public func receive(into buffer: UnsafeMutableRawBufferPointer) throws(SystemError) -> IOResult<ReceivedDatagram> {
+        var source = sockaddr_storage()
+        var length = socklen_t(MemoryLayout<sockaddr_storage>.size)
+        let result = try withUnsafeMutablePointer(to: &source) { pointer throws(SystemError) in
+            try pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { sockaddrPointer throws(SystemError) in
+                try nonBlockingCall("recvfrom") {
+                    recvfrom(
+                        descriptor.rawValue,
+                        buffer.baseAddress,
+                        buffer.count,
+                        Int32(MSG_TRUNC),
+                        sockaddrPointer,
+                        &length
+                    )
+                }
+            }
+        }
+        guard case .processed(let wireLength) = result else { return .wouldBlock }
+        // The kernel gives an AF_INET/AF_INET6 socket's datagrams a source of that family; were
+        // one ever not, it is a per-datagram error (counted and skipped), not a trap.
+        guard let sender = SocketAddress(source) else {
+            throw SystemError(code: EAFNOSUPPORT, operation: "recvfrom")
+        }
+        return .processed(ReceivedDatagram(wireLength: wireLength, bufferLength: buffer.count, source: sender))
+    }
+
+    /// Sends `bytes` as one datagram to `address`.
+    ///
+    /// The corresponding C call is `sendto(2)`.
+    ///
+    /// - Returns: the number of bytes sent, or `.wouldBlock` when the send buffer is full (or the
+    ///   test ``SendGate`` is closed).
+    /// - Throws: ``SystemError`` for any other failure (e.g. `EMSGSIZE`, `ENETUNREACH`).
+    @inline(__always)
+    public func send(_ bytes: UnsafeRawBufferPointer, to address: SocketAddress) throws(SystemError) -> IOResult<Int> {
+        if let sendGate, sendGate.admit(1) == 0 {
+            return .wouldBlock
+        }
+        return try nonBlockingCall("sendto") {
+            address.withSockAddr { sendto(descriptor.rawValue, bytes.baseAddress, bytes.count, 0, $0, $1) }
+        }
+    }
+}
+
+/// What ``UDPSocket/receive(into:)`` got.
+public struct ReceivedDatagram: Sendable, Equatable {
+    /// Bytes now in the buffer.
+    public let byteCount: Int
+    /// The datagram's length on the wire; larger than ``byteCount`` when it was truncated.
+    public let wireLength: Int
+    /// Who sent it.
+    public let source: SocketAddress
+
+    init(wireLength: Int, bufferLength: Int, source: SocketAddress) {
+        self.wireLength = wireLength
+        self.byteCount = min(wireLength, bufferLength)
+        self.source = source
+    }
+
+    /// `true` when the datagram did not fit in the buffer and its tail was discarded.
+    public var isTruncated: Bool { wireLength > byteCount }
+}
