@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import Logging
 import TOMLKit
 import UDPLabProtocol
@@ -81,8 +81,8 @@ struct DaemonConfig: Sendable, Equatable {
     /// Says why `path` could not be read, shorter than Foundation's "The operation could not be
     /// completed" messages.
     private static func readFailureReason(_ error: any Error, path: String) -> String {
-        var isDirectory: ObjCBool = false
-        if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue {
+        var isDirectory = false
+        if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory {
             return "it is a directory"
         }
         switch (error as? CocoaError)?.code {
