@@ -1,6 +1,7 @@
 import ArgumentParser
 import FoundationEssentials
 import UDPLabOS
+import UDPLabProtocol
 
 /// `udplabd check-config`: validates a config file as the daemon and `reload` would, without
 /// starting anything, and prints every problem with its line.

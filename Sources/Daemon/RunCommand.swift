@@ -1,6 +1,7 @@
 import ArgumentParser
 import Dispatch
 import FoundationEssentials
+import UDPLabEngineKit
 import UDPLabEngines
 import UDPLabOS
 import UDPLabProtocol

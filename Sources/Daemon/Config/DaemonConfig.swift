@@ -1,6 +1,7 @@
 import FoundationEssentials
 import Logging
 import TOMLKit
+import UDPLabOS
 import UDPLabProtocol
 
 /// The daemon's config file: `[daemon]` settings and the `[[engine]]` tables started at boot and
@@ -88,7 +89,10 @@ struct DaemonConfig: Sendable, Equatable {
         switch (error as? CocoaError)?.code {
         case .fileReadNoSuchFile?: return "no such file"
         case .fileReadNoPermission?: return "permission denied"
-        default: return error.localizedDescription
+        default:
+            // The errno of the failed read (`EIO`) where there is one.
+            if let cause = (error as? CocoaError)?.underlying as? POSIXError { return "\(cause.code)" }
+            return String(describing: error)
         }
     }
 }

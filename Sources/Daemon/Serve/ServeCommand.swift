@@ -5,6 +5,7 @@ import ServiceLifecycle
 import UDPLabOS
 import UDPLabProtocol
 import UDPLabSystemd
+import UnixSignals
 
 /// `udplabd` with no subcommand: the daemon itself.
 struct ServeCommand: AsyncParsableCommand {
