@@ -95,6 +95,9 @@ let package = Package(
                 .product(name: "TOMLKit", package: "TOMLKit"),
             ],
             path: "Sources/Daemon",
+            // TOMLKit imports Foundation; without this its members (`String(format:)`,
+            // `localizedDescription`) would resolve here and link Foundation's ICU data.
+            swiftSettings: [.enableUpcomingFeature("MemberImportVisibility")],
             plugins: ["EmbedDefaultConfig"]
         ),
         // Build time only: packaging/udplabd.toml into udplabd as a string constant.

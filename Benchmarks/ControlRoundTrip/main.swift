@@ -7,7 +7,7 @@
 // Each cycle sends io.udplab.Start (a transient echo engine on 127.0.0.1:0) and then
 // io.udplab.Stop on one connection, and times each reply and the pair.
 
-import Foundation
+import FoundationEssentials
 import Histogram
 import UDPLabOS
 import UDPLabProtocol
@@ -35,8 +35,8 @@ struct BenchClient: ~Copyable {
 
 let arguments = CommandLine.arguments
 guard arguments.count >= 2 else {
-    FileHandle.standardError.write(Data("usage: udplab-control-bench SOCKET [CYCLES] [BACKEND]\n".utf8))
-    exit(64)
+    StandardError.write("usage: udplab-control-bench SOCKET [CYCLES] [BACKEND]\n")
+    CurrentProcess.exit(64)
 }
 let cycles = arguments.count > 2 ? Int(arguments[2]) ?? 1000 : 1000
 let backend = arguments.count > 3 ? arguments[3] : Backend.default.rawValue
@@ -64,8 +64,8 @@ for _ in 0..<cycles {
     let stopped = try client.call(stop)
     let t2 = MonotonicClock.nanoseconds()
     guard started.error == nil, stopped.error == nil else {
-        FileHandle.standardError.write(Data("error: \(started.error ?? stopped.error ?? "")\n".utf8))
-        exit(1)
+        StandardError.write("error: \(started.error ?? stopped.error ?? "")\n")
+        CurrentProcess.exit(1)
     }
     _ = starts.record((t1 - t0) / 1000)
     _ = stops.record((t2 - t1) / 1000)
@@ -73,7 +73,7 @@ for _ in 0..<cycles {
 }
 
 func row(_ name: String, _ histogram: Histogram<UInt64>) -> String {
-    func ms(_ microseconds: UInt64) -> String { String(format: "%.3f", Double(microseconds) / 1000) }
+    func ms(_ microseconds: UInt64) -> String { PrintfNumber.fixed(Double(microseconds) / 1000, digits: 3) }
     return "| \(name) | \(ms(histogram.valueAtPercentile(50))) | \(ms(histogram.valueAtPercentile(99))) "
         + "| \(ms(histogram.valueAtPercentile(99.9))) | \(ms(histogram.max)) |"
 }

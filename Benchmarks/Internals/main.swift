@@ -5,7 +5,6 @@
 // has finished with the previous one and waits again), then divides the counters' growth by
 // the number of datagrams.
 
-import Foundation
 import UDPLabEngines
 import UDPLabOS
 import UDPLabProtocol
@@ -17,7 +16,7 @@ func waitUntil(_ condition: () -> Bool) {
     let deadline = ContinuousClock.now + .seconds(10)
     while !condition() {
         precondition(ContinuousClock.now < deadline, "engine did not get there in 10 s")
-        Thread.sleep(forTimeInterval: 0.000_05)
+        OSThread.sleep(for: .microseconds(50))
     }
 }
 
@@ -45,7 +44,7 @@ func measure(_ label: String, _ spec: EngineSpec, target: (Engine) -> SocketAddr
     // n/a where the backend cannot see the counter (nio, nio-async: SwiftNIO's loop).
     func per(_ counter: LoopCounter) -> String {
         guard let after = after.value(counter), let before = before.value(counter) else { return "n/a" }
-        return String(format: "%.2f", Double(after - before) / Double(rounds))
+        return PrintfNumber.fixed(Double(after - before) / Double(rounds), digits: 2)
     }
     return
         "| \(label) | \(per(.wakeups)) | \(per(.syscalls)) | \(per(.events)) | \(per(.taskPolls)) | \(per(.futurePolls)) | \(per(.wakerWrites)) |"

@@ -63,7 +63,7 @@ enum ExitStatus: Int32, CaseIterable, Sendable {
 
     /// The table for `--help`: one line per status, each short enough not to wrap at 80 columns.
     static var helpText: String {
-        allCases.map { "  \(String($0.rawValue).padding(toLength: 4, withPad: " ", startingAt: 0))\($0.meaning)" }
+        allCases.map { "  \(String($0.rawValue).padded(toLength: 4))\($0.meaning)" }
             .joined(separator: "\n")
     }
 }

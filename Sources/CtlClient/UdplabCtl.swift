@@ -1,5 +1,6 @@
 import ArgumentParser
-import Foundation
+import FoundationEssentials
+import UDPLabOS
 import UDPLabProtocol
 
 /// `udplabctl`: starts, stops and observes the engines of a running udplabd over its varlink
@@ -72,7 +73,9 @@ struct UdplabCtl: ParsableCommand {
     /// `message` on one line: ArgumentParser puts each allowed value on a line of its own
     /// (`  - trace`), which becomes a comma-separated list.
     static func oneLine(_ message: String) -> String {
-        let lines = message.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
+        let lines = message.split(separator: "\n").map { line in
+            String(line.drop(while: \.isWhitespace).reversed().drop(while: \.isWhitespace).reversed())
+        }
         guard let first = lines.first, lines.count > 1 else { return message }
         let rest = lines.dropFirst().map { $0.hasPrefix("- ") ? String($0.dropFirst(2)) : $0 }
         return first + " " + rest.joined(separator: ", ")
@@ -80,7 +83,7 @@ struct UdplabCtl: ParsableCommand {
 
     /// Prints `udplabctl: message` on stderr and exits with `status`.
     private static func fail(_ message: String, status: Int32) -> Never {
-        FileHandle.standardError.write(Data("udplabctl: \(message)\n".utf8))
-        Foundation.exit(status)
+        StandardError.write("udplabctl: \(message)\n")
+        CurrentProcess.exit(status)
     }
 }

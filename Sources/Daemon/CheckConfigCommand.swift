@@ -1,5 +1,7 @@
 import ArgumentParser
-import Foundation
+import FoundationEssentials
+import UDPLabOS
+import UDPLabProtocol
 
 /// `udplabd check-config`: validates a config file as the daemon and `reload` would, without
 /// starting anything, and prints every problem with its line.
@@ -28,7 +30,7 @@ struct CheckConfigCommand: ParsableCommand {
         do {
             (source, parsed) = try load()
         } catch {
-            FileHandle.standardError.write(Data("\(error.description)\n".utf8))
+            StandardError.write("\(error.description)\n")
             throw ExitCode(65)
         }
         print(Self.summary(of: parsed, source: source))

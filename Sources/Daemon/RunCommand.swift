@@ -1,6 +1,7 @@
 import ArgumentParser
 import Dispatch
-import Foundation
+import FoundationEssentials
+import UDPLabEngineKit
 import UDPLabEngines
 import UDPLabOS
 import UDPLabProtocol
@@ -16,13 +17,13 @@ struct RunCommand: ParsableCommand {
         abstract: "Run one engine in the foreground (no daemon): strace-friendly.",
         discussion: """
             Kinds:
-            \(EngineKind.allCases.map { "  \($0.rawValue.padding(toLength: 15, withPad: " ", startingAt: 0))\($0.summary)" }.joined(separator: "\n"))
+            \(EngineKind.allCases.map { "  \($0.rawValue.padded(toLength: 15))\($0.summary)" }.joined(separator: "\n"))
 
             Backends (--backend, echo engines):
-            \(Backend.allCases.map { "  \($0.rawValue.padding(toLength: 15, withPad: " ", startingAt: 0))\($0.summary)" }.joined(separator: "\n"))
+            \(Backend.allCases.map { "  \($0.rawValue.padded(toLength: 15))\($0.summary)" }.joined(separator: "\n"))
 
             Strategies (--strategy, multisocket engines):
-            \(Strategy.allCases.map { "  \($0.rawValue.padding(toLength: 15, withPad: " ", startingAt: 0))\($0.summary)" }.joined(separator: "\n"))
+            \(Strategy.allCases.map { "  \($0.rawValue.padded(toLength: 15))\($0.summary)" }.joined(separator: "\n"))
 
             Ctrl-C (SIGINT) or SIGTERM stops the engine and prints its statistics, including wakeups, syscalls and polls per datagram; the exit status is then 0. A notify engine stops by itself once it completes, prints the same and exits 0. A bad option exits 64, an engine that cannot start (address in use) 69, one that fails while running 70.
             """

@@ -1,3 +1,4 @@
+import UDPLabEngineKit
 import UDPLabEngines
 import UDPLabOS
 import UDPLabProtocol
@@ -16,14 +17,14 @@ struct RunSummary {
         let residence = engine.residence.summary()
         let seconds = Double(MonotonicClock.realtimeMicroseconds() - engine.startedMicroseconds) / 1_000_000
         func perDatagram(_ value: UInt64) -> String {
-            counters.perDatagram(value).map { String(format: "%.2f", $0) } ?? "-"
+            counters.perDatagram(value).map { PrintfNumber.fixed($0, digits: 2) } ?? "-"
         }
-        func microseconds(_ nanoseconds: UInt64) -> String { String(format: "%.1f", Double(nanoseconds) / 1000) }
+        func microseconds(_ nanoseconds: UInt64) -> String { PrintfNumber.fixed(Double(nanoseconds) / 1000, digits: 1) }
 
         let spec = engine.spec
         let addresses = engine.sockets.addresses
         var lines = [
-            "\(signal.map { "\($0): " } ?? "")engine \(spec.kind.rawValue) (\(Self.model(of: spec)))\(Self.place(addresses)) \(engine.state.rawValue) after \(String(format: "%.1f", seconds)) s",
+            "\(signal.map { "\($0): " } ?? "")engine \(spec.kind.rawValue) (\(Self.model(of: spec)))\(Self.place(addresses)) \(engine.state.rawValue) after \(PrintfNumber.fixed(seconds, digits: 1)) s",
             "  rx \(counters.rxDatagrams) datagrams, \(counters.rxBytes) bytes; tx \(counters.txDatagrams) datagrams, \(counters.txBytes) bytes",
             "  dropped \(counters.dropped), kernel drops \(counters.kernelDrops), truncated \(counters.truncated), errors \(counters.errors), queue high water \(counters.queueHighWater)",
         ]

@@ -1,5 +1,6 @@
 import ArgumentParser
-import Foundation
+import FoundationEssentials
+import UDPLabOS
 import UDPLabProtocol
 
 /// `udplabd`: the udplab daemon (`serve`, the default), one foreground engine (`run`), and
@@ -28,14 +29,14 @@ struct Udplabd: AsyncParsableCommand {
             guard code != .success, !(error is CleanExit) else { exit(withError: error) }
             if let code = error as? ExitCode {
                 // The command has already said what went wrong.
-                Foundation.exit(code.rawValue)
+                CurrentProcess.exit(code.rawValue)
             }
             if case let failure as CommandFailure = error {
-                FileHandle.standardError.write(Data("udplabd: \(failure.message)\n".utf8))
-                Foundation.exit(failure.exitCode)
+                StandardError.write("udplabd: \(failure.message)\n")
+                CurrentProcess.exit(failure.exitCode)
             }
-            FileHandle.standardError.write(Data("udplabd: \(message(for: error))\n".utf8))
-            Foundation.exit(code.rawValue)
+            StandardError.write("udplabd: \(message(for: error))\n")
+            CurrentProcess.exit(code.rawValue)
         }
     }
 }

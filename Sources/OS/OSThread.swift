@@ -55,4 +55,20 @@ public final class OSThread: Sendable {
         // by itself. No request or datagram decides which thread joins which.
         precondition(code == 0, "pthread_join failed with \(code)")
     }
+
+    /// Blocks the calling thread for `duration` (a negative one returns at once), resuming the
+    /// wait when a signal interrupts it, so the whole duration passes.
+    ///
+    /// The corresponding C call is `nanosleep(2)`.
+    public static func sleep(for duration: Duration) {
+        let nanoseconds = duration.nanoseconds
+        var request = timespec(
+            tv_sec: Int(clamping: nanoseconds / 1_000_000_000),
+            tv_nsec: Int(nanoseconds % 1_000_000_000)
+        )
+        var remaining = timespec()
+        while nanosleep(&request, &remaining) == -1 && errno == EINTR {
+            request = remaining
+        }
+    }
 }

@@ -15,4 +15,12 @@ public enum StandardError {
     ///
     /// The corresponding C call is `isatty(3)`.
     public static var isTerminal: Bool { isatty(2) == 1 }
+
+    /// Writes `text` to stderr whole, unbuffered (a message before exit, a console log line).
+    /// A stderr that is closed or full loses the text: there is nowhere left to report that.
+    ///
+    /// The corresponding C call is `write(2)`, repeated after a short write or `EINTR`.
+    public static func write(_ text: String) {
+        StandardStream.write(text, to: 2)
+    }
 }

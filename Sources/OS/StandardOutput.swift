@@ -15,4 +15,11 @@ public enum StandardOutput {
     ///
     /// The corresponding C call is `isatty(3)`.
     public static var isTerminal: Bool { isatty(1) == 1 }
+
+    /// Writes `text` to stdout whole, past C stdio's buffer (a report that must not wait for it).
+    ///
+    /// The corresponding C call is `write(2)`, repeated after a short write or `EINTR`.
+    public static func write(_ text: String) {
+        StandardStream.write(text, to: 1)
+    }
 }

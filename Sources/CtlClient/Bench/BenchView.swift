@@ -1,4 +1,6 @@
-import Foundation
+import FoundationEssentials
+import UDPLabOS
+import UDPLabProtocol
 
 /// The forms of a bench result: lines for people, one JSON object for scripts, and warnings.
 enum BenchView {
@@ -13,10 +15,11 @@ enum BenchView {
         let heading =
             "bench \(configuration.target): \(configuration.mode), \(configuration.size)-byte "
             + "\(configuration.payload.rawValue) requests from \(sockets), \(recorded)\(warmup)"
+        let lossPercent = PrintfNumber.significant(result.lossPercent, digits: 3)
         var fields = [
             ("sent", String(result.sent)),
             ("received", String(result.received)),
-            ("lost", result.lost == 0 ? "0" : "\(result.lost) (\(String(format: "%.3g", result.lossPercent))%)"),
+            ("lost", result.lost == 0 ? "0" : "\(result.lost) (\(lossPercent)%)"),
         ]
         let exceptions = [
             ("late", result.late, "replies after the reply timeout"),
@@ -28,11 +31,11 @@ enum BenchView {
         for (key, count, meaning) in exceptions where count > 0 {
             fields.append((key, "\(count) (\(meaning))"))
         }
-        fields.append(("echoes/s", String(format: "%.0f", result.echoesPerSecond)))
+        fields.append(("echoes/s", PrintfNumber.fixed(result.echoesPerSecond, digits: 0)))
         fields.append(("RTT µs", result.latency.map(percentiles) ?? "-"))
         let width = fields.map(\.0.count).max() ?? 0
         let lines = fields.map { key, value in
-            (key + ":").padding(toLength: width + 2, withPad: " ", startingAt: 0) + value
+            (key + ":").padded(toLength: width + 2) + value
         }
         return ([heading] + lines).joined(separator: "\n")
     }
@@ -42,30 +45,30 @@ enum BenchView {
     /// `echoes_per_second` (to 0.1), and `rtt_p50_us` … `rtt_max_us` (`null` when nothing was received).
     static func json(_ result: BenchResult) -> String {
         let configuration = result.configuration
-        var object: [String: Any] = [
-            "target": configuration.target.description,
-            "mode": configuration.mode.name,
-            "payload": configuration.payload.rawValue,
-            "size": configuration.size,
-            "sockets": configuration.sockets,
-            "duration_seconds": configuration.duration.seconds,
-            "warmup_seconds": configuration.warmup.seconds,
-            "reply_timeout_seconds": configuration.replyTimeout.seconds,
-            "sent": result.sent,
-            "received": result.received,
-            "lost": result.lost,
+        var object: [String: JSONValue] = [
+            "target": .string(configuration.target.description),
+            "mode": .string(configuration.mode.name),
+            "payload": .string(configuration.payload.rawValue),
+            "size": integer(configuration.size),
+            "sockets": integer(configuration.sockets),
+            "duration_seconds": number(configuration.duration.seconds),
+            "warmup_seconds": number(configuration.warmup.seconds),
+            "reply_timeout_seconds": number(configuration.replyTimeout.seconds),
+            "sent": integer(result.sent),
+            "received": integer(result.received),
+            "lost": integer(result.lost),
             "loss_percent": number(result.lossPercent),
-            "late": result.late,
-            "duplicates": result.duplicates,
-            "invalid": result.invalid,
-            "unsent": result.unsent,
-            "errors": result.errors,
+            "late": integer(result.late),
+            "duplicates": integer(result.duplicates),
+            "invalid": integer(result.invalid),
+            "unsent": integer(result.unsent),
+            "errors": integer(result.errors),
             "echoes_per_second": number((result.echoesPerSecond * 10).rounded() / 10),
         ]
         switch configuration.mode {
         case .pingpong: break
-        case .window(let outstanding): object["window"] = outstanding
-        case .rate(let perSecond): object["rate"] = perSecond
+        case .window(let outstanding): object["window"] = integer(outstanding)
+        case .rate(let perSecond): object["rate"] = integer(perSecond)
         }
         let latency = result.latency
         let percentiles: [(String, UInt64?)] = [
@@ -73,21 +76,23 @@ enum BenchView {
             ("rtt_p99_9_us", latency?.p99_9), ("rtt_max_us", latency?.max),
         ]
         for (key, nanoseconds) in percentiles {
-            object[key] = nanoseconds.map { Double($0) / 1000 } ?? NSNull()
+            object[key] = nanoseconds.map { number(Double($0) / 1000) } ?? .null
         }
         // Every value is a string, a finite number or null, which JSON can hold.
-        guard
-            let data = try? JSONSerialization.data(
-                withJSONObject: object,
-                options: [.sortedKeys, .withoutEscapingSlashes]
-            )
-        else { return #"{"error":"the result cannot be written as JSON"}"# }
+        guard let data = try? JSONEncoder.control.encode(object) else {
+            return #"{"error":"the result cannot be written as JSON"}"#
+        }
         return String(decoding: data, as: UTF8.self)
     }
 
     /// `value`, or `null` when it is not finite (a rate over no time): JSON has no NaN or infinity.
-    private static func number(_ value: Double) -> Any {
-        value.isFinite ? value : NSNull()
+    private static func number(_ value: Double) -> JSONValue {
+        value.isFinite ? .number(value) : .null
+    }
+
+    /// A count as a JSON integer.
+    private static func integer(_ value: some BinaryInteger) -> JSONValue {
+        .integer(Int64(clamping: value))
     }
 
     /// Lines for stderr about a run whose figures mean little: nothing sent, or nothing answered.
@@ -114,7 +119,7 @@ enum BenchView {
             ("p50", latency.p50), ("p90", latency.p90), ("p99", latency.p99), ("p99.9", latency.p99_9),
             ("max", latency.max),
         ]
-        .map { name, nanoseconds in "\(name) \(String(format: "%.1f", Double(nanoseconds) / 1000))" }
+        .map { name, nanoseconds in "\(name) \(PrintfNumber.fixed(Double(nanoseconds) / 1000, digits: 1))" }
         .joined(separator: "  ")
     }
 }

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import UDPLabOS
 import UDPLabProtocol
 
@@ -41,11 +41,11 @@ enum ClientError: Error, Equatable, CustomStringConvertible {
     ///   - hint: whether to suggest that the daemon is not running, where that is the likely cause.
     private static func explain(_ cause: SystemError, hint: Bool = true) -> String {
         let suffix = hint ? " (is udplabd running?)" : ""
-        switch POSIXErrorCode(rawValue: cause.code) {
-        case .ENOENT: return "no such socket" + suffix
-        case .ECONNREFUSED: return "connection refused" + suffix
-        case .EACCES, .EPERM: return "permission denied"
-        case .ENAMETOOLONG: return "the socket path is too long"
+        switch cause.code {
+        case Errno.noSuchFile: return "no such socket" + suffix
+        case Errno.connectionRefused: return "connection refused" + suffix
+        case Errno.accessDenied, Errno.notPermitted: return "permission denied"
+        case Errno.nameTooLong: return "the socket path is too long"
         default: return cause.reason
         }
     }

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// A successful reply: the decoded parameters, and the parameters object as received, for `--json`.
 struct ClientReply<Value> {

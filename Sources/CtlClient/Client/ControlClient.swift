@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import UDPLabOS
 import UDPLabProtocol
 
@@ -95,7 +95,7 @@ struct ControlClient: ~Copyable {
         do {
             try written.get()
         } catch {
-            guard error.code != POSIXErrorCode.ETIMEDOUT.rawValue else {
+            guard error.code != Errno.timedOut else {
                 throw .timedOut(socket: socketPath, after: timeout)
             }
             throw .disconnected(socket: socketPath, cause: error)

@@ -1,9 +1,8 @@
-import Foundation
 import UDPLabOS
 
 extension SystemError {
     /// `true` for `EACCES` and `EPERM`: the socket exists but this user may not connect to it.
     var isPermissionDenied: Bool {
-        code == POSIXErrorCode.EACCES.rawValue || code == POSIXErrorCode.EPERM.rawValue
+        code == Errno.accessDenied || code == Errno.notPermitted
     }
 }

@@ -1,5 +1,5 @@
 import ArgumentParser
-import Foundation
+import FoundationEssentials
 import UDPLabOS
 
 /// `udplabctl bench HOST:PORT`: a UDP load client for any echo server, with loss counted and
@@ -176,7 +176,7 @@ struct BenchCommand: ParsableCommand {
         if showsProgress { Self.writeError(ProgressLine.erase) }
         let report = options.json ? BenchView.json(result) : BenchView.text(result)
         // Written at once (print would buffer it in a pipe until exit), so it comes before the warnings.
-        FileHandle.standardOutput.write(Data((report + "\n").utf8))
+        StandardOutput.write(report + "\n")
         for warning in BenchView.warnings(result) {
             Self.writeError("udplabctl: \(warning)\n")
         }
@@ -186,11 +186,11 @@ struct BenchCommand: ParsableCommand {
     /// the status bench documents for a source socket that cannot be opened.
     private static func fail(_ error: BenchError) -> Never {
         writeError("udplabctl: \(error)\n")
-        Foundation.exit(ExitStatus.unreachable.rawValue)
+        CurrentProcess.exit(ExitStatus.unreachable.rawValue)
     }
 
     /// Writes `text` to stderr at once: progress redraws and warnings.
     private static func writeError(_ text: String) {
-        FileHandle.standardError.write(Data(text.utf8))
+        StandardError.write(text)
     }
 }

@@ -1,6 +1,6 @@
 import ArgumentParser
 import Dispatch
-import Foundation
+import FoundationEssentials
 import UDPLabOS
 import UDPLabProtocol
 
@@ -68,7 +68,7 @@ struct StatsCommand: ParsableCommand {
     private static func exitOnInterrupt() -> any DispatchSourceSignal {
         ProcessSignal.interrupt.ignoreDefaultAction()
         let source = DispatchSource.makeSignalSource(signal: ProcessSignal.interrupt.rawValue, queue: .global())
-        source.setEventHandler { Foundation.exit(ExitStatus.success.rawValue) }
+        source.setEventHandler { CurrentProcess.exit(ExitStatus.success.rawValue) }
         source.resume()
         return source
     }

@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import UDPLabOS
 import UDPLabProtocol
 
 /// The human form of `stats`: one column per engine, one row per figure, so engines on
@@ -75,7 +76,7 @@ enum StatsView {
     /// ``absent`` when the backend cannot see it.
     private static func ratio(_ counters: CounterSnapshot, _ counter: LoopCounter) -> String {
         guard counters.value(counter) != nil else { return absent }
-        return counters.perDatagram(counter).map { String(format: "%.2f", $0) } ?? "-"
+        return counters.perDatagram(counter).map { PrintfNumber.fixed($0, digits: 2) } ?? "-"
     }
 
     /// A loop counter, or ``absent`` when the backend cannot see it.
@@ -85,6 +86,6 @@ enum StatsView {
 
     /// Nanoseconds as microseconds with one decimal, or `-` when nothing was measured.
     private static func microseconds(_ nanoseconds: UInt64, count: UInt64) -> String {
-        count == 0 ? "-" : String(format: "%.1f", Double(nanoseconds) / 1000)
+        count == 0 ? "-" : PrintfNumber.fixed(Double(nanoseconds) / 1000, digits: 1)
     }
 }

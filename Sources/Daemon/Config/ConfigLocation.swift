@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// Which config the daemon reads, by the one rule that serving, `check-config` and reload share:
 /// `--config PATH` if given; else ``DaemonConfig/defaultPath`` if a file is there; else the

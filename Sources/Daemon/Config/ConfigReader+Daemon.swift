@@ -1,5 +1,6 @@
 import Logging
 import TOMLKit
+import UDPLabOS
 
 extension ConfigReader {
     /// The keys `[daemon]` takes.

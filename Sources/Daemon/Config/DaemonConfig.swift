@@ -1,6 +1,7 @@
-import Foundation
+import FoundationEssentials
 import Logging
 import TOMLKit
+import UDPLabOS
 import UDPLabProtocol
 
 /// The daemon's config file: `[daemon]` settings and the `[[engine]]` tables started at boot and
@@ -81,14 +82,17 @@ struct DaemonConfig: Sendable, Equatable {
     /// Says why `path` could not be read, shorter than Foundation's "The operation could not be
     /// completed" messages.
     private static func readFailureReason(_ error: any Error, path: String) -> String {
-        var isDirectory: ObjCBool = false
-        if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue {
+        var isDirectory = false
+        if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory {
             return "it is a directory"
         }
         switch (error as? CocoaError)?.code {
         case .fileReadNoSuchFile?: return "no such file"
         case .fileReadNoPermission?: return "permission denied"
-        default: return error.localizedDescription
+        default:
+            // The errno of the failed read (`EIO`) where there is one.
+            if let cause = (error as? CocoaError)?.underlying as? POSIXError { return "\(cause.code)" }
+            return String(describing: error)
         }
     }
 }

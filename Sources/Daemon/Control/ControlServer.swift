@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import Logging
 import Synchronization
 import UDPLabEngineKit
@@ -117,7 +117,7 @@ final class ControlServer: Sendable {
     }
 
     private static func bindReplacingStale(path: String, mode: UInt16) throws -> UnixStreamSocket {
-        let directory = (path as NSString).deletingLastPathComponent
+        let directory = path.parentDirectory
         if !directory.isEmpty {
             try AtomicFile.createDirectory(directory)
         }

@@ -1,6 +1,8 @@
 import Logging
+import UDPLabEngineKit
 import UDPLabOS
 import UDPLabProtocol
+import UDPLabSystemd
 
 /// Answers varlink calls: one `switch` over methods, one small function per method, and the
 /// authorization check before anything changes.

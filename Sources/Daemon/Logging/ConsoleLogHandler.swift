@@ -1,5 +1,6 @@
-import Foundation
+import FoundationEssentials
 import Logging
+import UDPLabOS
 
 /// A swift-log handler writing one line per event to stderr: `info engine started name=echo …`.
 ///
@@ -30,7 +31,7 @@ struct ConsoleLogHandler: LogHandler {
 
     func log(event: LogEvent) {
         let merged = metadata.merging(event.metadata ?? [:]) { $1 }
-        FileHandle.standardError.write(Data(Self.line(for: event, metadata: merged, showsTime: showsTime).utf8))
+        StandardError.write(Self.line(for: event, metadata: merged, showsTime: showsTime))
     }
 
     /// The text of one event, newline included.

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import Logging
 import UDPLabOS
 import UDPLabProtocol
@@ -29,7 +29,7 @@ extension ServeCommand {
     /// replace its socket. `/tmp` included: its sticky bit keeps others from removing the
     /// daemon's files, not from creating their own.
     static func warnIfWritableByOthers(socketPath: String, stateDirectory: String, logger: Logger) {
-        let socketDirectory = (socketPath as NSString).deletingLastPathComponent
+        let socketDirectory = socketPath.parentDirectory
         let checks = [("socket", socketDirectory.isEmpty ? "." : socketDirectory), ("state", stateDirectory)]
         for (role, path) in checks {
             guard let (checked, writers) = otherWriters(ofNearest: path) else { continue }
@@ -51,7 +51,7 @@ extension ServeCommand {
                 guard let owner = try? directory.ownerUID() else { return nil }
                 return owner == 0 || owner == Accounts.currentUID ? nil : (candidate, "its owner, uid \(owner)")
             }
-            let parent = (candidate as NSString).deletingLastPathComponent
+            let parent = candidate.parentDirectory
             guard parent != candidate, candidate != "." else { return nil }
             candidate = parent.isEmpty ? "." : parent
         }

@@ -1,10 +1,11 @@
 import ArgumentParser
-import Foundation
+import FoundationEssentials
 import Logging
 import ServiceLifecycle
 import UDPLabOS
 import UDPLabProtocol
 import UDPLabSystemd
+import UnixSignals
 
 /// `udplabd` with no subcommand: the daemon itself.
 struct ServeCommand: AsyncParsableCommand {

@@ -1,6 +1,9 @@
 import Logging
+import UDPLabEngineKit
+import UDPLabEngines
 import UDPLabOS
 import UDPLabProtocol
+import UDPLabSystemd
 
 extension EngineSupervisor {
     /// The running engines whose loops made no progress since the previous check (and are not
@@ -42,7 +45,7 @@ extension EngineSupervisor {
         var line = "\(running) of \(total) engines running"
         if let (previousTime, previousCount) = lastStatusSample, now > previousTime, received >= previousCount {
             let rate = Double(received - previousCount) / (Double(now - previousTime) / 1e9)
-            line += String(format: ", %.0f datagrams/s", rate)
+            line += ", \(PrintfNumber.fixed(rate, digits: 0)) datagrams/s"
         }
         lastStatusSample = (now, received)
         return line

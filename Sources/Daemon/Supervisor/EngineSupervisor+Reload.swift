@@ -1,4 +1,7 @@
+import Logging
+import UDPLabEngines
 import UDPLabProtocol
+import UDPLabSystemd
 
 extension EngineSupervisor {
     /// Makes the config engines match `declared`: starts new ones, stops removed ones, restarts

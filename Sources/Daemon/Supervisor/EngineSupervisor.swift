@@ -1,4 +1,5 @@
 import Logging
+import UDPLabEngineKit
 import UDPLabEngines
 import UDPLabOS
 import UDPLabProtocol

@@ -1,5 +1,6 @@
 import UDPLabEngineKit
 import UDPLabEngines
+import UDPLabOS
 import UDPLabProtocol
 
 /// One row of the supervisor's table: what was asked for, and the engine running it (if any).

@@ -53,7 +53,7 @@ private final class CountingFuture: TaskFuture {
         counters.futurePolls.increment()
         count += 1
         let elapsed = Double(MonotonicClock.nanoseconds() - start) / 1e9
-        trace?("future poll() count=\(count) time=\(String(format: "%.9f", elapsed))s")
+        trace?("future poll() count=\(count) time=\(PrintfNumber.fixed(elapsed, digits: 9))s")
         guard count >= polls else {
             helper.notify(context.notifier)
             return .pending

@@ -1,4 +1,3 @@
-import Foundation
 import Synchronization
 import UDPLabOS
 
@@ -48,7 +47,7 @@ public final class LoopControl: Sendable {
         let stall = stallMilliseconds.exchange(0, ordering: .acquiringAndReleasing)
         if stall > 0 && !isStopRequested {
             // Blocks the loop outside its wait, as a wedged loop would be: no heartbeat, not waiting.
-            Thread.sleep(forTimeInterval: Double(stall) / 1000)
+            OSThread.sleep(for: .milliseconds(stall))
         }
         return isStopRequested
     }

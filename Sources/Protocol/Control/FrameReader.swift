@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// Splits a byte stream into NUL-terminated varlink frames, refusing any larger than the limit.
 ///

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// One varlink call: `{"method": "io.udplab.Start", "parameters": {…}, "oneway": true, "more": true}`.
 public struct VarlinkCall: Sendable {

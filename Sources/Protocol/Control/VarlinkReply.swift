@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// One varlink reply: `{"parameters": {…}, "continues": true}` or `{"error": "io.udplab.X", "parameters": {…}}`.
 public struct VarlinkReply: Sendable {
@@ -26,14 +26,22 @@ public struct VarlinkReply: Sendable {
     /// Decodes one frame (without its NUL).
     /// - Throws: ``ControlError/protocolError(reason:)`` when it is not a reply object.
     public init(frame: Data) throws(ControlError) {
-        guard let object = (try? JSONSerialization.jsonObject(with: frame)) as? [String: Any] else {
+        guard case .object(let object)? = try? JSONDecoder().decode(JSONValue.self, from: frame) else {
             throw .protocolError(reason: "the reply is not a JSON object")
         }
-        self.error = object["error"] as? String
-        self.continues = object["continues"] as? Bool ?? false
-        let parameters = object["parameters"] ?? [String: Any]()
-        self.parameters =
-            (try? JSONSerialization.data(withJSONObject: parameters, options: [.sortedKeys])) ?? Data("{}".utf8)
+        if case .string(let error)? = object["error"] { self.error = error } else { self.error = nil }
+        if case .bool(let continues)? = object["continues"] {
+            self.continues = continues
+        } else {
+            self.continues = false
+        }
+        // Kept when it is an object or a list (as a JSON text must be); `{}` when absent or not.
+        switch object["parameters"] {
+        case .some(let parameters) where parameters.isContainer:
+            self.parameters = (try? JSONEncoder.control.encode(parameters)) ?? Data("{}".utf8)
+        default:
+            self.parameters = Data("{}".utf8)
+        }
     }
 
     /// The reply as a frame, NUL included.
@@ -57,5 +65,15 @@ public struct VarlinkReply: Sendable {
     /// Decodes the parameters as `P`.
     public func decodeParameters<P: Decodable>(_ type: P.Type) throws -> P {
         try JSONDecoder().decode(P.self, from: parameters)
+    }
+}
+
+extension JSONValue {
+    /// An object or a list: what a JSON text may hold at its top (RFC 4627, which varlink follows).
+    fileprivate var isContainer: Bool {
+        switch self {
+        case .object, .array: true
+        default: false
+        }
     }
 }
