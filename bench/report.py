@@ -879,5 +879,15 @@ w("")
 w("</details>")
 w("")
 
+# Sections written by hand after KEPT_MARKER (e.g. a same-run A/B from bench/ab-trees.sh) survive
+# regeneration: everything from the marker on is carried over from the previous report.
+KEPT_MARKER = "<!-- Hand-written sections below: bench/report.py keeps them. -->"
+try:
+    previous = open(out_path, encoding="utf-8").read()
+except OSError:
+    previous = ""
+if KEPT_MARKER in previous:
+    L.append(previous[previous.index(KEPT_MARKER):].rstrip("\n"))
+    L.append("")
 open(out_path, "w", encoding="utf-8").write("\n".join(L))
 print(f"report: {len(measured)} servers measured, {len(unavailable)} unavailable, {len(crashed)} crashes")
