@@ -93,7 +93,7 @@ public final class MessageBatch {
     @inline(__always)
     public func receive(from socket: borrowing UDPSocket, count: Int) throws(SystemError) -> IOResult<Int> {
         // Internal invariant: EchoPath asks for min(limit, capacity, free slots or capacity), each
-        // ≥ 1 (MmsgEcho passes a limit ≥ 1, a queue that is not full has a free slot).
+        // ≥ 1 (backend mmsg passes a limit ≥ 1, a queue that is not full has a free slot).
         precondition(count > 0 && count <= capacity)
         let descriptor = socket.descriptor.rawValue
         let result = try nonBlockingCall("recvmmsg") {

@@ -11,7 +11,16 @@ import UDPLabOS
 /// seed moved it to the back), and `--budget N` caps datagrams per event, then yields with a
 /// zero-timeout wait, against the edge-triggered starvation the seed left open.
 ///
-/// The drain loop is ``EdgeDrain`` (shared with `reactor-edge` and `mmsg`); the epoll calls are here.
+/// Backend `mmsg` is this loop on a path built with a batch capacity (``EchoPath/isBatched``):
+/// each pass receives a batch of up to `--batch` (default 32) datagrams with one `recvmmsg(2)`
+/// straight into the outgoing queue's free slots (the engine drops only when the queue is full,
+/// as every queue backend does) and sends up to a batch from its front with one `sendmmsg(2)`.
+/// `recvmmsg` returning fewer than asked means the next receive would block, so a lone datagram
+/// costs one wakeup and three syscalls (wait, receive, send), not four; `sendmmsg` may send part
+/// of a batch, and the rest stay at the front of the queue, in order. Nothing is allocated per
+/// datagram: the slots, the scratch buffer and the batches' headers exist from the start.
+///
+/// The drain loop is ``EdgeDrain`` (shared with `reactor-edge`); the epoll calls are here.
 public final class EpollEdgeEcho: EngineLoop {
     private static let socketData: UInt64 = 0
     private static let wakerData: UInt64 = 1
@@ -20,6 +29,8 @@ public final class EpollEdgeEcho: EngineLoop {
     private let control: LoopControl
     private let counters: EngineCounters
     private let budget: Int
+    /// Backend `mmsg`: batch passes (`recvmmsg`/`sendmmsg`) instead of one datagram at a time.
+    private let isBatched: Bool
     private let epoll: FileDescriptor
     private var events = Epoll.EventBuffer(capacity: 16)
 
@@ -29,6 +40,7 @@ public final class EpollEdgeEcho: EngineLoop {
         self.control = control
         self.counters = counters
         self.budget = budget
+        isBatched = path.isBatched
         epoll = try Epoll.create()
         try Epoll.add(epoll, path.socket.descriptor, flags: [.readable, .edgeTriggered], data: Self.socketData)
         try Epoll.add(
@@ -44,7 +56,7 @@ public final class EpollEdgeEcho: EngineLoop {
         var drain = EdgeDrain(budget: budget)
         var isWatchingWrites = false
         while !control.isStopRequested {
-            if drain.pass(path) { continue }
+            if isBatched ? drain.passBatch(path) : drain.pass(path) { continue }
 
             if !path.isQueueEmpty {
                 // A send would block. MOD re-arms the edge: EPOLLOUT comes as soon as there is room.

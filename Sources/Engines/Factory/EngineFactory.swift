@@ -190,7 +190,8 @@ enum EngineFactory {
         case .mmsg:
             path = try makePath()
             loop = try setUp { () throws(SystemError) in
-                try MmsgEcho(path: path, control: control, counters: counters, budget: budget)
+                // The epoll-edge loop on a batched path (recvmmsg/sendmmsg).
+                try EpollEdgeEcho(path: path, control: control, counters: counters, budget: budget)
             }
         }
         return (loop, SocketCounters(addresses: [path.socket.localAddress]))

@@ -27,6 +27,8 @@ public final class EchoPath {
     /// Headers for batched receives and sends, when the path was built with a batch capacity.
     private let receiving: MessageBatch?
     private let sending: MessageBatch?
+    /// Whether the path moves batches (``receiveBatch(limit:)``, ``sendBatch()``): backend mmsg.
+    public var isBatched: Bool { receiving != nil }
 
     /// - Parameters:
     ///   - socket: the bound socket, now owned by the path.
