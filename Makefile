@@ -13,7 +13,7 @@ DESTDIR     ?=
 APT_PACKAGES := libsystemd-dev liburing-dev pkg-config systemd systemd-container python3 python3-venv sockperf
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: all deps build release run test lint format clean bench-control internals bench venv
+.PHONY: all deps build release run test lint format docs clean bench-control internals bench venv
 
 all: build
 
@@ -74,6 +74,13 @@ test: deps lint venv
 ## lint: check formatting and style rules (swift format, bundled with the toolchain).
 lint:
 	$(SWIFT) format lint --strict -r Sources Tests Benchmarks Package.swift
+
+## docs: rewrite the generated parts of the docs from the option and backend tables
+## (Sources/Protocol/Model/EngineOption+Table.swift, Backend.swift): the README's and
+## docs/protocol.md's option tables, the man pages' option lists and packaging/io.udplab.varlink.
+## A test fails while any of them is stale or edited by hand.
+docs:
+	$(SWIFT) run udplab-docs
 
 ## format: rewrite sources in the project's style.
 format:

@@ -9,6 +9,7 @@ let package = Package(
         .executable(name: "udplabctl", targets: ["CtlClient"]),
         .executable(name: "udplab-control-bench", targets: ["ControlRoundTrip"]),
         .executable(name: "udplab-internals", targets: ["Internals"]),
+        .executable(name: "udplab-docs", targets: ["DocsTool"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
@@ -48,6 +49,16 @@ let package = Package(
         .target(name: "UDPLabProtocol", dependencies: ["UDPLabOS"], path: "Sources/Protocol"),
         // What engines run on: the reactor, the task executor, counters, the loop runtime and
         // every backend and diagnostic kind that is not SwiftNIO's.
+        // The engine options on the command line, shared by udplabd run and udplabctl start, and
+        // the docs rendered from the option and backend tables.
+        .target(
+            name: "UDPLabCommandLine",
+            dependencies: [
+                "UDPLabOS", "UDPLabProtocol", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            path: "Sources/CommandLine"
+        ),
+        .executableTarget(name: "DocsTool", dependencies: ["UDPLabOS", "UDPLabCommandLine"], path: "Sources/DocsTool"),
         .target(
             name: "UDPLabEngineKit",
             dependencies: [
@@ -88,6 +99,7 @@ let package = Package(
                 "UDPLabProtocol",
                 "UDPLabEngineKit",
                 "UDPLabEngines",
+                "UDPLabCommandLine",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -113,6 +125,7 @@ let package = Package(
             dependencies: [
                 "UDPLabOS",
                 "UDPLabProtocol",
+                "UDPLabCommandLine",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
             ],
@@ -134,7 +147,7 @@ let package = Package(
         ),
         .testTarget(
             name: "CtlClientTests",
-            dependencies: ["CtlClient", "UDPLabOS", "UDPLabProtocol", "UDPLabEngines"],
+            dependencies: ["CtlClient", "UDPLabOS", "UDPLabProtocol", "UDPLabEngines", "UDPLabCommandLine"],
             path: "Tests/CtlClientTests"
         ),
         .testTarget(
@@ -152,7 +165,7 @@ let package = Package(
         ),
         .testTarget(
             name: "DaemonTests",
-            dependencies: ["UDPLabOS", "UDPLabProtocol", "UDPLabEngines", "Daemon", "CtlClient"],
+            dependencies: ["UDPLabOS", "UDPLabProtocol", "UDPLabEngines", "Daemon", "CtlClient", "UDPLabCommandLine"],
             path: "Tests/DaemonTests"
         ),
     ]

@@ -47,8 +47,7 @@ let start = try VarlinkCall(
     parameters: StartMethod.Parameters(
         name: "bench",
         kind: "echo",
-        backend: backend,
-        bind: "127.0.0.1:0",
+        options: [.backend: .text(backend), .bind: .text("127.0.0.1:0")],
         transient: true
     )
 ).frame()

@@ -48,11 +48,6 @@ struct DurationArgument: ExpressibleByArgument, Equatable, Sendable, CustomStrin
     /// The duration in seconds, as the protocol's `interval` wants it.
     var seconds: Double { duration.seconds }
 
-    /// `2m`, `5s` or `500ms`: the largest unit that shows the value exactly (to the millisecond).
-    var description: String {
-        let milliseconds = (seconds * 1000).rounded()
-        if milliseconds.truncatingRemainder(dividingBy: 60_000) == 0 { return "\(Int(milliseconds / 60_000))m" }
-        if milliseconds.truncatingRemainder(dividingBy: 1000) == 0 { return "\(Int(milliseconds / 1000))s" }
-        return "\(Int(milliseconds))ms"
-    }
+    /// The duration as it would be typed (``Swift/Duration/shortText``): `2m`, `5s`, `500ms`.
+    var description: String { duration.shortText }
 }

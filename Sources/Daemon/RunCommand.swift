@@ -1,6 +1,7 @@
 import ArgumentParser
 import Dispatch
 import FoundationEssentials
+import UDPLabCommandLine
 import UDPLabEngineKit
 import UDPLabEngines
 import UDPLabOS
@@ -20,7 +21,7 @@ struct RunCommand: ParsableCommand {
             \(EngineKind.allCases.map { "  \($0.rawValue.padded(toLength: 15))\($0.summary)" }.joined(separator: "\n"))
 
             Backends (--backend, echo engines):
-            \(Backend.allCases.map { "  \($0.rawValue.padded(toLength: 15))\($0.summary)" }.joined(separator: "\n"))
+            \(Backend.allCases.map { "  \($0.rawValue.padded(toLength: 15))\($0.traits.summary)" }.joined(separator: "\n"))
 
             Strategies (--strategy, multisocket engines):
             \(Strategy.allCases.map { "  \($0.rawValue.padded(toLength: 15))\($0.summary)" }.joined(separator: "\n"))
@@ -32,7 +33,7 @@ struct RunCommand: ParsableCommand {
     @Argument(help: ArgumentHelp("What to run.", valueName: "kind"))
     var kind: String
 
-    @OptionGroup var options: EngineOptions
+    @OptionGroup(title: "Engine options") var options: EngineArguments
 
     func run() throws {
         guard let kind = EngineKind(rawValue: kind) else {

@@ -34,3 +34,16 @@ extension Duration {
         return UInt64(clamping: roundingUp && remainder > 0 ? quotient + 1 : quotient)
     }
 }
+
+extension Duration {
+    /// `1h`, `2m`, `5s` or `500ms`: the largest unit that shows the duration exactly, to the
+    /// millisecond; as the command line and the docs write durations.
+    public var shortText: String {
+        guard let milliseconds = Int64(exactly: (seconds * 1000).rounded()) else { return "\(seconds)s" }
+        for (unit, suffix) in [(Int64(3_600_000), "h"), (60_000, "m"), (1000, "s")]
+        where milliseconds != 0 && milliseconds % unit == 0 {
+            return "\(milliseconds / unit)\(suffix)"
+        }
+        return "\(milliseconds)ms"
+    }
+}

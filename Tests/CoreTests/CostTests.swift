@@ -14,7 +14,7 @@ struct CostTests {
         switch backend {
         case .task: 2
         case .taskMPSC: 3
-        default: backend.trigger == .level ? 2 : 1
+        default: backend.traits.trigger == .level ? 2 : 1
         }
     }
 
@@ -43,7 +43,7 @@ struct CostTests {
 
     @Test(
         "A burst of 20 queued before the loop first looks is served by at most 2 wakeups",
-        arguments: Backend.allCases.filter { $0.trigger == .edge && $0 != .task && $0 != .taskMPSC }
+        arguments: Backend.allCases.filter { $0.traits.trigger == .edge && $0 != .task && $0 != .taskMPSC }
     )
     func burstOnEdgeBackends(backend: Backend) throws {
         let released = DispatchSemaphore(value: 0)

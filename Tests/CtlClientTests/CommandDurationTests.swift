@@ -35,7 +35,7 @@ struct CommandDurationTests {
             "--timeout": attempt(["list", "--timeout", text]) { ($0 as? ListCommand)?.options.timeout.seconds },
             "stats --watch": attempt(["stats", "--watch=\(text)"]) { ($0 as? StatsCommand)?.parameters.interval },
             "start --interval": attempt(["start", "mixed", "--interval", text]) {
-                ($0 as? StartCommand)?.parameters.interval
+                ($0 as? StartCommand)?.parameters.options[.interval]?.seconds
             },
             "bench --duration": attempt(["bench", target, "--duration", text]) {
                 try? ($0 as? BenchCommand)?.benchConfiguration.duration.seconds
@@ -52,6 +52,12 @@ struct CommandDurationTests {
     @Test("Every option reads the same texts as the same time", arguments: accepted)
     func accepts(text: String, duration: Duration) {
         for (option, seconds) in Self.parsedSeconds(text) {
+            // `start --interval` refuses, as `udplabd run` does, what its range (10ms to 1h) leaves out.
+            if option == "start --interval", !(EngineOption.interval.secondsRange?.contains(duration.seconds) ?? false)
+            {
+                #expect(seconds == nil, "\(option) \(text)")
+                continue
+            }
             #expect(seconds == duration.seconds, "\(option) \(text)")
         }
     }

@@ -27,12 +27,10 @@ struct ParsingTests {
                 == StartMethod.Parameters(
                     name: "fast",
                     kind: "echo",
-                    backend: "epoll-edge",
-                    bind: "[::1]:2001",
-                    queue: 32,
-                    buffer: 9000,
-                    budget: 0,
-                    trace: true,
+                    options: [
+                        .backend: .text("epoll-edge"), .bind: .text("[::1]:2001"), .queue: .integer(32),
+                        .buffer: .integer(9000), .budget: .integer(0), .trace: .flag(true),
+                    ],
                     transient: true
                 )
         )
@@ -48,13 +46,19 @@ struct ParsingTests {
         )
         #expect(
             multisocket.parameters
-                == StartMethod.Parameters(kind: "multisocket", strategy: "join", bind: "127.0.0.1:2010", count: 4)
+                == StartMethod.Parameters(
+                    kind: "multisocket",
+                    options: [.strategy: .text("join"), .bind: .text("127.0.0.1:2010"), .count: .integer(4)]
+                )
         )
         let notify = try parse(["start", "notify", "--interval", "100ms", "--polls", "10"], as: StartCommand.self)
-        #expect(notify.parameters == StartMethod.Parameters(kind: "notify", interval: 0.1, polls: 10))
+        #expect(
+            notify.parameters
+                == StartMethod.Parameters(kind: "notify", options: [.interval: .seconds(0.1), .polls: .integer(10)])
+        )
         for (written, seconds) in [("1.5s", 1.5), ("2m", 120.0), ("3", 3.0)] {
             let mixed = try parse(["start", "mixed", "--interval", written], as: StartCommand.self)
-            #expect(mixed.parameters.interval == seconds, "\(written)")
+            #expect(mixed.parameters.options[.interval] == .seconds(seconds), "\(written)")
         }
     }
 
@@ -65,7 +69,11 @@ struct ParsingTests {
             as: StartCommand.self
         )
         #expect(
-            mmsg.parameters == StartMethod.Parameters(kind: "echo", backend: "mmsg", batch: 64, reply: "sockperf")
+            mmsg.parameters
+                == StartMethod.Parameters(
+                    kind: "echo",
+                    options: [.backend: .text("mmsg"), .batch: .integer(64), .reply: .text("sockperf")]
+                )
         )
     }
 

@@ -75,7 +75,7 @@ struct RunCommandTests {
         for backend in Backend.allCases {
             #expect(
                 stdout.contains(
-                    "  \(backend.rawValue.padding(toLength: 15, withPad: " ", startingAt: 0))\(backend.summary)\n"
+                    "  \(backend.rawValue.padding(toLength: 15, withPad: " ", startingAt: 0))\(backend.traits.summary)\n"
                 )
             )
         }

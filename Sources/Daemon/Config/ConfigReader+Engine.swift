@@ -3,11 +3,8 @@ import UDPLabOS
 import UDPLabProtocol
 
 extension ConfigReader {
-    /// The keys an `[[engine]]` table takes: `udplabctl start`'s options.
-    static let engineKeys = [
-        "name", "kind", "backend", "strategy", "bind", "dual_stack", "count", "queue", "buffer", "budget", "batch",
-        "reply", "interval", "polls", "trace",
-    ]
+    /// The keys an `[[engine]]` table takes: a name, a kind and `udplabctl start`'s options.
+    static let engineKeys = ["name", "kind"] + EngineOption.all.map(\.key)
 
     /// Reads the `[[engine]]` tables, then checks that no two engines share a name or an address.
     /// - Returns: the engines without problems, in file order.
@@ -100,121 +97,65 @@ extension ConfigReader {
                     continue
                 }
                 spec.kind = kind
-            case "backend":
-                guard let text = string(value, key: key, at: line) else { continue }
-                guard let backend = Backend(rawValue: text) else {
-                    report("unknown backend '\(text)': use one of \(Self.names(of: Backend.self))", at: line)
+            default:
+                guard let option = EngineOption.named(key: key) else {
+                    reportUnknownKey(key, in: "[[engine]]", known: Self.engineKeys, at: line)
                     continue
                 }
-                spec.backend = backend
-            case "strategy":
-                guard let text = string(value, key: key, at: line) else { continue }
-                guard let strategy = Strategy(rawValue: text) else {
-                    report("unknown strategy '\(text)': use one of \(Self.names(of: Strategy.self))", at: line)
-                    continue
-                }
-                spec.strategy = strategy
-            case "bind":
-                guard let text = string(value, key: key, at: line) else { continue }
+                guard let given = optionValue(value, for: option, at: line) else { continue }
                 do {
-                    spec.bind = try SocketAddress(parsing: text)
+                    try spec.set(option, to: given)
                 } catch {
-                    report("invalid bind: \(error)", at: line)
+                    report(error.message(naming: key), at: line)
                 }
-            case "count": spec.count = integer(value, key: key, at: line)
-            case "queue": spec.queue = integer(value, key: key, at: line)
-            case "buffer": spec.buffer = integer(value, key: key, at: line)
-            case "budget": spec.budget = integer(value, key: key, at: line)
-            case "batch": spec.batch = integer(value, key: key, at: line)
-            case "reply":
-                guard let text = string(value, key: key, at: line) else { continue }
-                guard let reply = ReplyMode(rawValue: text) else {
-                    report("unknown reply '\(text)': use one of \(Self.names(of: ReplyMode.self))", at: line)
-                    continue
-                }
-                spec.reply = reply
-            case "interval": spec.interval = interval(value, at: line)
-            case "polls": spec.polls = integer(value, key: key, at: line)
-            case "trace": spec.trace = boolean(value, key: key, at: line) ?? false
-            case "dual_stack": spec.dualStack = boolean(value, key: key, at: line) == true ? true : nil
-            default: reportUnknownKey(key, in: "[[engine]]", known: Self.engineKeys, at: line)
             }
         }
-        validateOptions(of: spec, lines: lines)
+        // Each problem at its option's line, so every bad value is reported where it is.
+        for problem in spec.problems() {
+            report(problem.message, at: problem.option.map { lines.line(of: $0.key) } ?? lines.header)
+        }
         // Without a valid name of its own, an engine is named after its kind, if that is known.
         let resolvedName = name ?? (hasNameProblem || hasKindProblem ? nil : EngineName(defaultFor: spec.kind))
         guard problems.count == problemCount, let resolvedName else { return (resolvedName, nil) }
         return (resolvedName, EngineDefinition(name: resolvedName, spec: spec))
     }
 
-    /// `interval`: `"200ms"`, `"3s"`, `"2m"`, `"1h"` (as `stats_interval`), or a number of seconds,
-    /// integer or not; its range is checked with the other options.
+    /// The value of `option` that `value` is, by the option's type; `nil` after reporting a
+    /// problem.
+    private mutating func optionValue(
+        _ value: any TOMLValueConvertible,
+        for option: EngineOption,
+        at line: Int
+    ) -> EngineOptionValue? {
+        switch option.values {
+        case .integer: integer(value, key: option.key, at: line).map(EngineOptionValue.integer)
+        case .seconds: seconds(value, key: option.key, at: line).map(EngineOptionValue.seconds)
+        case .choice, .address: string(value, key: option.key, at: line).map(EngineOptionValue.text)
+        case .flag: boolean(value, key: option.key, at: line).map(EngineOptionValue.flag)
+        }
+    }
+
+    /// A duration option (`interval`): `"200ms"`, `"3s"`, `"2m"`, `"1h"` (as `stats_interval`),
+    /// or a number of seconds, integer or not; its range is checked with the other options.
     /// - Returns: the seconds, or `nil` after reporting a problem.
-    private mutating func interval(_ value: any TOMLValueConvertible, at line: Int) -> Double? {
+    private mutating func seconds(_ value: any TOMLValueConvertible, key: String, at line: Int) -> Double? {
         if let seconds = value.int { return Double(seconds) }
         if let seconds = value.double { return seconds }
         guard let text = value.string else {
             report(
-                "interval must be a duration like \"3s\" or a number of seconds, not \(Self.describe(value.type))",
+                "\(key) must be a duration like \"3s\" or a number of seconds, not \(Self.describe(value.type))",
                 at: line
             )
             return nil
         }
         guard let duration = try? Duration(parsing: text, as: .configFile) else {
             report(
-                "interval '\(text)' is not a duration: write e.g. \"200ms\", \"3s\", \"2m\" or a number of seconds",
+                "\(key) '\(text)' is not a duration: write e.g. \"200ms\", \"3s\", \"2m\" or a number of seconds",
                 at: line
             )
             return nil
         }
         return duration.seconds
-    }
-
-    /// Checks each option alone (with the kind and backend, which decide whether it applies), at
-    /// its own line, so every bad value is reported; then, if each is fine alone, the whole spec at
-    /// the table's header, for any rule `EngineSpec.validate()` has that spans options.
-    private mutating func validateOptions(of spec: EngineSpec, lines: TableLines) {
-        // A backend given to another kind is reported once, at its own line, not again at each option's.
-        let kind = spec.kind
-        let backend = kind == .echo ? spec.backend : .default
-        let alone = [
-            ("backend", EngineSpec(kind: kind, backend: spec.backend)),
-            ("strategy", EngineSpec(kind: kind, strategy: spec.strategy)),
-            // One socket here: the port range of a multisocket engine is the count's (or, with the
-            // default count, the bind's) to report.
-            (
-                "dual_stack",
-                EngineSpec(
-                    kind: kind,
-                    bind: spec.bind,
-                    count: kind == .multisocket ? 1 : nil,
-                    dualStack: spec.dualStack
-                )
-            ),
-            (spec.count == nil ? "bind" : "count", EngineSpec(kind: kind, bind: spec.bind, count: spec.count)),
-            ("queue", EngineSpec(kind: kind, backend: backend, queue: spec.queue)),
-            ("buffer", EngineSpec(kind: kind, backend: backend, buffer: spec.buffer)),
-            ("budget", EngineSpec(kind: kind, backend: backend, budget: spec.budget)),
-            ("batch", EngineSpec(kind: kind, backend: backend, batch: spec.batch)),
-            ("reply", EngineSpec(kind: kind, backend: backend, reply: spec.reply)),
-            ("interval", EngineSpec(kind: kind, interval: spec.interval)),
-            ("polls", EngineSpec(kind: kind, polls: spec.polls)),
-        ]
-        var isEachValid = true
-        for (key, option) in alone {
-            do {
-                try option.validate()
-            } catch {
-                report(error.description, at: lines.line(of: key))
-                isEachValid = false
-            }
-        }
-        guard isEachValid else { return }
-        do {
-            try spec.validate()
-        } catch {
-            report(error.description, at: lines.header)
-        }
     }
 
     /// The raw values of `type`'s cases, for a message: `select, poll, …`.

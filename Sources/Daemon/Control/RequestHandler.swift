@@ -137,12 +137,13 @@ struct RequestHandler: Sendable {
     private static func backends() -> BackendsMethod.Reply {
         BackendsMethod.Reply(
             backends: Backend.allCases.map { backend in
-                BackendsMethod.Backend(
+                let traits = backend.traits
+                return BackendsMethod.Backend(
                     name: backend.rawValue,
                     kinds: [EngineKind.echo.rawValue],
-                    trigger: backend.trigger == .level ? "level" : "edge",
-                    mirrors: backend.mirrors,
-                    summary: backend.summary,
+                    trigger: traits.trigger == .level ? "level" : "edge",
+                    mirrors: traits.mirrors,
+                    summary: traits.summary,
                     available: backend.unavailableReason == nil
                 )
             },
@@ -208,45 +209,11 @@ extension EngineDefinition {
             let kinds = EngineKind.allCases.map(\.rawValue).joined(separator: ", ")
             throw .invalidSpec(reason: "unknown kind '\(parameters.kind)': use one of \(kinds)")
         }
-        var spec = EngineSpec(
-            kind: kind,
-            queue: parameters.queue,
-            buffer: parameters.buffer,
-            budget: parameters.budget,
-            trace: parameters.trace ?? false,
-            count: parameters.count,
-            interval: parameters.interval,
-            polls: parameters.polls,
-            batch: parameters.batch,
-            dualStack: parameters.dualStack
-        )
-        if let backend = parameters.backend {
-            guard let known = Backend(rawValue: backend) else {
-                let names = Backend.allCases.map(\.rawValue).joined(separator: ", ")
-                throw .invalidSpec(reason: "unknown backend '\(backend)': use one of \(names)")
-            }
-            spec.backend = known
-        }
-        if let reply = parameters.reply {
-            guard let known = ReplyMode(rawValue: reply) else {
-                let names = ReplyMode.allCases.map(\.rawValue).joined(separator: ", ")
-                throw .invalidSpec(reason: "unknown reply '\(reply)': use one of \(names)")
-            }
-            spec.reply = known
-        }
-        if let strategy = parameters.strategy {
-            guard let known = Strategy(rawValue: strategy) else {
-                let names = Strategy.allCases.map(\.rawValue).joined(separator: ", ")
-                throw .invalidSpec(reason: "unknown strategy '\(strategy)': use one of \(names)")
-            }
-            spec.strategy = known
-        }
-        if let bind = parameters.bind {
-            do {
-                spec.bind = try SocketAddress(parsing: bind)
-            } catch {
-                throw .invalidSpec(reason: "invalid bind: \(error)")
-            }
+        let spec: EngineSpec
+        do {
+            spec = try EngineSpec(kind: kind, options: parameters.options)
+        } catch {
+            throw .invalidSpec(reason: error.message(naming: error.option.key))
         }
         var name = EngineName(defaultFor: kind)
         if let text = parameters.name {

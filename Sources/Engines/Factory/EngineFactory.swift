@@ -90,17 +90,21 @@ enum EngineFactory {
         sendGate: SendGate?,
         gauge: KernelDropGauge
     ) throws(EngineError) -> (loop: any EngineLoop, sockets: SocketCounters) {
-        func makePath() throws(EngineError) -> EchoPath {
+        /// The shared path; each backend's case says how its seed program differs.
+        func makePath(
+            tracesPendingWrites: Bool = true,
+            isBatched: Bool = false,
+            hasOutgoingQueue: Bool = true
+        ) throws(EngineError) -> EchoPath {
             EchoPath(
                 socket: try bind(spec.bind, dualStack: spec.isDualStack, sendGate: sendGate, gauge: gauge),
                 spec: spec,
                 counters: counters,
                 residence: residence,
                 trace: trace,
-                tracesPendingWrites: spec.backend != .select,
-                batchCapacity: spec.backend == .mmsg ? spec.effectiveBatch : nil,
-                // task-mpsc's queue is its channel.
-                hasOutgoingQueue: spec.backend != .taskMPSC
+                tracesPendingWrites: tracesPendingWrites,
+                batchCapacity: isBatched ? spec.effectiveBatch : nil,
+                hasOutgoingQueue: hasOutgoingQueue
             )
         }
         let budget = spec.effectiveBudget
@@ -148,7 +152,8 @@ enum EngineFactory {
                 throw .system(error)
             }
         case .select:
-            path = try makePath()
+            // echo-select printed no "total pending writes" line.
+            path = try makePath(tracesPendingWrites: false)
             loop = try SelectEcho(path: path, control: control, counters: counters, budget: budget)
         case .poll:
             path = try makePath()
@@ -183,12 +188,13 @@ enum EngineFactory {
             loop = try setUp { () throws(SystemError) in try TaskEcho(path: path, control: control, counters: counters)
             }
         case .taskMPSC:
-            path = try makePath()
+            // Its queue is its channel.
+            path = try makePath(hasOutgoingQueue: false)
             loop = try setUp { () throws(SystemError) in
                 try TaskMPSCEcho(path: path, control: control, counters: counters, spec: spec)
             }
         case .mmsg:
-            path = try makePath()
+            path = try makePath(isBatched: true)
             loop = try setUp { () throws(SystemError) in
                 // The epoll-edge loop on a batched path (recvmmsg/sendmmsg).
                 try EpollEdgeEcho(path: path, control: control, counters: counters, budget: budget)

@@ -87,26 +87,10 @@ extension ControlProtocol {
         type StrategyInfo (name: string, summary: string, mirrors: string)
 
         # Starts an engine and, unless transient, saves it to engines.json; replies once it is bound.
-        # interval is in seconds; batch is for echo on backend mmsg; reply is "echo" or "sockperf" (echo
-        # engines; sockperf answers only sockperf's pong requests, as sockperf's server does). The
-        # daemon rejects an option its kind does not take (InvalidSpec).
+        # The options are udplabctl start's (udplabctl(1)), dual_stack for --dual-stack; interval is
+        # in seconds. The daemon rejects an option its kind or backend does not take (InvalidSpec).
         method Start(
-          name: ?string,
-          kind: string,
-          backend: ?string,
-          strategy: ?string,
-          bind: ?string,
-          count: ?int,
-          queue: ?int,
-          buffer: ?int,
-          budget: ?int,
-          batch: ?int,
-          reply: ?string,
-          interval: ?float,
-          polls: ?int,
-          trace: ?bool,
-          transient: ?bool,
-          dual_stack: ?bool
+        \(StartMethod.Parameters.interfaceFields)
         ) -> (engine: EngineInfo)
 
         # Stops the named engines, or all of them; replies once their sockets are closed.

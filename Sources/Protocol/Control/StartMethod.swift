@@ -5,75 +5,26 @@
 public enum StartMethod {
     public static let name = "io.udplab.Start"
 
-    public struct Parameters: Codable, Sendable, Equatable {
+    public struct Parameters: Sendable, Equatable {
         /// Defaults to the kind's name.
         public var name: String?
         /// `echo`, `multisocket`, `mixed`, `notify` or `empty`.
         public var kind: String
-        /// The I/O model of an echo engine.
-        public var backend: String?
-        /// How a multisocket engine drives its sockets: `join`, `spawn`, `unordered` or `taskgroup`.
-        public var strategy: String?
-        public var bind: String?
-        /// How many sockets a multisocket engine opens, on consecutive ports from `bind`.
-        public var count: Int?
-        public var queue: Int?
-        public var buffer: Int?
-        public var budget: Int?
-        /// Datagrams per recvmmsg/sendmmsg of an echo engine on backend mmsg.
-        public var batch: Int?
-        /// What an echo engine sends back: `echo` or `sockperf`.
-        public var reply: String?
-        /// Seconds between a mixed engine's timer events or a notify engine's notifications.
-        public var interval: Double?
-        /// Polls after which a notify engine completes.
-        public var polls: Int?
-        public var trace: Bool?
+        /// The engine options given, each under its ``EngineOption/key`` on the wire.
+        public var options: [EngineOption: EngineOptionValue]
         /// Not saved to the state file: gone after a restart.
         public var transient: Bool?
-        /// An IPv6 bind also serves IPv4 (`IPV6_V6ONLY` off); on the wire `dual_stack`.
-        public var dualStack: Bool?
 
         public init(
             name: String? = nil,
             kind: String,
-            backend: String? = nil,
-            strategy: String? = nil,
-            bind: String? = nil,
-            count: Int? = nil,
-            queue: Int? = nil,
-            buffer: Int? = nil,
-            budget: Int? = nil,
-            batch: Int? = nil,
-            reply: String? = nil,
-            interval: Double? = nil,
-            polls: Int? = nil,
-            trace: Bool? = nil,
-            transient: Bool? = nil,
-            dualStack: Bool? = nil
+            options: [EngineOption: EngineOptionValue] = [:],
+            transient: Bool? = nil
         ) {
             self.name = name
             self.kind = kind
-            self.backend = backend
-            self.strategy = strategy
-            self.bind = bind
-            self.count = count
-            self.queue = queue
-            self.buffer = buffer
-            self.budget = budget
-            self.batch = batch
-            self.reply = reply
-            self.interval = interval
-            self.polls = polls
-            self.trace = trace
+            self.options = options
             self.transient = transient
-            self.dualStack = dualStack
-        }
-
-        enum CodingKeys: String, CodingKey {
-            case name, kind, backend, strategy, bind, count, queue, buffer, budget, batch, reply, interval, polls
-            case trace, transient
-            case dualStack = "dual_stack"
         }
     }
 
@@ -84,14 +35,73 @@ public enum StartMethod {
 }
 
 extension StartMethod.Parameters: RangedParameters {
-    /// ``EngineSpec``'s ranges; those that depend on the backend (`budget` on `nio`) are checked
-    /// with the spec (`InvalidSpec`).
+    /// The options' ranges (``EngineOption``); those that depend on the backend (`budget` on
+    /// `nio`) are checked with the spec (`InvalidSpec`).
     public static var integerRanges: [String: ClosedRange<Int>] {
-        [
-            "count": EngineSpec.countRange, "queue": EngineSpec.queueRange, "buffer": EngineSpec.bufferRange,
-            "budget": EngineSpec.budgetRange, "batch": EngineSpec.batchRange, "polls": EngineSpec.pollsRange,
-        ]
+        Dictionary(
+            uniqueKeysWithValues: EngineOption.all.compactMap { option in option.integerRange.map { (option.key, $0) } }
+        )
     }
 
-    public static var numberRanges: [String: ClosedRange<Double>] { ["interval": EngineSpec.intervalRange] }
+    public static var numberRanges: [String: ClosedRange<Double>] {
+        Dictionary(
+            uniqueKeysWithValues: EngineOption.all.compactMap { option in option.secondsRange.map { (option.key, $0) } }
+        )
+    }
+
+    /// The method's parameters in the IDL: name, kind, each option's field, transient.
+    public static var interfaceFields: String {
+        (["name: ?string", "kind: string"] + EngineOption.all.map { "\($0.key): \($0.idlType)" } + ["transient: ?bool"])
+            .map { "  " + $0 }.joined(separator: ",\n")
+    }
+}
+
+extension StartMethod.Parameters: Codable {
+    /// A field's name: `name`, `kind`, `transient` or an option's key.
+    private struct Field: CodingKey {
+        let stringValue: String
+        var intValue: Int? { nil }
+        init(_ name: String) { stringValue = name }
+        init?(stringValue: String) { self.stringValue = stringValue }
+        init?(intValue: Int) { nil }
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: Field.self)
+        name = try container.decodeIfPresent(String.self, forKey: Field("name"))
+        kind = try container.decode(String.self, forKey: Field("kind"))
+        transient = try container.decodeIfPresent(Bool.self, forKey: Field("transient"))
+        options = [:]
+        for option in EngineOption.all {
+            let key = Field(option.key)
+            let value: EngineOptionValue?
+            switch option.values {
+            case .integer: value = try container.decodeIfPresent(Int.self, forKey: key).map(EngineOptionValue.integer)
+            case .seconds:
+                value = try container.decodeIfPresent(Double.self, forKey: key).map(EngineOptionValue.seconds)
+            case .choice, .address:
+                value = try container.decodeIfPresent(String.self, forKey: key).map(EngineOptionValue.text)
+            case .flag: value = try container.decodeIfPresent(Bool.self, forKey: key).map(EngineOptionValue.flag)
+            }
+            options[option] = value
+        }
+    }
+
+    /// Encodes the options in ``EngineOption/all``'s order, each as its type's JSON.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: Field.self)
+        try container.encodeIfPresent(name, forKey: Field("name"))
+        try container.encode(kind, forKey: Field("kind"))
+        for option in EngineOption.all {
+            guard let value = options[option] else { continue }
+            let key = Field(option.key)
+            switch value {
+            case .integer(let integer): try container.encode(integer, forKey: key)
+            case .seconds(let seconds): try container.encode(seconds, forKey: key)
+            case .text(let text): try container.encode(text, forKey: key)
+            case .flag(let flag): try container.encode(flag, forKey: key)
+            }
+        }
+        try container.encodeIfPresent(transient, forKey: Field("transient"))
+    }
 }

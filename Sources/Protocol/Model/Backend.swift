@@ -17,70 +17,112 @@ public enum Backend: String, CaseIterable, Codable, Sendable {
     /// The default (`DESIGN.md` §2).
     public static let `default` = Backend.reactorEdge
 
-    /// One line for `--help` and `backends`.
-    public var summary: String {
+    /// Everything udplab says about the backend: the one table of backend facts.
+    public var traits: BackendTraits {
         switch self {
-        case .select: "select(2), write interest only while the queue is non-empty"
-        case .poll: "poll(2), write interest only while the queue is non-empty"
-        case .epollLevel: "epoll(7) level-triggered, used directly"
-        case .epollEdge: "epoll(7) edge-triggered, drains until EAGAIN"
-        case .reactorLevel: "udplab's Mio-like reactor, level-triggered"
-        case .reactorEdge: "udplab's Mio-like reactor, edge-triggered (default)"
-        case .flipflop: "tokio-core echo-udp: no read while a send is blocked"
-        case .task: "task executor: one future sends and receives (echo-tokio)"
-        case .taskMPSC: "task executor: reader and writer joined by a channel"
-        case .mmsg: "recvmmsg/sendmmsg batches on edge-triggered epoll(7)"
-        case .nio: "SwiftNIO DatagramBootstrap with an echo ChannelHandler"
-        case .nioAsync: "SwiftNIO NIOAsyncChannel, reader and writer tasks, a queue"
-        case .uring: "io_uring: multishot recvmsg, provided buffers, batched sends"
+        case .select:
+            BackendTraits(
+                summary: "select(2), write interest only while the queue is non-empty",
+                mirrors: "echo-select",
+                trigger: .level
+            )
+        case .poll:
+            BackendTraits(
+                summary: "poll(2), write interest only while the queue is non-empty",
+                mirrors: "echo-select, on poll(2)",
+                trigger: .level
+            )
+        case .epollLevel:
+            BackendTraits(
+                summary: "epoll(7) level-triggered, used directly",
+                mirrors: "echo-epoll-level",
+                trigger: .level
+            )
+        case .epollEdge:
+            BackendTraits(
+                summary: "epoll(7) edge-triggered, drains until EAGAIN",
+                mirrors: "echo-epoll-edge",
+                trigger: .edge
+            )
+        case .reactorLevel:
+            BackendTraits(
+                summary: "udplab's Mio-like reactor, level-triggered",
+                mirrors: "echo-mio-level",
+                trigger: .level
+            )
+        case .reactorEdge:
+            BackendTraits(
+                summary: "udplab's Mio-like reactor, edge-triggered (default)",
+                mirrors: "echo-mio-edge",
+                trigger: .edge
+            )
+        case .flipflop:
+            BackendTraits(
+                summary: "tokio-core echo-udp: no read while a send is blocked",
+                mirrors: "tokio-core examples/echo-udp",
+                trigger: .edge,
+                defaultQueue: 1,
+                refuses: [.queue: "it holds exactly one pending datagram"]
+            )
+        case .task:
+            BackendTraits(
+                summary: "task executor: one future sends and receives (echo-tokio)",
+                mirrors: "echo-tokio",
+                trigger: .edge
+            )
+        case .taskMPSC:
+            BackendTraits(
+                summary: "task executor: reader and writer joined by a channel",
+                mirrors: "echo-tokio-mpsc",
+                trigger: .edge
+            )
+        case .mmsg:
+            BackendTraits(
+                summary: "recvmmsg/sendmmsg batches on edge-triggered epoll(7)",
+                mirrors: "(none: recvmmsg/sendmmsg batching)",
+                trigger: .edge,
+                queueHoldsBatch: true
+            )
+        case .nio:
+            // 16 is the value NIO's own bootstrap documentation shows; its default, 4, flushes
+            // replies after every fourth datagram.
+            BackendTraits(
+                summary: "SwiftNIO DatagramBootstrap with an echo ChannelHandler",
+                mirrors: "SwiftNIO's NIOUDPEchoServer",
+                trigger: .level,
+                observesLoop: false,
+                defaultBudget: 16,
+                budgetRange: (
+                    1...1024,
+                    "NIO's maxMessagesPerRead: it reads at most that many datagrams per readiness event and cannot drain"
+                ),
+                refuses: [.queue: "SwiftNIO's channel buffers its own writes"]
+            )
+        case .nioAsync:
+            // Replies leave in batches of up to NIO's maxMessagesPerRead, so a deeper queue pays
+            // at saturation.
+            BackendTraits(
+                summary: "SwiftNIO NIOAsyncChannel, reader and writer tasks, a queue",
+                mirrors: "SwiftNIO's NIOUDPEchoServer, on NIOAsyncChannel",
+                trigger: .level,
+                observesLoop: false,
+                defaultQueue: 32,
+                refuses: [.budget: "it reads as many datagrams per readiness event as --queue holds"]
+            )
+        case .uring:
+            // io_uring reports completions, not readiness; like an edge backend, it is told once
+            // per datagram and never asks again.
+            BackendTraits(
+                summary: "io_uring: multishot recvmsg, provided buffers, batched sends",
+                mirrors: "(none: io_uring completions)",
+                trigger: .edge,
+                queueHoldsBatch: true,
+                refuses: [.budget: "it has no readiness events to budget"]
+            )
         }
     }
 
-    /// The seed program this backend mirrors.
-    public var mirrors: String {
-        switch self {
-        case .select: "echo-select"
-        case .poll: "echo-select, on poll(2)"
-        case .epollLevel: "echo-epoll-level"
-        case .epollEdge: "echo-epoll-edge"
-        case .reactorLevel: "echo-mio-level"
-        case .reactorEdge: "echo-mio-edge"
-        case .flipflop: "tokio-core examples/echo-udp"
-        case .task: "echo-tokio"
-        case .taskMPSC: "echo-tokio-mpsc"
-        case .mmsg: "(none: recvmmsg/sendmmsg batching)"
-        case .nio: "SwiftNIO's NIOUDPEchoServer"
-        case .nioAsync: "SwiftNIO's NIOUDPEchoServer, on NIOAsyncChannel"
-        case .uring: "(none: io_uring completions)"
-        }
-    }
-
-    /// Whether the backend handles readiness level- or edge-triggered.
-    public var trigger: Trigger {
-        switch self {
-        case .select, .poll, .epollLevel, .reactorLevel, .nio, .nioAsync: .level
-        // io_uring reports completions, not readiness; like an edge backend, it is told once
-        // per datagram and never asks again.
-        case .epollEdge, .reactorEdge, .flipflop, .task, .taskMPSC, .mmsg, .uring: .edge
-        }
-    }
-
-    /// The loop counters this backend cannot see: all of them on `nio` and `nio-async`, whose
-    /// loop is SwiftNIO's (its waits, system calls and wakeups happen inside NIO); none elsewhere.
-    /// They are reported absent, never as 0.
-    public var unobservedCounters: Set<LoopCounter> {
-        switch self {
-        case .nio, .nioAsync: Set(LoopCounter.allCases)
-        default: []
-        }
-    }
-
-    /// Datagrams handled per readiness event by default: 1 on level backends (as the seed's
-    /// programs did), 0 = drain until would-block on edge ones; on `nio`, 16 for NIO's
-    /// `maxMessagesPerRead` (the value NIO's own bootstrap documentation shows; its default, 4,
-    /// flushes replies after every fourth datagram).
-    public var defaultBudget: Int {
-        if self == .nio { return 16 }
-        return trigger == .level ? 1 : 0
-    }
+    /// The loop counters this backend cannot see: all of them where udplab does not run the loop
+    /// (``BackendTraits/observesLoop``), none elsewhere. They are reported absent, never as 0.
+    public var unobservedCounters: Set<LoopCounter> { traits.observesLoop ? [] : Set(LoopCounter.allCases) }
 }

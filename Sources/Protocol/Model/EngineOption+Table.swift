@@ -1,0 +1,290 @@
+import UDPLabOS
+
+/// The engine options, in the order `--help` and the docs list them.
+extension EngineOption {
+    /// Every engine option.
+    public static let all: [EngineOption] = [
+        .backend, .strategy, .bind, .dualStack, .count, .queue, .buffer, .budget, .batch, .reply, .interval,
+        .polls, .trace,
+    ]
+
+    /// Kinds whose engines have sockets.
+    private static let socketKinds: Set<EngineKind> = [.echo, .multisocket, .mixed]
+
+    public static let backend = choice(
+        "backend",
+        Backend.self,
+        kinds: [.echo],
+        kindsPhrase: "echo engines (other kinds run on udplab's reactor)",
+        defaultText: Backend.default.rawValue,
+        help:
+            "The I/O model of an echo engine: \(Backend.allCases.map(\.rawValue).joined(separator: ", ")): udplabctl backends says what each is and which seed program it mirrors.",
+        assign: { $0.backend = $1 },
+        read: { $0.backend == .default ? nil : $0.backend }
+    )
+
+    public static let strategy = choice(
+        "strategy",
+        Strategy.self,
+        kinds: [.multisocket],
+        kindsPhrase: "multisocket engines",
+        defaultText: Strategy.default.rawValue,
+        help:
+            "How a multisocket engine drives its sockets: join (one task; every wakeup polls all sockets' futures), spawn (a task per socket), unordered (one task; only the woken futures are polled) or taskgroup (Swift structured concurrency: a child task per socket).",
+        assign: { $0.strategy = $1 },
+        read: { $0.strategy }
+    )
+
+    public static let bind = EngineOption(
+        name: "bind",
+        values: .address,
+        valueName: "host:port",
+        kinds: Set(EngineKind.allCases),
+        kindsPhrase: "all engines",
+        backends: nil,
+        defaultDescription: { _ in EngineSpec.defaultBind.description },
+        help:
+            "Address to bind, numeric: HOST:PORT, or IPv6 in brackets, [::1]:2000; port 0 picks a free one. Ports below 1024 need CAP_NET_BIND_SERVICE (the shipped service has it).",
+        assign: { spec, value throws(Refusal) in
+            guard let text = value.text else { throw .invalid("must be an address, not \(value)") }
+            do {
+                spec.bind = try SocketAddress(parsing: text)
+            } catch {
+                throw .invalid("\(error)")
+            }
+        },
+        read: { $0.bind == EngineSpec.defaultBind ? nil : .text($0.bind.description) }
+    )
+
+    public static let dualStack = flag(
+        "dual-stack",
+        kinds: socketKinds,
+        kindsPhrase: "engines with sockets",
+        help:
+            "Serve IPv4 too on an IPv6 --bind such as [::]:2000 (IPV6_V6ONLY off; IPv4 peers show as IPv4). Without it an IPv6 engine is IPv6-only, whatever net.ipv6.bindv6only says.",
+        assign: { $0.dualStack = $1 ? true : nil },
+        read: { $0.isDualStack }
+    )
+
+    public static let count = integer(
+        "count",
+        range: 1...1024,
+        kinds: [.multisocket],
+        kindsPhrase: "multisocket engines",
+        defaultText: String(EngineSpec.defaultCount),
+        help: "Sockets a multisocket engine opens, on consecutive ports from --bind.",
+        field: \.count
+    )
+
+    public static let queue = integer(
+        "queue",
+        range: 1...4096,
+        kinds: [.echo],
+        kindsPhrase: "echo engines",
+        defaultDescription: { queue in
+            perBackend(queue) { traits in traits.queueHoldsBatch ? "at least --batch" : String(traits.defaultQueue) }
+        },
+        help:
+            "Outgoing queue capacity in datagrams: exactly N wait, and a datagram that finds the queue full is dropped and counted (the seed's len > 8 check held 9). On nio-async the reader waits for room instead; on uring it is the number of receive buffers, and datagrams wait in the kernel.",
+        field: \.queue
+    )
+
+    public static let buffer = integer(
+        "buffer",
+        range: 1...65535,
+        unit: "bytes",
+        valueName: "bytes",
+        kinds: socketKinds,
+        kindsPhrase: "engines with sockets",
+        defaultText: "\(EngineSpec.defaultBuffer) (multisocket \(EngineSpec.multisocketBuffer))",
+        help:
+            "Receive buffer per datagram; a longer datagram is truncated (an echo engine echoes what fits) and counted in truncated.",
+        field: \.buffer
+    )
+
+    public static let budget = integer(
+        "budget",
+        range: 0...1_000_000,
+        kinds: [.echo],
+        kindsPhrase: "echo engines",
+        defaultDescription: { budget in perBackend(budget) { String($0.defaultBudget) } },
+        help:
+            "Datagrams handled per readiness event before yielding; 0 drains until would-block. On nio it is NIO's maxMessagesPerRead, 1–1024.",
+        field: \.budget
+    )
+
+    public static let batch = integer(
+        "batch",
+        range: 1...1024,
+        kinds: [.echo],
+        kindsPhrase: "echo engines with backend mmsg or uring",
+        backends: [.mmsg, .uring],
+        defaultText: String(EngineSpec.defaultBatch),
+        help:
+            "Datagrams per recvmmsg/sendmmsg on backend mmsg, or completions handled per io_uring_enter on backend uring.",
+        field: \.batch
+    )
+
+    public static let reply = choice(
+        "reply",
+        ReplyMode.self,
+        valueName: "mode",
+        kinds: [.echo],
+        kindsPhrase: "echo engines",
+        defaultText: ReplyMode.default.rawValue,
+        help:
+            "What an echo engine sends back: echo (every datagram as received) or sockperf (what sockperf server answers: only a sockperf request with PONG_REQUEST set and WARMUP clear, with its CLIENT flag cleared; other datagrams get no reply and are counted in unanswered, so sockperf ping-pong, under-load and throughput report what they report against sockperf's own server).",
+        assign: { $0.reply = $1 },
+        read: { $0.reply }
+    )
+
+    public static let interval = EngineOption(
+        name: "interval",
+        values: .seconds(0.01...3600),
+        valueName: "duration",
+        kinds: [.mixed, .notify],
+        kindsPhrase: "mixed and notify engines",
+        backends: nil,
+        defaultDescription: { _ in
+            "\(Duration.seconds(EngineSpec.mixedInterval).shortText) mixed, "
+                + "\(Duration.seconds(EngineSpec.notifyInterval).shortText) notify"
+        },
+        help: "Time between a mixed engine's timer events or a notify engine's notifications: 200ms, 1.5s, 2m.",
+        assign: { spec, value throws(Refusal) in
+            guard let seconds = value.seconds else { throw .invalid("must be a duration, not \(value)") }
+            spec.interval = seconds
+        },
+        read: { $0.interval.map(EngineOptionValue.seconds) }
+    )
+
+    public static let polls = integer(
+        "polls",
+        range: 1...1_000_000,
+        kinds: [.notify],
+        kindsPhrase: "notify engines",
+        defaultText: String(EngineSpec.defaultPolls),
+        help: "Polls after which a notify engine completes and ends in state completed.",
+        field: \.polls
+    )
+
+    public static let trace = flag(
+        "trace",
+        kinds: Set(EngineKind.allCases),
+        kindsPhrase: "all engines",
+        help:
+            "The seed programs' per-event lines (recv N bytes from A., sent N bytes to A., total pending writes: K): printed by udplabd run; under the daemon, rate-limited debug journal entries.",
+        assign: { $0.trace = $1 },
+        read: { $0.trace }
+    )
+}
+
+extension EngineOption {
+    /// The option's default on each echo backend that takes it, grouped: the most common value
+    /// first, then the others with their backends, `0 (1 on select, poll; 16 on nio)`.
+    private static func perBackend(_ option: EngineOption, _ value: (BackendTraits) -> String) -> String {
+        var groups: [(value: String, backends: [String])] = []
+        for backend in Backend.allCases where backend.traits.refuses[option] == nil {
+            let text = value(backend.traits)
+            if let index = groups.firstIndex(where: { $0.value == text }) {
+                groups[index].backends.append(backend.rawValue)
+            } else {
+                groups.append((text, [backend.rawValue]))
+            }
+        }
+        // The largest group first; among equals, the one the first backend is in.
+        let ordered = groups.enumerated().sorted { a, b in
+            a.element.backends.count != b.element.backends.count
+                ? a.element.backends.count > b.element.backends.count : a.offset < b.offset
+        }.map(\.element)
+        guard let common = ordered.first else { return "" }
+        let others = ordered.dropFirst().map { "\($0.value) on \($0.backends.joined(separator: ", "))" }
+        return others.isEmpty ? common.value : "\(common.value) (\(others.joined(separator: "; ")))"
+    }
+
+    /// An option that takes a whole number, stored in `field`.
+    private static func integer(
+        _ name: String,
+        range: ClosedRange<Int>,
+        unit: String? = nil,
+        valueName: String = "n",
+        kinds: Set<EngineKind>,
+        kindsPhrase: String,
+        backends: Set<Backend>? = nil,
+        defaultText: String? = nil,
+        defaultDescription: (@Sendable (EngineOption) -> String)? = nil,
+        help: String,
+        field: WritableKeyPath<EngineSpec, Int?> & Sendable
+    ) -> EngineOption {
+        EngineOption(
+            name: name,
+            values: .integer(range, unit: unit),
+            valueName: valueName,
+            kinds: kinds,
+            kindsPhrase: kindsPhrase,
+            backends: backends,
+            defaultDescription: defaultDescription ?? { _ in defaultText ?? "" },
+            help: help,
+            assign: { spec, value throws(Refusal) in
+                guard let integer = value.integer else { throw .invalid("must be an integer, not \(value)") }
+                spec[keyPath: field] = integer
+            },
+            read: { $0[keyPath: field].map(EngineOptionValue.integer) }
+        )
+    }
+
+    /// An option that takes one of `T`'s names.
+    private static func choice<T: CaseIterable & RawRepresentable<String> & Sendable>(
+        _ name: String,
+        _ type: T.Type,
+        valueName: String? = nil,
+        kinds: Set<EngineKind>,
+        kindsPhrase: String,
+        defaultText: String,
+        help: String,
+        assign: @escaping @Sendable (inout EngineSpec, T) -> Void,
+        read: @escaping @Sendable (EngineSpec) -> T?
+    ) -> EngineOption {
+        EngineOption(
+            name: name,
+            values: .choice(T.allCases.map(\.rawValue)),
+            valueName: valueName ?? name,
+            kinds: kinds,
+            kindsPhrase: kindsPhrase,
+            backends: nil,
+            defaultDescription: { _ in defaultText },
+            help: help,
+            assign: { spec, value throws(Refusal) in
+                guard let text = value.text else { throw .invalid("must be a name, not \(value)") }
+                guard let chosen = T(rawValue: text) else { throw .unknown(text) }
+                assign(&spec, chosen)
+            },
+            read: { read($0).map { .text($0.rawValue) } }
+        )
+    }
+
+    /// An option that is on or off, off by default.
+    private static func flag(
+        _ name: String,
+        kinds: Set<EngineKind>,
+        kindsPhrase: String,
+        help: String,
+        assign: @escaping @Sendable (inout EngineSpec, Bool) -> Void,
+        read: @escaping @Sendable (EngineSpec) -> Bool
+    ) -> EngineOption {
+        EngineOption(
+            name: name,
+            values: .flag,
+            valueName: "",
+            kinds: kinds,
+            kindsPhrase: kindsPhrase,
+            backends: nil,
+            defaultDescription: { _ in "off" },
+            help: help,
+            assign: { spec, value throws(Refusal) in
+                guard let flag = value.flag else { throw .invalid("must be true or false, not \(value)") }
+                assign(&spec, flag)
+            },
+            read: { read($0) ? .flag(true) : nil }
+        )
+    }
+}
