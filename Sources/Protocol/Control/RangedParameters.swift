@@ -15,7 +15,7 @@ extension RangedParameters {
 
 extension ClosedRange where Bound == Double {
     /// `0.05 to 3600`: the bounds as a person writes them (no `.0` on whole numbers).
-    var text: String {
+    public var text: String {
         func number(_ value: Double) -> String {
             value.rounded() == value && abs(value) < 1e15 ? String(Int64(value)) : String(value)
         }
