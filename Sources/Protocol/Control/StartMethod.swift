@@ -38,15 +38,21 @@ extension StartMethod.Parameters: RangedParameters {
     /// The options' ranges (``EngineOption``); those that depend on the backend (`budget` on
     /// `nio`) are checked with the spec (`InvalidSpec`).
     public static var integerRanges: [String: ClosedRange<Int>] {
-        Dictionary(
-            uniqueKeysWithValues: EngineOption.all.compactMap { option in option.integerRange.map { (option.key, $0) } }
-        )
+        // A loop, not compactMap over `EngineOption.all`: that form crashes Swift 6.3.1's
+        // optimizer (CopyPropagation, "Found outside of lifetime use") in release builds.
+        var ranges: [String: ClosedRange<Int>] = [:]
+        for option in EngineOption.all {
+            if case .integer(let range, _) = option.values { ranges[option.key] = range }
+        }
+        return ranges
     }
 
     public static var numberRanges: [String: ClosedRange<Double>] {
-        Dictionary(
-            uniqueKeysWithValues: EngineOption.all.compactMap { option in option.secondsRange.map { (option.key, $0) } }
-        )
+        var ranges: [String: ClosedRange<Double>] = [:]
+        for option in EngineOption.all {
+            if case .seconds(let range) = option.values { ranges[option.key] = range }
+        }
+        return ranges
     }
 
     /// The method's parameters in the IDL: name, kind, each option's field, transient.
