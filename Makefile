@@ -106,7 +106,25 @@ bench: release
 # ---- Packaging (packaging/): install, uninstall, deb, check-units --------------------------------
 # Installed binaries link the Swift runtime statically (--static-swift-stdlib): they need libc,
 # libstdc++ and libsystemd, not the toolchain. They are built in their own scratch directory so
-# that `make release` and `make install` do not rebuild each other's objects.
+# that `make release` and `make install` do not rebuild each other's objects, with STATIC_FLAGS,
+# which make them smaller (measured in docs/architecture.md, Binary sizes; -Osize is not among
+# them, it cost some backends' echo rate for 0.7 MB):
+#   -use-ld=lld            the toolchain's lld instead of gold, for the next two:
+#   -z pack-relative-relocs  RELR: 1.4 MB of relative relocations in 11 KB (needs glibc 2.36,
+#                          Debian 12's; the binaries require GLIBC_ABI_DT_RELR, so an older
+#                          loader refuses them instead of crashing);
+#   --icf=all              one copy of identical functions;
+#   --no-export-dynamic    undo the toolchain's -export-dynamic (static-stdlib-args.lnk): it put
+#                          every Swift symbol of the packages into .dynsym, which nothing looks up;
+#   -disable-autolink-library  TOMLKit's `import Foundation` names Foundation, CoreFoundation and
+#                          ICU for the linker. Nothing uses them, and gold never pulls them in,
+#                          but lld would resolve FoundationEssentials' duplicated specializations
+#                          from libFoundation.a and drag in 50 MB. Unnamed, a Foundation use that
+#                          slips in fails this link instead of adding 40 MB.
+STATIC_FLAGS   ?= -Xswiftc -use-ld=lld -Xlinker -z -Xlinker pack-relative-relocs \
+    -Xlinker --icf=all -Xlinker --no-export-dynamic \
+    $(foreach library,Foundation CoreFoundation _FoundationICU FoundationInternationalization, \
+        -Xswiftc -Xfrontend -Xswiftc -disable-autolink-library -Xswiftc -Xfrontend -Xswiftc $(library))
 BINDIR         ?= $(PREFIX)/bin
 LIBEXECDIR     ?= $(PREFIX)/libexec
 SYSCONFDIR     ?= /etc
@@ -135,8 +153,8 @@ DEB_MAINTAINER ?= udplab maintainers <maintainers@udplab.invalid>
 
 ## static-release: udplabd and udplabctl, optimised, with the Swift runtime linked in.
 static-release: deps
-	$(SWIFT) build -c release --static-swift-stdlib --scratch-path $(STATIC_SCRATCH) --product udplabd $(BUILD_FLAGS)
-	$(SWIFT) build -c release --static-swift-stdlib --scratch-path $(STATIC_SCRATCH) --product udplabctl $(BUILD_FLAGS)
+	$(SWIFT) build -c release --static-swift-stdlib --scratch-path $(STATIC_SCRATCH) --product udplabd $(STATIC_FLAGS) $(BUILD_FLAGS)
+	$(SWIFT) build -c release --static-swift-stdlib --scratch-path $(STATIC_SCRATCH) --product udplabctl $(STATIC_FLAGS) $(BUILD_FLAGS)
 
 ## install: binaries, units, sysusers.d, catalog, example config, varlink IDL, man pages and
 ## completions under $(DESTDIR)$(PREFIX) (e.g. make install DESTDIR=/tmp/root PREFIX=/usr).
