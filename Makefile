@@ -140,8 +140,10 @@ ZSHCOMPDIR     ?= $(DATADIR)/zsh/vendor-completions
 FISHCOMPDIR    ?= $(DATADIR)/fish/vendor_completions.d
 STATIC_SCRATCH ?= .build/static
 STATIC_BIN      = $(STATIC_SCRATCH)/release
-# Strips debug sections but keeps the symbol table, so crash backtraces still name functions.
-STRIP          ?= strip --strip-debug
+# Installed programs are stripped; their symbols and DWARF go to DEBUGDIR/.build-id/, where the
+# Swift backtracer, gdb and perf find them by build id (packaging/split-debug.sh; make deb packs
+# them as udplabd-dbgsym). Not under PREFIX: debuggers look in /usr/lib/debug.
+DEBUGDIR       ?= /usr/lib/debug
 # The toolchain's backtracer for statically linked programs (udplabd.service points
 # SWIFT_BACKTRACE at its installed copy); empty when the toolchain has none.
 BACKTRACER     ?= $(shell f="$$(dirname "$$(readlink -f "$$(command -v $(SWIFT))")")/../libexec/swift/linux/swift-backtrace-static"; [ -x "$$f" ] && echo "$$f")
@@ -167,12 +169,12 @@ install: static-release
 	    $(DESTDIR)$(CATALOGDIR) $(DESTDIR)$(DOCDIR) $(DESTDIR)$(VARLINKDIR) $(DESTDIR)$(MANDIR)/man1 \
 	    $(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(BASHCOMPDIR) $(DESTDIR)$(ZSHCOMPDIR) $(DESTDIR)$(FISHCOMPDIR)
 	install -m 0755 $(STATIC_BIN)/udplabd $(STATIC_BIN)/udplabctl $(DESTDIR)$(BINDIR)/
-	$(STRIP) $(DESTDIR)$(BINDIR)/udplabd $(DESTDIR)$(BINDIR)/udplabctl
+	packaging/split-debug.sh $(DESTDIR)$(DEBUGDIR) $(DESTDIR)$(BINDIR)/udplabd $(DESTDIR)$(BINDIR)/udplabctl
 	@if [ -n "$(BACKTRACER)" ]; then \
 	    echo "install -m 0755 $(BACKTRACER) $(DESTDIR)$(LIBEXECDIR)/udplabd/swift-backtrace"; \
 	    install -d $(DESTDIR)$(LIBEXECDIR)/udplabd && \
 	    install -m 0755 $(BACKTRACER) $(DESTDIR)$(LIBEXECDIR)/udplabd/swift-backtrace && \
-	    $(STRIP) $(DESTDIR)$(LIBEXECDIR)/udplabd/swift-backtrace; \
+	    strip --strip-all $(DESTDIR)$(LIBEXECDIR)/udplabd/swift-backtrace; \
 	else \
 	    echo "warning: no swift-backtrace-static in the toolchain: crashes will log no backtrace"; \
 	fi
@@ -197,6 +199,12 @@ install: static-release
 
 ## uninstall: remove what install put there (/var/lib/udplabd and a config file stay).
 uninstall:
+	for program in $(DESTDIR)$(BINDIR)/udplabd $(DESTDIR)$(BINDIR)/udplabctl; do \
+	    id=$$(readelf --notes $$program 2> /dev/null | sed -n 's/^ *Build ID: *//p'); \
+	    [ -z "$$id" ] && continue; \
+	    dir=$(DESTDIR)$(DEBUGDIR)/.build-id/$$(echo $$id | cut -c1-2); \
+	    rm -f $$dir/$$(echo $$id | cut -c3-).debug; rmdir $$dir 2> /dev/null || true; \
+	done
 	rm -f $(DESTDIR)$(BINDIR)/udplabd $(DESTDIR)$(BINDIR)/udplabctl \
 	    $(DESTDIR)$(LIBEXECDIR)/udplabd/swift-backtrace \
 	    $(DESTDIR)$(SYSTEMDUNITDIR)/udplabd.service $(DESTDIR)$(SYSTEMDUNITDIR)/udplabd.socket \
@@ -210,7 +218,8 @@ uninstall:
 	-rmdir $(DESTDIR)$(LIBEXECDIR)/udplabd $(DESTDIR)$(DOCDIR) $(DESTDIR)$(SYSCONFDIR)/udplabd 2>/dev/null
 
 ## deb: the udplabd Debian package (dpkg-deb; postinst creates group udplab, updates the journal
-## catalog and reloads systemd, never starts the service) → $(DEB_DIR)/udplabd_VERSION_ARCH.deb.
+## catalog and reloads systemd, never starts the service) → $(DEB_DIR)/udplabd_VERSION_ARCH.deb,
+## and beside it udplabd-dbgsym_VERSION_ARCH.deb with the debug files from $(DEBUGDIR).
 deb:
 	rm -rf $(DEB_DIR)/root
 	$(MAKE) --no-print-directory install DESTDIR=$(abspath $(DEB_DIR))/root PREFIX=/usr
