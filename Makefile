@@ -113,7 +113,25 @@ bench: release
 # ---- Packaging (packaging/): install, uninstall, deb, check-units --------------------------------
 # Installed binaries link the Swift runtime statically (--static-swift-stdlib): they need libc,
 # libstdc++ and libsystemd, not the toolchain. They are built in their own scratch directory so
-# that `make release` and `make install` do not rebuild each other's objects.
+# that `make release` and `make install` do not rebuild each other's objects, with STATIC_FLAGS,
+# which make them smaller (measured in docs/architecture.md, Binary sizes; -Osize is not among
+# them, it cost some backends' echo rate for 0.7 MB):
+#   -use-ld=lld            the toolchain's lld instead of gold, for the next two:
+#   -z pack-relative-relocs  RELR: 1.4 MB of relative relocations in 11 KB (needs glibc 2.36,
+#                          Debian 12's; the binaries require GLIBC_ABI_DT_RELR, so an older
+#                          loader refuses them instead of crashing);
+#   --icf=all              one copy of identical functions;
+#   --no-export-dynamic    undo the toolchain's -export-dynamic (static-stdlib-args.lnk): it put
+#                          every Swift symbol of the packages into .dynsym, which nothing looks up;
+#   -disable-autolink-library  TOMLKit's `import Foundation` names Foundation, CoreFoundation and
+#                          ICU for the linker. Nothing uses them, and gold never pulls them in,
+#                          but lld would resolve FoundationEssentials' duplicated specializations
+#                          from libFoundation.a and drag in 50 MB. Unnamed, a Foundation use that
+#                          slips in fails this link instead of adding 40 MB.
+STATIC_FLAGS   ?= -Xswiftc -use-ld=lld -Xlinker -z -Xlinker pack-relative-relocs \
+    -Xlinker --icf=all -Xlinker --no-export-dynamic \
+    $(foreach library,Foundation CoreFoundation _FoundationICU FoundationInternationalization, \
+        -Xswiftc -Xfrontend -Xswiftc -disable-autolink-library -Xswiftc -Xfrontend -Xswiftc $(library))
 BINDIR         ?= $(PREFIX)/bin
 LIBEXECDIR     ?= $(PREFIX)/libexec
 SYSCONFDIR     ?= /etc
@@ -129,8 +147,10 @@ ZSHCOMPDIR     ?= $(DATADIR)/zsh/vendor-completions
 FISHCOMPDIR    ?= $(DATADIR)/fish/vendor_completions.d
 STATIC_SCRATCH ?= .build/static
 STATIC_BIN      = $(STATIC_SCRATCH)/release
-# Strips debug sections but keeps the symbol table, so crash backtraces still name functions.
-STRIP          ?= strip --strip-debug
+# Installed programs are stripped; their symbols and DWARF go to DEBUGDIR/.build-id/, where the
+# Swift backtracer, gdb and perf find them by build id (packaging/split-debug.sh; make deb packs
+# them as udplabd-dbgsym). Not under PREFIX: debuggers look in /usr/lib/debug.
+DEBUGDIR       ?= /usr/lib/debug
 # The toolchain's backtracer for statically linked programs (udplabd.service points
 # SWIFT_BACKTRACE at its installed copy); empty when the toolchain has none.
 BACKTRACER     ?= $(shell f="$$(dirname "$$(readlink -f "$$(command -v $(SWIFT))")")/../libexec/swift/linux/swift-backtrace-static"; [ -x "$$f" ] && echo "$$f")
@@ -142,8 +162,8 @@ DEB_MAINTAINER ?= udplab maintainers <maintainers@udplab.invalid>
 
 ## static-release: udplabd and udplabctl, optimised, with the Swift runtime linked in.
 static-release: deps
-	$(SWIFT) build -c release --static-swift-stdlib --scratch-path $(STATIC_SCRATCH) --product udplabd $(BUILD_FLAGS)
-	$(SWIFT) build -c release --static-swift-stdlib --scratch-path $(STATIC_SCRATCH) --product udplabctl $(BUILD_FLAGS)
+	$(SWIFT) build -c release --static-swift-stdlib --scratch-path $(STATIC_SCRATCH) --product udplabd $(STATIC_FLAGS) $(BUILD_FLAGS)
+	$(SWIFT) build -c release --static-swift-stdlib --scratch-path $(STATIC_SCRATCH) --product udplabctl $(STATIC_FLAGS) $(BUILD_FLAGS)
 
 ## install: binaries, units, sysusers.d, catalog, example config, varlink IDL, man pages and
 ## completions under $(DESTDIR)$(PREFIX) (e.g. make install DESTDIR=/tmp/root PREFIX=/usr).
@@ -156,12 +176,12 @@ install: static-release
 	    $(DESTDIR)$(CATALOGDIR) $(DESTDIR)$(DOCDIR) $(DESTDIR)$(VARLINKDIR) $(DESTDIR)$(MANDIR)/man1 \
 	    $(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(BASHCOMPDIR) $(DESTDIR)$(ZSHCOMPDIR) $(DESTDIR)$(FISHCOMPDIR)
 	install -m 0755 $(STATIC_BIN)/udplabd $(STATIC_BIN)/udplabctl $(DESTDIR)$(BINDIR)/
-	$(STRIP) $(DESTDIR)$(BINDIR)/udplabd $(DESTDIR)$(BINDIR)/udplabctl
+	packaging/split-debug.sh $(DESTDIR)$(DEBUGDIR) $(DESTDIR)$(BINDIR)/udplabd $(DESTDIR)$(BINDIR)/udplabctl
 	@if [ -n "$(BACKTRACER)" ]; then \
 	    echo "install -m 0755 $(BACKTRACER) $(DESTDIR)$(LIBEXECDIR)/udplabd/swift-backtrace"; \
 	    install -d $(DESTDIR)$(LIBEXECDIR)/udplabd && \
 	    install -m 0755 $(BACKTRACER) $(DESTDIR)$(LIBEXECDIR)/udplabd/swift-backtrace && \
-	    $(STRIP) $(DESTDIR)$(LIBEXECDIR)/udplabd/swift-backtrace; \
+	    strip --strip-all $(DESTDIR)$(LIBEXECDIR)/udplabd/swift-backtrace; \
 	else \
 	    echo "warning: no swift-backtrace-static in the toolchain: crashes will log no backtrace"; \
 	fi
@@ -186,6 +206,12 @@ install: static-release
 
 ## uninstall: remove what install put there (/var/lib/udplabd and a config file stay).
 uninstall:
+	for program in $(DESTDIR)$(BINDIR)/udplabd $(DESTDIR)$(BINDIR)/udplabctl; do \
+	    id=$$(readelf --notes $$program 2> /dev/null | sed -n 's/^ *Build ID: *//p'); \
+	    [ -z "$$id" ] && continue; \
+	    dir=$(DESTDIR)$(DEBUGDIR)/.build-id/$$(echo $$id | cut -c1-2); \
+	    rm -f $$dir/$$(echo $$id | cut -c3-).debug; rmdir $$dir 2> /dev/null || true; \
+	done
 	rm -f $(DESTDIR)$(BINDIR)/udplabd $(DESTDIR)$(BINDIR)/udplabctl \
 	    $(DESTDIR)$(LIBEXECDIR)/udplabd/swift-backtrace \
 	    $(DESTDIR)$(SYSTEMDUNITDIR)/udplabd.service $(DESTDIR)$(SYSTEMDUNITDIR)/udplabd.socket \
@@ -199,7 +225,8 @@ uninstall:
 	-rmdir $(DESTDIR)$(LIBEXECDIR)/udplabd $(DESTDIR)$(DOCDIR) $(DESTDIR)$(SYSCONFDIR)/udplabd 2>/dev/null
 
 ## deb: the udplabd Debian package (dpkg-deb; postinst creates group udplab, updates the journal
-## catalog and reloads systemd, never starts the service) → $(DEB_DIR)/udplabd_VERSION_ARCH.deb.
+## catalog and reloads systemd, never starts the service) → $(DEB_DIR)/udplabd_VERSION_ARCH.deb,
+## and beside it udplabd-dbgsym_VERSION_ARCH.deb with the debug files from $(DEBUGDIR).
 deb:
 	rm -rf $(DEB_DIR)/root
 	$(MAKE) --no-print-directory install DESTDIR=$(abspath $(DEB_DIR))/root PREFIX=/usr

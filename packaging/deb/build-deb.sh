@@ -2,6 +2,9 @@
 # Builds the udplabd Debian package from an install tree (make install DESTDIR=TREE PREFIX=/usr):
 #   packaging/deb/build-deb.sh TREE VERSION OUTPUT.deb [MAINTAINER]
 # The control file comes from control.in; Depends from dpkg-shlibdeps on the ELF files in TREE.
+# The debug files make install split off (TREE/usr/lib/debug) go into udplabd-dbgsym_VERSION_ARCH.deb
+# beside OUTPUT.deb, as Debian's automatic -dbgsym packages do: install it and crash backtraces
+# name functions again.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 tree=$1 version=$2 output=$3
@@ -25,12 +28,22 @@ if command -v dpkg-shlibdeps > /dev/null; then
     grep -v 'should already be installed in their package|ORIGIN is used in RPATH' -E "$scratch/warnings" >&2 || true
     [ -n "$found" ] && depends=$found
 fi
+# Packed relative relocations (make install's -z pack-relative-relocs) need glibc 2.36's loader;
+# dpkg-shlibdeps sees only symbols, not that version need.
+for elf in "${elves[@]}"; do
+    if readelf --version-info "$elf" | grep 'Name: GLIBC_ABI_DT_RELR' > /dev/null; then
+        libc=$(echo "$depends" | sed -n -E 's/.*libc6 \(>= ([^)]*)\).*/\1/p')
+        if [ -z "$libc" ] || dpkg --compare-versions "$libc" lt 2.36; then
+            depends=$(echo "$depends" | sed -E 's/libc6( \(>= [^)]*\))?/libc6 (>= 2.36)/')
+        fi
+        break
+    fi
+done
 
-# What Debian wants of every package beside the install tree: changelog, copyright, and the
-# reason the binaries keep their symbol tables.
+# What Debian wants of every package beside the install tree: changelog and copyright.
 repo=$(cd "$here/../.." && pwd)
 doc=$tree/usr/share/doc/udplabd
-install -d -m 0755 "$doc" "$tree/usr/share/lintian/overrides"
+install -d -m 0755 "$doc"
 when=$(git -C "$repo" log -1 --format=%ct 2> /dev/null || date +%s)
 commit=$(git -C "$repo" rev-parse --short HEAD 2> /dev/null || echo unknown)
 printf 'udplabd (%s) unstable; urgency=medium\n\n  * udplab %s, built from commit %s.\n\n -- %s  %s\n' \
@@ -40,14 +53,26 @@ if [ -f "$repo/LICENSE" ]; then
 else
     echo "build-deb: warning: no LICENSE file in $repo, so the package has no copyright file" >&2
 fi
-cat > "$tree/usr/share/lintian/overrides/udplabd" << 'OVERRIDES'
-# Only debug sections are stripped: the Swift runtime's crash backtraces (a watchdog SIGABRT, a
-# crash) name functions from the symbol tables.
-udplabd: unstripped-binary-or-object [usr/bin/udplabctl]
-udplabd: unstripped-binary-or-object [usr/bin/udplabd]
-udplabd: unstripped-binary-or-object [usr/libexec/udplabd/swift-backtrace]
-OVERRIDES
-chmod 0644 "$tree/usr/share/lintian/overrides/udplabd"
+# The debug files move to their own package tree: Section debug, tied to this exact version.
+dbgsym_tree=$(dirname "$output")/dbgsym-root
+dbgsym_output=$(dirname "$output")/udplabd-dbgsym_${version}_${arch}.deb
+rm -rf "$dbgsym_tree"
+if [ -d "$tree/usr/lib/debug" ]; then
+    install -d -m 0755 "$dbgsym_tree/usr/lib" "$dbgsym_tree/usr/share/doc"
+    mv "$tree/usr/lib/debug" "$dbgsym_tree/usr/lib/debug"
+    ln -s udplabd "$dbgsym_tree/usr/share/doc/udplabd-dbgsym"
+fi
+
+# package TREE: TREE/DEBIAN/control must exist; adds md5sums, builds TREE into the .deb named second.
+package() {
+    local root=$1 deb=$2
+    (cd "$root" && find . -path ./DEBIAN -prune -o -type f -printf '%P\0' | sort -z | xargs -0 md5sum) > "$root/DEBIAN/md5sums"
+    chmod 0644 "$root/DEBIAN/control" "$root/DEBIAN/md5sums"
+    mkdir -p "$(dirname "$deb")"
+    dpkg-deb --root-owner-group -Zxz --build "$root" "$deb" > /dev/null
+    rm -rf "$root/DEBIAN"
+    echo "$deb"
+}
 
 rm -rf "$tree/DEBIAN"
 install -d -m 0755 "$tree/DEBIAN"
@@ -55,10 +80,26 @@ install -m 0755 "$here/postinst" "$here/prerm" "$here/postrm" "$tree/DEBIAN/"
 size=$(du -sk --exclude=DEBIAN "$tree" | cut -f1)
 sed -e "s|@VERSION@|$version|" -e "s|@ARCH@|$arch|" -e "s|@INSTALLED_SIZE@|$size|" \
     -e "s|@DEPENDS@|$depends|" -e "s|@MAINTAINER@|$maintainer|" "$here/control.in" > "$tree/DEBIAN/control"
-(cd "$tree" && find . -path ./DEBIAN -prune -o -type f -printf '%P\0' | sort -z | xargs -0 md5sum) > "$tree/DEBIAN/md5sums"
-chmod 0644 "$tree/DEBIAN/control" "$tree/DEBIAN/md5sums"
+package "$tree" "$output"
 
-mkdir -p "$(dirname "$output")"
-dpkg-deb --root-owner-group -Zxz --build "$tree" "$output" > /dev/null
-rm -rf "$tree/DEBIAN"
-echo "$output"
+if [ -d "$dbgsym_tree/usr/lib/debug" ]; then
+    install -d -m 0755 "$dbgsym_tree/DEBIAN"
+    build_ids=$(find "$dbgsym_tree/usr/lib/debug/.build-id" -name '*.debug' -printf '%h%f\n' |
+        sed 's|.*/\(..\)\([0-9a-f]*\)\.debug$|\1\2|' | sort | tr '\n' ' ')
+    size=$(du -sk --exclude=DEBIAN "$dbgsym_tree" | cut -f1)
+    cat > "$dbgsym_tree/DEBIAN/control" << CONTROL
+Package: udplabd-dbgsym
+Source: udplabd
+Version: $version
+Architecture: $arch
+Maintainer: $maintainer
+Installed-Size: $size
+Depends: udplabd (= $version)
+Section: debug
+Priority: optional
+Description: debug symbols for udplabd
+Build-Ids: ${build_ids% }
+CONTROL
+    package "$dbgsym_tree" "$dbgsym_output"
+    rm -rf "$dbgsym_tree"
+fi
