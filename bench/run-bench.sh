@@ -84,6 +84,7 @@ for program in echo-recvfrom echo-mmsg client-window; do
     gcc -O2 -Wall -o "$bb/$program" "bench/c/$program.c"
 done
 gcc -O2 -Wall -shared -fPIC -o "$bb/mallocount.so" bench/c/mallocount.c -ldl
+gcc -O2 -Wall -o "$bb/echo-gso" bench/c/echo-gso.c
 
 # SwiftNIO's example server, from the local package mirror, at the version udplab resolves.
 nio_version=$(python3 -c 'import json,sys
