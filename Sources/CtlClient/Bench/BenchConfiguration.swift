@@ -8,8 +8,10 @@ struct BenchConfiguration: Equatable, Sendable {
     static let maximumWindow = 65536
     /// The highest `rate`: far beyond what one client thread can send.
     static let maximumRate = 10_000_000
-    /// The most source sockets.
+    /// The most source sockets per thread.
     static let maximumSockets = 1024
+    /// The most client threads.
+    static let maximumThreads = 64
     /// Bytes per request unless told otherwise.
     static let defaultSize = 64
     /// The recorded duration unless told otherwise.
@@ -23,7 +25,7 @@ struct BenchConfiguration: Equatable, Sendable {
     /// The echo server.
     let target: SocketAddress
     /// How requests are paced.
-    let mode: LoadMode
+    private(set) var mode: LoadMode
     /// The request layout.
     let payload: PayloadFormat
     /// Bytes per request.
@@ -32,8 +34,11 @@ struct BenchConfiguration: Equatable, Sendable {
     let duration: Duration
     /// How long requests are sent before recording starts; their replies are not counted.
     let warmup: Duration
-    /// How many source sockets (ports) the requests are spread over, round robin.
+    /// How many source sockets (ports) each thread spreads its requests over, round robin.
     let sockets: Int
+    /// How many client threads run the load, each with its own sockets, its own window (or its
+    /// share of the rate) and its own ledger.
+    private(set) var threads: Int
     /// How long a request may go unanswered before it counts as lost (and, in the closed-loop
     /// modes, frees its place for the next request); a reply after that counts as late.
     let replyTimeout: Duration
@@ -49,6 +54,7 @@ struct BenchConfiguration: Equatable, Sendable {
         duration: Duration = defaultDuration,
         warmup: Duration = defaultWarmup,
         sockets: Int = 1,
+        threads: Int = 1,
         replyTimeout: Duration = defaultReplyTimeout
     ) throws(BenchError) {
         guard target.port != 0 else {
@@ -77,6 +83,12 @@ struct BenchConfiguration: Equatable, Sendable {
         guard (1...Self.maximumSockets).contains(sockets) else {
             throw .invalidOption("--sockets must be 1–\(Self.maximumSockets)")
         }
+        guard (1...Self.maximumThreads).contains(threads) else {
+            throw .invalidOption("--threads must be 1–\(Self.maximumThreads)")
+        }
+        if case .rate(let perSecond) = mode, perSecond < threads {
+            throw .invalidOption("--rate must be at least --threads (\(threads)): each thread sends its share")
+        }
         guard duration > .zero else { throw .invalidOption("--duration must be positive") }
         guard warmup >= .zero else { throw .invalidOption("--warmup must not be negative") }
         guard replyTimeout > .zero else { throw .invalidOption("--reply-timeout must be positive") }
@@ -87,6 +99,21 @@ struct BenchConfiguration: Equatable, Sendable {
         self.duration = duration
         self.warmup = warmup
         self.sockets = sockets
+        self.threads = threads
         self.replyTimeout = replyTimeout
+    }
+
+    /// Source sockets in all: the flows the server sees.
+    var flows: Int { threads * sockets }
+
+    /// What thread `index` of ``threads`` runs: one thread, the same window, and in `rate` mode
+    /// its share of the rate (the remainder goes to the first threads).
+    func thread(_ index: Int) -> BenchConfiguration {
+        var part = self
+        part.threads = 1
+        if case .rate(let perSecond) = mode {
+            part.mode = .rate(perSecond: perSecond / threads + (index < perSecond % threads ? 1 : 0))
+        }
+        return part
     }
 }

@@ -6,11 +6,14 @@ enum BenchError: Error, Equatable, Sendable, CustomStringConvertible {
     case invalidOption(String)
     /// A source socket could not be opened or bound.
     case socket(SystemError)
+    /// A client thread (`--threads`) could not be started.
+    case thread(SystemError)
 
     var description: String {
         switch self {
         case .invalidOption(let message): message
         case .socket(let error): "cannot open a source socket: \(error)"
+        case .thread(let error): "cannot start a client thread: \(error)"
         }
     }
 }

@@ -7,11 +7,11 @@ struct BenchProgress: Equatable, Sendable {
     /// The recorded part's length.
     let duration: Duration
     /// Recorded requests sent so far.
-    let sent: Int
+    var sent: Int
     /// Recorded requests answered so far.
-    let received: Int
+    var received: Int
     /// Recorded requests counted as lost so far.
-    let lost: Int
+    var lost: Int
 
     /// `true` while the run is still warming up.
     var isWarmingUp: Bool { elapsed < warmup }

@@ -8,7 +8,10 @@ enum BenchView {
     /// duplicates, invalid datagrams, unsent requests and errors get a line only when there were any.
     static func text(_ result: BenchResult) -> String {
         let configuration = result.configuration
-        let sockets = configuration.sockets == 1 ? "1 socket" : "\(configuration.sockets) sockets"
+        var sockets = configuration.sockets == 1 ? "1 socket" : "\(configuration.sockets) sockets"
+        if configuration.threads > 1 {
+            sockets = "\(configuration.threads) threads × \(sockets) (\(configuration.flows) flows)"
+        }
         let recorded = "\(DurationArgument(configuration.duration)) recorded"
         let warmup =
             configuration.warmup == .zero ? ", no warm-up" : " after \(WarmupArgument(configuration.warmup)) of warm-up"
@@ -41,7 +44,7 @@ enum BenchView {
     }
 
     /// The result as one line of JSON, keys sorted: the options (`mode`, `window` or `rate`,
-    /// `payload`, `size`, `sockets`, `*_seconds`), the counts, `loss_percent`,
+    /// `payload`, `size`, `sockets`, `threads`, `flows`, `*_seconds`), the counts, `loss_percent`,
     /// `echoes_per_second` (to 0.1), and `rtt_p50_us` … `rtt_max_us` (`null` when nothing was received).
     static func json(_ result: BenchResult) -> String {
         let configuration = result.configuration
@@ -51,6 +54,8 @@ enum BenchView {
             "payload": .string(configuration.payload.rawValue),
             "size": integer(configuration.size),
             "sockets": integer(configuration.sockets),
+            "threads": integer(configuration.threads),
+            "flows": integer(configuration.flows),
             "duration_seconds": number(configuration.duration.seconds),
             "warmup_seconds": number(configuration.warmup.seconds),
             "reply_timeout_seconds": number(configuration.replyTimeout.seconds),

@@ -66,6 +66,13 @@ struct LoadGenerator: ~Copyable {
     ///   being sent; it should return quickly.
     /// - Returns: what the recorded part measured.
     consuming func run(progress: ((BenchProgress) -> Void)? = nil) -> BenchResult {
+        recordingRun(progress: progress).result
+    }
+
+    /// ``run(progress:)``, with the round-trip histogram, so that threads' runs can be merged.
+    consuming func recordingRun(
+        progress: ((BenchProgress) -> Void)? = nil
+    ) -> (result: BenchResult, histogram: Histogram<UInt64>) {
         let start = MonotonicClock.nanoseconds()
         let warmupEnd = start + configuration.warmup.nanoseconds
         let end = warmupEnd + configuration.duration.nanoseconds
@@ -94,7 +101,7 @@ struct LoadGenerator: ~Copyable {
             ledger.expire(sentBefore: now.subtractingClamped(timeout))
         }
         ledger.expire(sentBefore: .max)
-        return BenchResult(
+        let result = BenchResult(
             configuration: configuration,
             sent: ledger.measuredSent,
             received: received,
@@ -106,6 +113,7 @@ struct LoadGenerator: ~Copyable {
             errors: errors,
             latency: LatencySummary(histogram)
         )
+        return (result, histogram)
     }
 
     // MARK: - Sending

@@ -102,6 +102,14 @@ struct BenchCommand: ParsableCommand {
     )
     var sockets = 1
 
+    @Option(
+        help: ArgumentHelp(
+            "Client threads, each with its own --sockets source sockets, its own --window (or its share of --rate) and its own ledger; the report sums them. Flows = threads × sockets.",
+            valueName: "n"
+        )
+    )
+    var threads = 1
+
     @Option(help: "The request layout: plain or sockperf.")
     var payload = PayloadFormat.plain
 
@@ -133,6 +141,7 @@ struct BenchCommand: ParsableCommand {
                     duration: duration.duration,
                     warmup: warmup.duration,
                     sockets: sockets,
+                    threads: threads,
                     replyTimeout: replyTimeout.duration
                 )
             } catch {
@@ -163,16 +172,16 @@ struct BenchCommand: ParsableCommand {
     /// Runs the bench and prints the result on stdout, warnings on stderr.
     func run() throws {
         let configuration = try benchConfiguration
-        let generator: LoadGenerator
+        let showsProgress = StandardError.isTerminal
+        let result: BenchResult
         do {
-            generator = try LoadGenerator(configuration)
+            result = try ThreadedLoad.run(
+                configuration,
+                progress: showsProgress ? { Self.writeError(ProgressLine.erase + ProgressLine.text($0)) } : nil
+            )
         } catch {
             Self.fail(error)
         }
-        let showsProgress = StandardError.isTerminal
-        let result = generator.run(
-            progress: showsProgress ? { Self.writeError(ProgressLine.erase + ProgressLine.text($0)) } : nil
-        )
         if showsProgress { Self.writeError(ProgressLine.erase) }
         let report = options.json ? BenchView.json(result) : BenchView.text(result)
         // Written at once (print would buffer it in a pipe until exit), so it comes before the warnings.
