@@ -39,7 +39,8 @@ extension UDPSocket {
     /// socket whole, as one coalesced buffer; any other socket receives the datagrams one by one.
     ///
     /// - Returns: the bytes sent, or `.wouldBlock` when the send buffer is full.
-    /// - Throws: ``SystemError``: `EINVAL` for a train of more than 64 segments or one the route
+    /// - Throws: ``SystemError``: `EINVAL` for a train of more segments than the kernel's
+    ///   `UDP_MAX_SEGMENTS` (128; 64 on older kernels) or one the route
     ///   cannot carry, `EIO` where the device cannot checksum it (``SystemError/isOffloadRefused``).
     public func send(
         _ bytes: UnsafeRawBufferPointer,

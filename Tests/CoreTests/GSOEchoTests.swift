@@ -261,3 +261,34 @@ struct GSOBufferTests {
         #expect(engine.counters.gsoSends.value == 5)
     }
 }
+
+/// What a datagram costs on gso: a train shares its wakeup and its syscalls.
+@Suite("Backend gso: cost")
+struct GSOCostTests {
+    @Test(
+        "A lone datagram and a train of N both cost 1 wakeup and 3 syscalls (wait, recvmmsg, sendmmsg)",
+        arguments: [1, 16, 128]
+    )
+    func trainSharesTheCost(segments: Int) throws {
+        let engine = try GSOEchoTests.start()
+        defer { engine.stop() }
+        let client = try TestClient()
+        try waitUntil("the loop waits") { engine.counters.isWaiting }
+        let before = engine.counterSnapshot()
+        let train = GSOEchoTests.trains(count: 1, segments: segments, size: 8)[0]
+        if segments == 1 {
+            try client.send(train[0], to: engine.localAddress)
+        } else {
+            try GSOEchoTests.sendTrain(train, from: client, to: engine.localAddress)
+        }
+        try GSOEchoTests.expectEchoes(train, at: client)
+        try waitUntil("the loop waits again") {
+            engine.counters.isWaiting && engine.counters.txDatagrams.value == UInt64(segments)
+        }
+        let after = engine.counterSnapshot()
+        #expect(after.wakeups - before.wakeups == 1)
+        #expect(after.syscalls - before.syscalls == 3)
+        #expect(after.gsoSends - before.gsoSends == (segments > 1 ? 1 : 0))
+        #expect(after.groBuffers - before.groBuffers == (segments > 1 ? 1 : 0))
+    }
+}

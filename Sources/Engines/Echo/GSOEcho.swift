@@ -83,7 +83,7 @@ public final class GSOEcho: EngineLoop {
         bufferLimit = spec.bufferSize
         let batch = spec.effectiveBatch
         receiving = MessageBatch(capacity: batch, controlMessages: true)
-        // One message per segment once GSO is refused: a whole GRO buffer (at most 64) fits.
+        // One message per segment once GSO is refused: a whole GRO buffer (at most 128) fits.
         sending = MessageBatch(capacity: max(batch, SegmentTrains.maxSegmentsPerSend), controlMessages: true)
         trains = SegmentTrains(capacity: batch, bufferSize: Self.bufferSize, messageCapacity: sending.capacity)
         // setsockopt(UDP_GRO), getsockopt(UDP_SEGMENT), epoll_create1, two epoll_ctl.

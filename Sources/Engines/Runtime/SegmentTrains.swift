@@ -10,9 +10,9 @@ import UDPLabProtocol
 /// batch of such messages out, ``removeMessages(_:)`` moves past the ones the kernel sent.
 /// Everything is allocated once, at start.
 struct SegmentTrains {
-    /// The most segments one UDP GSO send may carry, and one GRO buffer holds (the kernel's
-    /// `UDP_MAX_SEGMENTS`, `UDP_GRO_CNT_MAX`).
-    static let maxSegmentsPerSend = 64
+    /// The most segments one UDP GSO send may carry (the kernel's `UDP_MAX_SEGMENTS`: 128 on
+    /// current kernels, 64 on older ones), so the most a GRO buffer holds over loopback.
+    static let maxSegmentsPerSend = 128
 
     /// One message laid out by ``prepareMessages(in:segmenting:)``.
     struct Message {

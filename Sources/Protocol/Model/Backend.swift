@@ -124,13 +124,14 @@ public enum Backend: String, CaseIterable, Codable, Sendable {
             // Each --batch buffer is 64 KiB (a GRO train), each datagram in it cut at --buffer;
             // datagrams wait in the kernel while a batch's replies are blocked.
             BackendTraits(
-                summary: "UDP GRO receives and UDP GSO sends, batched with recvmmsg/sendmmsg",
+                summary: "UDP GRO receives, UDP GSO sends, batched (recvmmsg/sendmmsg)",
                 mirrors: "(none: the kernel's udpgso_bench, quinn-udp)",
                 trigger: .edge,
                 refuses: [
                     .queue:
                         "its queue is the --batch GRO buffers; datagrams wait in the kernel while replies are blocked",
-                    .budget: "one receive may bring up to 64 datagrams per buffer, so a datagram budget cannot be kept",
+                    .budget:
+                        "one receive may bring up to 128 datagrams per buffer, so a datagram budget cannot be kept",
                 ]
             )
         }

@@ -121,7 +121,7 @@ extension EngineOption {
         backends: [.mmsg, .uring, .gso],
         defaultText: String(EngineSpec.defaultBatch),
         help:
-            "Datagrams per recvmmsg/sendmmsg on backend mmsg, completions handled per io_uring_enter on backend uring, or 64 KiB GRO buffers per recvmmsg (each a datagram or a train of up to 64) on backend gso.",
+            "Datagrams per recvmmsg/sendmmsg on backend mmsg, completions handled per io_uring_enter on backend uring, or 64 KiB receive buffers per recvmmsg (each one datagram or a GRO train) and messages per sendmmsg on backend gso.",
         field: \.batch
     )
 
