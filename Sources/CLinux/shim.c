@@ -75,7 +75,8 @@ unsigned long CLinux_udp_cmsg_space(void) {
     return CMSG_SPACE(sizeof(int));
 }
 
-int CLinux_udp_gro_segment_size(const struct msghdr *message) {
+int CLinux_udp_gro_segment_size(const void *header) {
+    const struct msghdr *message = header;
     if (message->msg_controllen == 0) return 0;
     for (struct cmsghdr *cmsg = CMSG_FIRSTHDR((struct msghdr *)message); cmsg != NULL;
          cmsg = CMSG_NXTHDR((struct msghdr *)message, cmsg)) {

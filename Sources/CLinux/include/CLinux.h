@@ -10,7 +10,6 @@
 #include <sys/eventfd.h>
 #include <sys/select.h>
 #include <pthread.h>
-#include <sys/socket.h>
 
 /// FD_ZERO(3) as a function: Swift cannot import the macro.
 void CLinux_FD_ZERO(fd_set *set);
@@ -52,7 +51,9 @@ unsigned long CLinux_udp_cmsg_space(void);
 
 /// The segment size a received message's UDP_GRO control message gives (the kernel writes an
 /// int; a 2-byte value is accepted too), or 0 when it has none: the buffer is one datagram.
-int CLinux_udp_gro_segment_size(const struct msghdr *message);
+/// `message` is a struct msghdr (void here, so that this header need not include
+/// <sys/socket.h>, whose declarations belong to SwiftGlibc).
+int CLinux_udp_gro_segment_size(const void *message);
 
 /// Writes a UDP_SEGMENT control message of `segment_size` (a uint16_t, as the kernel reads it)
 /// into `control` (at least CLinux_udp_cmsg_space() bytes) and returns its msg_controllen.
