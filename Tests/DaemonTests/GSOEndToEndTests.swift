@@ -61,3 +61,28 @@ final class GSOEndToEndTests {
         #expect(stderr.contains("--queue does not apply to backend gso"), "\(stderr)")
     }
 }
+
+/// `udplabd run echo --backend gso`, as a user would run it: its trace and its summary.
+@Suite("udplabd run --backend gso")
+struct GSORunCommandTests {
+    @Test("A train of 4 is traced as one GRO buffer and the summary gives gro buffers 1, gso sends 1")
+    func summaryShowsOffload() throws {
+        let child = try ChildProcess(udplabd: ["run", "echo", "--backend", "gso", "--bind", "127.0.0.1:0", "--trace"])
+        let listening = try child.waitForLine { $0.hasPrefix("listening on ") }
+        #expect(listening.hasSuffix("(backend gso)"))
+        let addressText = listening.dropFirst("listening on ".count).split(separator: " ")[0]
+        let address = try SocketAddress(parsing: String(addressText))
+
+        let client = try UDPSocket(binding: .init(loopbackPort: 0))
+        let train = [UInt8](repeating: 7, count: 4 * 50)
+        _ = try train.withUnsafeBytes { try client.send($0, segmentSize: 50, to: address) }
+        _ = try child.waitForLine { $0.hasPrefix("sent 200 bytes to \(client.localAddress)") }
+        #expect(child.stdout.contains("recv 200 bytes (GRO: 4 of 50) from \(client.localAddress)."))
+
+        child.interrupt()
+        #expect(try child.waitForExit() == 0)
+        let summary = child.stdout
+        #expect(summary.contains("rx 4 datagrams, 200 bytes; tx 4 datagrams, 200 bytes"), "\(summary)")
+        #expect(summary.contains("gro buffers 1 (0.25/datagram), gso sends 1, gso fallbacks 0\n"), "\(summary)")
+    }
+}
