@@ -4,6 +4,10 @@
 
 #include <stddef.h>
 #include <stdio.h>
+#include <netinet/in.h>
+#include <netinet/udp.h>
+#include <stdint.h>
+#include <string.h>
 #include <sys/socket.h>
 
 void CLinux_FD_ZERO(fd_set *set) {
@@ -54,4 +58,50 @@ int CLinux_recvmmsg(int fd, void *messages, unsigned int count, int flags) {
 
 int CLinux_sendmmsg(int fd, void *messages, unsigned int count, int flags) {
     return sendmmsg(fd, messages, count, flags);
+}
+
+int CLinux_enable_udp_gro(int fd) {
+    int on = 1;
+    return setsockopt(fd, SOL_UDP, UDP_GRO, &on, sizeof(on));
+}
+
+int CLinux_probe_udp_segment(int fd) {
+    int size = 0;
+    socklen_t length = sizeof(size);
+    return getsockopt(fd, SOL_UDP, UDP_SEGMENT, &size, &length);
+}
+
+unsigned long CLinux_udp_cmsg_space(void) {
+    return CMSG_SPACE(sizeof(int));
+}
+
+int CLinux_udp_gro_segment_size(const void *header) {
+    const struct msghdr *message = header;
+    if (message->msg_controllen == 0) return 0;
+    for (struct cmsghdr *cmsg = CMSG_FIRSTHDR((struct msghdr *)message); cmsg != NULL;
+         cmsg = CMSG_NXTHDR((struct msghdr *)message, cmsg)) {
+        if (cmsg->cmsg_level != SOL_UDP || cmsg->cmsg_type != UDP_GRO) continue;
+        if (cmsg->cmsg_len >= CMSG_LEN(sizeof(int))) {
+            int size;
+            memcpy(&size, CMSG_DATA(cmsg), sizeof(size));
+            return size;
+        }
+        if (cmsg->cmsg_len >= CMSG_LEN(sizeof(uint16_t))) {
+            uint16_t size;
+            memcpy(&size, CMSG_DATA(cmsg), sizeof(size));
+            return size;
+        }
+    }
+    return 0;
+}
+
+unsigned long CLinux_put_udp_segment(void *control, unsigned short segment_size) {
+    struct msghdr message = {.msg_control = control, .msg_controllen = CMSG_SPACE(sizeof(uint16_t))};
+    memset(control, 0, CMSG_SPACE(sizeof(uint16_t)));
+    struct cmsghdr *cmsg = CMSG_FIRSTHDR(&message);
+    cmsg->cmsg_level = SOL_UDP;
+    cmsg->cmsg_type = UDP_SEGMENT;
+    cmsg->cmsg_len = CMSG_LEN(sizeof(uint16_t));
+    memcpy(CMSG_DATA(cmsg), &segment_size, sizeof(segment_size));
+    return CMSG_SPACE(sizeof(uint16_t));
 }

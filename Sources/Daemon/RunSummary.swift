@@ -7,7 +7,7 @@ import UDPLabProtocol
 ///
 /// Lines that would say nothing are left out: wakeups and syscalls only where the backend can see
 /// them (not on nio, nio-async), polls only when the engine polled futures, timer
-/// events only for a mixed engine, per-socket receive counts only for a multisocket one.
+/// events only for a mixed engine, GRO/GSO counts only on backend gso, per-socket receive counts only for a multisocket one.
 struct RunSummary {
     let engine: Engine
     let signal: ProcessSignal?
@@ -44,6 +44,12 @@ struct RunSummary {
         }
         if spec.kind == .mixed {
             lines.append("  timer events \(counters.timerEvents)")
+        }
+        if spec.kind == .echo && spec.backend == .gso {
+            lines.append(
+                "  gro buffers \(counters.groBuffers) (\(perDatagram(counters.groBuffers))/datagram), gso sends \(counters.gsoSends), gso fallbacks \(counters.gsoFallbacks)"
+                    + (counters.gsoFallbacks > 0 ? " (the kernel refused GSO: sending datagram by datagram)" : "")
+            )
         }
         if spec.effectiveReply != .echo {
             lines.append("  unanswered \(counters.unanswered) (--reply \(spec.effectiveReply.rawValue))")

@@ -7,6 +7,10 @@ import Glibc
 /// The batch does not own the payload buffers: each message points at a buffer the caller
 /// chooses (``prepareReceive(_:into:)``, ``prepareSend(_:_:to:)``), so an echo engine receives
 /// straight into its outgoing queue's slots and sends straight from them.
+///
+/// A batch made with ``init(capacity:controlMessages:)`` `true` also has one control buffer per
+/// message, for UDP GRO and GSO (backend gso): a receive learns each buffer's segment size
+/// (``segmentSize(at:)``), a send may carry one (``prepareSend(_:_:to:segmentSize:)``).
 public final class MessageBatch {
     /// The most datagrams one call moves.
     public let capacity: Int
@@ -15,6 +19,9 @@ public final class MessageBatch {
     private let headers: UnsafeMutableRawPointer
     private let vectors: UnsafeMutableBufferPointer<iovec>
     private let addresses: UnsafeMutableBufferPointer<sockaddr_storage>
+    /// `controlSize` bytes per message for its UDP_GRO or UDP_SEGMENT control message, or none.
+    private let controls: UnsafeMutableRawPointer?
+    private let controlSize: Int
 
     /// The offset of `msg_len` in a `struct mmsghdr`.
     private static let lengthOffset = MemoryLayout<msghdr>.size
@@ -24,11 +31,20 @@ public final class MessageBatch {
         / MemoryLayout<msghdr>.alignment * MemoryLayout<msghdr>.alignment
 
     /// Allocates headers, vectors and addresses for `capacity` datagrams, each header pointing
-    /// at its own vector and address slot.
-    public init(capacity: Int) {
+    /// at its own vector and address slot, and, with `controlMessages`, a control buffer each
+    /// (room for one UDP_GRO or UDP_SEGMENT message).
+    public init(capacity: Int, controlMessages: Bool = false) {
         // Internal invariant: capacities are `--batch` (validated 1–1024) or constants.
         precondition(capacity > 0)
         self.capacity = capacity
+        controlSize = controlMessages ? Int(CLinux_udp_cmsg_space()) : 0
+        if controlMessages {
+            let controls = UnsafeMutableRawPointer.allocate(byteCount: capacity * controlSize, alignment: 8)
+            controls.initializeMemory(as: UInt8.self, repeating: 0, count: capacity * controlSize)
+            self.controls = controls
+        } else {
+            controls = nil
+        }
         headers = .allocate(byteCount: capacity * Self.stride, alignment: MemoryLayout<msghdr>.alignment)
         headers.initializeMemory(as: UInt8.self, repeating: 0, count: capacity * Self.stride)
         vectors = .allocate(capacity: capacity)
@@ -48,6 +64,7 @@ public final class MessageBatch {
         headers.deallocate()
         vectors.deallocate()
         addresses.deallocate()
+        controls?.deallocate()
     }
 
     /// The `msghdr` of message `index`.
@@ -66,15 +83,46 @@ public final class MessageBatch {
     @inline(__always)
     public func prepareReceive(_ index: Int, into buffer: UnsafeMutableRawBufferPointer) {
         vectors[index] = iovec(iov_base: buffer.baseAddress, iov_len: buffer.count)
-        // The kernel shortens msg_namelen to the address it wrote, and always writes msg_flags.
+        // The kernel shortens msg_namelen to the address it wrote, and always writes msg_flags;
+        // it shortens msg_controllen to the control messages it wrote.
         header(index).pointee.msg_namelen = socklen_t(MemoryLayout<sockaddr_storage>.size)
+        if let controls {
+            header(index).pointee.msg_control = controls + index * controlSize
+            header(index).pointee.msg_controllen = controlSize
+        }
     }
 
-    /// Makes message `index` send `bytes` to `address`.
+    /// The segment size message `index` of the last receive carries in its UDP_GRO control
+    /// message, or `nil` when it has none (the buffer holds one datagram, or the batch has no
+    /// control buffers). The kernel gives one only for a buffer it coalesced from several
+    /// datagrams of that size (the last may be shorter), on a socket with UDP_GRO enabled.
     @inline(__always)
-    public func prepareSend(_ index: Int, _ bytes: UnsafeRawBufferPointer, to address: SocketAddress) {
+    public func segmentSize(at index: Int) -> Int? {
+        guard controls != nil else { return nil }
+        let size = Int(CLinux_udp_gro_segment_size(header(index)))
+        return size > 0 ? size : nil
+    }
+
+    /// Makes message `index` send `bytes` to `address`: as one datagram, or, with a
+    /// `segmentSize` (UDP GSO, only on a batch with control buffers), as a train the kernel cuts
+    /// into datagrams of `segmentSize` bytes, the last one shorter if need be.
+    @inline(__always)
+    public func prepareSend(
+        _ index: Int,
+        _ bytes: UnsafeRawBufferPointer,
+        to address: SocketAddress,
+        segmentSize: Int? = nil
+    ) {
         vectors[index] = iovec(iov_base: UnsafeMutableRawPointer(mutating: bytes.baseAddress), iov_len: bytes.count)
         header(index).pointee.msg_namelen = address.store(in: addresses.baseAddress! + index)
+        if let controls, let segmentSize {
+            let control = controls + index * controlSize
+            header(index).pointee.msg_control = control
+            header(index).pointee.msg_controllen = Int(CLinux_put_udp_segment(control, UInt16(clamping: segmentSize)))
+        } else {
+            header(index).pointee.msg_control = nil
+            header(index).pointee.msg_controllen = 0
+        }
     }
 
     /// Receives up to `count` datagrams into the buffers of messages `0..<count`.

@@ -90,12 +90,12 @@ struct MmsgTests {
         }
     }
 
-    @Test("--batch applies to backends mmsg and uring only, within 1–1024")
+    @Test("--batch applies to backends mmsg, uring and gso only, within 1–1024")
     func rejectsBadBatch() {
         let cases: [(EngineSpec, String)] = [
             (
                 EngineSpec(backend: .epollEdge, bind: .init(loopbackPort: 0), batch: 8),
-                "--batch does not apply to backend epoll-edge: it is for backends mmsg and uring"
+                "--batch does not apply to backend epoll-edge: it is for backends mmsg, uring and gso"
             ),
             (
                 EngineSpec(backend: .mmsg, bind: .init(loopbackPort: 0), batch: 0),
@@ -107,7 +107,7 @@ struct MmsgTests {
             ),
             (
                 EngineSpec(kind: .mixed, bind: .init(loopbackPort: 0), batch: 8),
-                "--batch does not apply to kind mixed: it is for echo engines with backend mmsg or uring"
+                "--batch does not apply to kind mixed: it is for echo engines with backend mmsg, uring or gso"
             ),
         ]
         for (spec, reason) in cases {

@@ -12,7 +12,7 @@ import Testing
 @Suite("Reply mode")
 struct ReplyModeTests {
     /// The backends that drop when their queue is full (as ``QueueTests/queueBackends``).
-    static let droppingBackends = Backend.udplabLoops.filter { ![.flipflop, .taskMPSC, .uring].contains($0) }
+    static let droppingBackends = Backend.udplabLoops.filter { ![.flipflop, .taskMPSC, .uring, .gso].contains($0) }
 
     @Test(
         "--reply sockperf answers pong requests only, with CLIENT cleared, and counts the rest",
@@ -51,8 +51,8 @@ struct ReplyModeTests {
     )
     func burstKeepsOrder(backend: Backend) throws {
         let released = DispatchSemaphore(value: 0)
-        // Room for the whole burst, so that nothing is dropped (flipflop and nio have no --queue).
-        let queue = [.flipflop, .nio].contains(backend) ? nil : 64
+        // Room for the whole burst, so that nothing is dropped (flipflop, nio and gso have no --queue).
+        let queue = [.flipflop, .nio, .gso].contains(backend) ? nil : 64
         let spec = EngineSpec(backend: backend, bind: .init(loopbackPort: 0), queue: queue, reply: .sockperf)
         let engine = try Engine.start(spec, beforeLoop: { released.wait() })
         defer { engine.stop() }

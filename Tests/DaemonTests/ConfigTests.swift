@@ -433,7 +433,7 @@ struct ConfigTests {
             ("[[engine]]\nkind = \"mixed\"\npolls = 3\n", 3, "--polls does not apply to kind mixed: it is for notify"),
             (
                 "[[engine]]\nbackend = \"epoll-edge\"\nbatch = 8\n", 3,
-                "--batch does not apply to backend epoll-edge: it is for backends mmsg and uring"
+                "--batch does not apply to backend epoll-edge: it is for backends mmsg, uring and gso"
             ),
             ("[[engine]]\nbackend = \"mmsg\"\nbatch = 2048\n", 3, "--batch 2048 is out of range: use 1–1024"),
             ("[[engine]]\nkind = \"notify\"\nreply = \"sockperf\"\n", 3, "--reply does not apply to kind notify"),

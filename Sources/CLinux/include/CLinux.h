@@ -36,6 +36,29 @@ int CLinux_recvmmsg(int fd, void *messages, unsigned int count, int flags);
 /// sendmmsg(2): sends up to `count` datagrams from `messages`, laid out as for CLinux_recvmmsg.
 int CLinux_sendmmsg(int fd, void *messages, unsigned int count, int flags);
 
+/// UDP generic receive offload (UDP_GRO, Linux 5.0) and segmentation offload (UDP_SEGMENT,
+/// Linux 4.18): glibc's <netinet/udp.h> names them, Swift's Glibc module does not export them,
+/// and the CMSG_* macros that read and write their control messages cannot be imported.
+/// setsockopt(SOL_UDP, UDP_GRO, 1): 0, or -1 with errno (ENOPROTOOPT where the kernel lacks it).
+int CLinux_enable_udp_gro(int fd);
+
+/// getsockopt(SOL_UDP, UDP_SEGMENT): 0 where the kernel knows the option, or -1 with errno
+/// (ENOPROTOOPT where it lacks UDP GSO).
+int CLinux_probe_udp_segment(int fd);
+
+/// The control-buffer bytes one UDP_GRO or UDP_SEGMENT message takes (CMSG_SPACE(int)).
+unsigned long CLinux_udp_cmsg_space(void);
+
+/// The segment size a received message's UDP_GRO control message gives (the kernel writes an
+/// int; a 2-byte value is accepted too), or 0 when it has none: the buffer is one datagram.
+/// `message` is a struct msghdr (void here, so that this header need not include
+/// <sys/socket.h>, whose declarations belong to SwiftGlibc).
+int CLinux_udp_gro_segment_size(const void *message);
+
+/// Writes a UDP_SEGMENT control message of `segment_size` (a uint16_t, as the kernel reads it)
+/// into `control` (at least CLinux_udp_cmsg_space() bytes) and returns its msg_controllen.
+unsigned long CLinux_put_udp_segment(void *control, unsigned short segment_size);
+
 /// setvbuf(stdout, NULL, _IOLBF, 0): Swift 6 cannot touch the global `stdout` safely.
 void CLinux_stdout_line_buffered(void);
 

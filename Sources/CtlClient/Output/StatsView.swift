@@ -9,7 +9,8 @@ import UDPLabProtocol
 /// residence times are in microseconds and show `-` before the first echo. A counter the
 /// engine's backend cannot see (the daemon leaves it out: SwiftNIO's loop counters on `nio` and
 /// `nio-async`) shows ``absent``, in its ratios too, never 0. Engines with several sockets
-/// (multisocket) add one `rx on ADDRESS` row per socket, `-` for the other engines.
+/// (multisocket) add one `rx on ADDRESS` row per socket, `-` for the other engines; a table with
+/// a `gso` engine adds its GRO/GSO counts, `-` for the other engines.
 enum StatsView {
     /// Engines per table; more engines continue in another table below.
     static let enginesPerTable = 6
@@ -29,6 +30,11 @@ enum StatsView {
         var table = Table(columns: [Table.Column("")] + engines.map { Table.Column($0.name, .right) })
         for (label, value) in rows {
             table.rows.append([label] + engines.map(value))
+        }
+        if engines.contains(where: isGSO) {
+            for (label, value) in offloadRows {
+                table.rows.append([label] + engines.map { isGSO($0) ? value($0.counters) : "-" })
+            }
         }
         for address in socketAddresses(of: engines) {
             let counts = engines.map { engine in
@@ -71,6 +77,18 @@ enum StatsView {
         ("residence p50 µs", { microseconds($0.residenceNs.p50, count: $0.residenceNs.count) }),
         ("residence p99 µs", { microseconds($0.residenceNs.p99, count: $0.residenceNs.count) }),
     ]
+
+    /// The GRO/GSO counters, shown only in a table with a `gso` engine (`-` for the others).
+    private static let offloadRows: [(String, @Sendable (CounterSnapshot) -> String)] = [
+        ("gro buffers", { String($0.groBuffers) }),
+        ("gso sends", { String($0.gsoSends) }),
+        ("gso fallbacks", { String($0.gsoFallbacks) }),
+    ]
+
+    /// Whether `engine` runs on backend gso.
+    private static func isGSO(_ engine: EngineStats) -> Bool {
+        engine.kind == EngineKind.echo.rawValue && engine.backend == Backend.gso.rawValue
+    }
 
     /// A loop counter per datagram with two decimals, `-` before the first datagram, or
     /// ``absent`` when the backend cannot see it.

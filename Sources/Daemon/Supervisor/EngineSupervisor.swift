@@ -390,7 +390,7 @@ actor EngineSupervisor {
 
     private func counterMetadata(_ engine: Engine) -> Logger.Metadata {
         let counters = engine.counterSnapshot()
-        return [
+        var metadata: Logger.Metadata = [
             "rx_datagrams": "\(counters.rxDatagrams)",
             "tx_datagrams": "\(counters.txDatagrams)",
             "dropped": "\(counters.dropped)",
@@ -400,6 +400,13 @@ actor EngineSupervisor {
             "syscalls": "\(counters.value(.syscalls).map(String.init) ?? "n/a")",
             "kernel_drops": "\(counters.kernelDrops)",
         ]
+        if engine.spec.kind == .echo && engine.spec.backend == .gso {
+            metadata["gro_buffers"] = "\(counters.groBuffers)"
+            metadata["gso_sends"] = "\(counters.gsoSends)"
+            // Above 0: the kernel refused UDP_SEGMENT and the engine sends datagram by datagram.
+            metadata["gso_fallbacks"] = "\(counters.gsoFallbacks)"
+        }
+        return metadata
     }
 }
 

@@ -151,6 +151,18 @@ enum EngineFactory {
             } catch {
                 throw .system(error)
             }
+        case .gso:
+            let socket = try bind(spec.bind, dualStack: spec.isDualStack, sendGate: sendGate, gauge: gauge)
+            let sockets = SocketCounters(addresses: [socket.localAddress])
+            let gso = try GSOEcho(
+                socket: socket,
+                spec: spec,
+                control: control,
+                counters: counters,
+                residence: residence,
+                trace: trace
+            )
+            return (gso, sockets)
         case .select:
             // echo-select printed no "total pending writes" line.
             path = try makePath(tracesPendingWrites: false)

@@ -46,6 +46,14 @@ public final class EngineCounters: Sendable {
     public let futurePolls = Counter()
     /// User-space timer events delivered (the mixed kind).
     public let timerEvents = Counter()
+    /// Coalesced buffers received (backend gso): buffers whose `UDP_GRO` control message gives
+    /// a segment size smaller than the buffer, i.e. that held more than one datagram.
+    public let groBuffers = Counter()
+    /// Sends carrying a `UDP_SEGMENT` control message that the kernel took (backend gso).
+    public let gsoSends = Counter()
+    /// Trains of more than one datagram sent datagram by datagram because the kernel refused
+    /// `UDP_SEGMENT` (`EIO`, `EINVAL`): the refused one and every one after it (backend gso).
+    public let gsoFallbacks = Counter()
 
     /// Bumped once per loop iteration, idle waits included: proof the loop is alive.
     public let heartbeats = Counter()
@@ -105,7 +113,10 @@ public final class EngineCounters: Sendable {
             queueHighWater: queueHighWater.value,
             taskPolls: taskPolls.value,
             futurePolls: futurePolls.value,
-            timerEvents: timerEvents.value
+            timerEvents: timerEvents.value,
+            groBuffers: groBuffers.value,
+            gsoSends: gsoSends.value,
+            gsoFallbacks: gsoFallbacks.value
         )
     }
 }

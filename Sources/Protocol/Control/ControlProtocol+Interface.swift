@@ -58,7 +58,10 @@ extension ControlProtocol {
           queue_high_water: int,
           task_polls: ?int,
           future_polls: ?int,
-          timer_events: int
+          timer_events: int,
+          gro_buffers: int,
+          gso_sends: int,
+          gso_fallbacks: int
         )
 
         type Residence (count: int, p50: int, p99: int, p999: int, max: int)

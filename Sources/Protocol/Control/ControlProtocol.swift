@@ -13,6 +13,8 @@
 ///   `engine`. The loop counters became optional (`?int`): they are left out for nio and
 ///   nio-async, whose loops udplab cannot see (their zeros meant nothing); every other engine's
 ///   Stats is unchanged, so no bump.
+/// - 1, extended: backend gso; counters `gro_buffers`, `gso_sends`, `gso_fallbacks` (0 on every
+///   other backend; a client reads them as 0 from a daemon that sends none).
 public enum ControlProtocol {
     /// The varlink interface name; methods are `io.udplab.Start` and so on.
     public static let interface = "io.udplab"

@@ -13,6 +13,7 @@ public enum Backend: String, CaseIterable, Codable, Sendable {
     case nio
     case nioAsync = "nio-async"
     case uring
+    case gso
 
     /// The default (`DESIGN.md` §2).
     public static let `default` = Backend.reactorEdge
@@ -118,6 +119,20 @@ public enum Backend: String, CaseIterable, Codable, Sendable {
                 trigger: .edge,
                 queueHoldsBatch: true,
                 refuses: [.budget: "it has no readiness events to budget"]
+            )
+        case .gso:
+            // Each --batch buffer is 64 KiB (a GRO train), each datagram in it cut at --buffer;
+            // datagrams wait in the kernel while a batch's replies are blocked.
+            BackendTraits(
+                summary: "UDP GRO receives, UDP GSO sends, batched (recvmmsg/sendmmsg)",
+                mirrors: "(none: the kernel's udpgso_bench, quinn-udp)",
+                trigger: .edge,
+                refuses: [
+                    .queue:
+                        "its queue is the --batch GRO buffers; datagrams wait in the kernel while replies are blocked",
+                    .budget:
+                        "one receive may bring up to 128 datagrams per buffer, so a datagram budget cannot be kept",
+                ]
             )
         }
     }

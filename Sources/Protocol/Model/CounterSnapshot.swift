@@ -27,6 +27,12 @@ public struct CounterSnapshot: Codable, Sendable, Equatable {
     public var timerEvents: UInt64
     /// Datagrams the kernel dropped before the engine could read them (its receive buffer was full).
     public var kernelDrops: UInt64 = 0
+    /// Coalesced (GRO) buffers of more than one datagram received; 0 but on backend gso.
+    public var groBuffers: UInt64 = 0
+    /// Sends with `UDP_SEGMENT` (GSO) the kernel took; 0 but on backend gso.
+    public var gsoSends: UInt64 = 0
+    /// Trains sent datagram by datagram because the kernel refused GSO; 0 but on backend gso.
+    public var gsoFallbacks: UInt64 = 0
     /// The loop counters the backend cannot see (their values above are 0 and mean nothing).
     public var absent: Set<LoopCounter> = []
 
@@ -53,6 +59,9 @@ public struct CounterSnapshot: Codable, Sendable, Equatable {
         futurePolls: UInt64,
         timerEvents: UInt64,
         kernelDrops: UInt64 = 0,
+        groBuffers: UInt64 = 0,
+        gsoSends: UInt64 = 0,
+        gsoFallbacks: UInt64 = 0,
         absent: Set<LoopCounter> = []
     ) {
         self.rxDatagrams = rxDatagrams
@@ -76,6 +85,9 @@ public struct CounterSnapshot: Codable, Sendable, Equatable {
         self.futurePolls = futurePolls
         self.timerEvents = timerEvents
         self.kernelDrops = kernelDrops
+        self.groBuffers = groBuffers
+        self.gsoSends = gsoSends
+        self.gsoFallbacks = gsoFallbacks
         self.absent = absent
     }
 
@@ -101,6 +113,9 @@ public struct CounterSnapshot: Codable, Sendable, Equatable {
         case futurePolls = "future_polls"
         case timerEvents = "timer_events"
         case kernelDrops = "kernel_drops"
+        case groBuffers = "gro_buffers"
+        case gsoSends = "gso_sends"
+        case gsoFallbacks = "gso_fallbacks"
     }
 
     /// `count / rxDatagrams`, or `nil` before the first datagram.
@@ -158,6 +173,10 @@ extension CounterSnapshot {
         // Older daemons sent no kernel_drops and no unanswered.
         kernelDrops = try container.decodeIfPresent(UInt64.self, forKey: .kernelDrops) ?? 0
         unanswered = try container.decodeIfPresent(UInt64.self, forKey: .unanswered) ?? 0
+        // Nor the GRO/GSO counters.
+        groBuffers = try container.decodeIfPresent(UInt64.self, forKey: .groBuffers) ?? 0
+        gsoSends = try container.decodeIfPresent(UInt64.self, forKey: .gsoSends) ?? 0
+        gsoFallbacks = try container.decodeIfPresent(UInt64.self, forKey: .gsoFallbacks) ?? 0
         for counter in LoopCounter.allCases {
             // The keys are the same strings, so this always finds one.
             guard let key = CodingKeys(rawValue: counter.rawValue) else { continue }
@@ -176,6 +195,9 @@ extension CounterSnapshot {
         }
         try container.encode(kernelDrops, forKey: .kernelDrops)
         try container.encode(unanswered, forKey: .unanswered)
+        try container.encode(groBuffers, forKey: .groBuffers)
+        try container.encode(gsoSends, forKey: .gsoSends)
+        try container.encode(gsoFallbacks, forKey: .gsoFallbacks)
         for counter in LoopCounter.allCases where !absent.contains(counter) {
             guard let key = CodingKeys(rawValue: counter.rawValue) else { continue }
             try container.encode(self[keyPath: counter.keyPath], forKey: key)

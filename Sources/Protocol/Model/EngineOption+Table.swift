@@ -117,11 +117,11 @@ extension EngineOption {
         "batch",
         range: 1...1024,
         kinds: [.echo],
-        kindsPhrase: "echo engines with backend mmsg or uring",
-        backends: [.mmsg, .uring],
+        kindsPhrase: "echo engines with backend mmsg, uring or gso",
+        backends: [.mmsg, .uring, .gso],
         defaultText: String(EngineSpec.defaultBatch),
         help:
-            "Datagrams per recvmmsg/sendmmsg on backend mmsg, or completions handled per io_uring_enter on backend uring.",
+            "Datagrams per recvmmsg/sendmmsg on backend mmsg, completions handled per io_uring_enter on backend uring, or 64 KiB receive buffers per recvmmsg (each one datagram or a GRO train) and messages per sendmmsg on backend gso.",
         field: \.batch
     )
 

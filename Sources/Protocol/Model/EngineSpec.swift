@@ -28,8 +28,9 @@ public struct EngineSpec: Codable, Sendable, Equatable {
     public var interval: Double?
     /// Polls after which a notify engine completes (`--polls`), default 10.
     public var polls: Int?
-    /// Datagrams per `recvmmsg`/`sendmmsg` of an echo engine on backend mmsg, or completions
-    /// handled per `io_uring_enter` on backend uring (`--batch`), default 32.
+    /// Datagrams per `recvmmsg`/`sendmmsg` of an echo engine on backend mmsg, completions
+    /// handled per `io_uring_enter` on backend uring, or 64 KiB GRO buffers per `recvmmsg` on
+    /// backend gso (`--batch`), default 32.
     public var batch: Int?
     /// What an echo engine sends back (`--reply`), default ``ReplyMode/echo``.
     public var reply: ReplyMode?
