@@ -95,6 +95,47 @@ struct NetnsPathTests {
         withExtendedLifetime(path) {}
     }
 
+    @Test(
+        "udplabd's gso echo over the veth: GRO coalesces single datagrams (gro buffers < rx), every one comes back verbatim, in order",
+        arguments: [
+            (NetnsPath.serverIPv4, "1x64"),
+            (NetnsPath.serverIPv4, "64x64"),
+            (NetnsPath.serverIPv4, "1472x32"),
+            (NetnsPath.serverIPv4, "1472x7,100x1,1472x7,100x1,1472x7,100x1,1472x7,100x1"),
+            (NetnsPath.serverIPv6, "1452x16,7x1,1452x16,7x1"),
+        ]
+    )
+    func gsoBackendOverVeth(host: String, burst: String) throws {
+        let path = try NetnsPath()
+        let bind = host.contains(":") ? "[\(host)]:0" : "\(host):0"
+        let daemon = try path.start(
+            .server,
+            ChildProcess.productPath("udplabd"),
+            ["run", "echo", "--backend", "gso", "--bind", bind]
+        )
+        defer { if daemon.isRunning { daemon.kill() } }
+        let listening = try daemon.waitForLine { $0.hasPrefix("listening on ") }
+        let address = String(listening.dropFirst("listening on ".count).split(separator: " ")[0])
+        let port = String(address.split(separator: ":").last ?? "")
+
+        let client = try path.run(.client, "python3", ["-c", Self.sender, host, port, burst, "16"])
+        #expect(client.status == 0, "\(client.stdout)\(client.stderr)")
+        let sent = try #require(Self.count(in: client.stdout, after: "sent "), "\(client.stdout)\(client.stderr)")
+        #expect(client.stdout.contains("sent \(sent) received \(sent) mismatches 0\n"), "\(client.stdout)")
+
+        daemon.interrupt()
+        #expect(try daemon.waitForExit() == 0)
+        let summary = daemon.stdout
+        let rx = try #require(Self.count(in: summary, after: "rx "), "\(summary)")
+        let buffers = try #require(Self.count(in: summary, after: "gro buffers "), "\(summary)")
+        let sends = try #require(Self.count(in: summary, after: "gso sends "), "\(summary)")
+        #expect(rx == sent, "\(summary)")
+        #expect(buffers > 0 && buffers < rx, "GRO did not coalesce: \(summary)")
+        #expect(sends > 0, "no coalesced buffer went back as one GSO send: \(summary)")
+        #expect(Self.count(in: summary, after: "gso fallbacks ") == 0, "\(summary)")
+        withExtendedLifetime(path) {}
+    }
+
     @Test("The namespaces, their links and what ran in them are gone afterwards, also when a test fails")
     func tearsDown() throws {
         struct Failed: Error {}
