@@ -85,7 +85,7 @@ struct BenchFormatTests {
         )
         #expect(
             Set(object.keys) == [
-                "target", "mode", "window", "payload", "size", "sockets", "threads", "flows", "duration_seconds",
+                "target", "mode", "window", "payload", "size", "sockets", "threads", "flows", "gso", "duration_seconds",
                 "warmup_seconds",
                 "reply_timeout_seconds", "sent", "received", "lost", "loss_percent", "late", "duplicates", "invalid",
                 "unsent", "errors", "echoes_per_second", "rtt_p50_us", "rtt_p90_us", "rtt_p99_us", "rtt_p99_9_us",

@@ -12,6 +12,8 @@ struct BenchConfiguration: Equatable, Sendable {
     static let maximumSockets = 1024
     /// The most client threads.
     static let maximumThreads = 64
+    /// The longest GSO train (`--gso`): the kernel's `UDP_MAX_SEGMENTS` is 128 (64 before 5.x).
+    static let maximumTrain = 64
     /// Bytes per request unless told otherwise.
     static let defaultSize = 64
     /// The recorded duration unless told otherwise.
@@ -39,6 +41,9 @@ struct BenchConfiguration: Equatable, Sendable {
     /// How many client threads run the load, each with its own sockets, its own window (or its
     /// share of the rate) and its own ledger.
     private(set) var threads: Int
+    /// Requests per send (`--gso`): 1 sends each request alone; N > 1 sends trains of N requests
+    /// with one `UDP_SEGMENT` send and receives replies with `UDP_GRO` on.
+    let train: Int
     /// How long a request may go unanswered before it counts as lost (and, in the closed-loop
     /// modes, frees its place for the next request); a reply after that counts as late.
     let replyTimeout: Duration
@@ -55,6 +60,7 @@ struct BenchConfiguration: Equatable, Sendable {
         warmup: Duration = defaultWarmup,
         sockets: Int = 1,
         threads: Int = 1,
+        train: Int = 1,
         replyTimeout: Duration = defaultReplyTimeout
     ) throws(BenchError) {
         guard target.port != 0 else {
@@ -86,6 +92,18 @@ struct BenchConfiguration: Equatable, Sendable {
         guard (1...Self.maximumThreads).contains(threads) else {
             throw .invalidOption("--threads must be 1–\(Self.maximumThreads)")
         }
+        guard (1...Self.maximumTrain).contains(train) else {
+            throw .invalidOption("--gso must be 1–\(Self.maximumTrain) requests per train")
+        }
+        if train > 1 {
+            if case .rate = mode { throw .invalidOption("--gso applies to --mode pingpong and window") }
+            if case .window(let outstanding) = mode, outstanding < train {
+                throw .invalidOption("--window must be at least --gso (\(train)): a train is sent whole")
+            }
+            guard train * size <= UDPSocket.offloadBufferSize else {
+                throw .invalidOption("--gso \(train) × --size \(size) is more than one GSO send carries (65535 bytes)")
+            }
+        }
         if case .rate(let perSecond) = mode, perSecond < threads {
             throw .invalidOption("--rate must be at least --threads (\(threads)): each thread sends its share")
         }
@@ -100,6 +118,7 @@ struct BenchConfiguration: Equatable, Sendable {
         self.warmup = warmup
         self.sockets = sockets
         self.threads = threads
+        self.train = train
         self.replyTimeout = replyTimeout
     }
 

@@ -9,6 +9,7 @@ enum BenchView {
     static func text(_ result: BenchResult) -> String {
         let configuration = result.configuration
         var sockets = configuration.sockets == 1 ? "1 socket" : "\(configuration.sockets) sockets"
+        if configuration.train > 1 { sockets += " in GSO trains of \(configuration.train)" }
         if configuration.threads > 1 {
             sockets = "\(configuration.threads) threads × \(sockets) (\(configuration.flows) flows)"
         }
@@ -44,7 +45,7 @@ enum BenchView {
     }
 
     /// The result as one line of JSON, keys sorted: the options (`mode`, `window` or `rate`,
-    /// `payload`, `size`, `sockets`, `threads`, `flows`, `*_seconds`), the counts, `loss_percent`,
+    /// `payload`, `size`, `sockets`, `threads`, `flows`, `gso`, `*_seconds`), the counts, `loss_percent`,
     /// `echoes_per_second` (to 0.1), and `rtt_p50_us` … `rtt_max_us` (`null` when nothing was received).
     static func json(_ result: BenchResult) -> String {
         let configuration = result.configuration
@@ -56,6 +57,7 @@ enum BenchView {
             "sockets": integer(configuration.sockets),
             "threads": integer(configuration.threads),
             "flows": integer(configuration.flows),
+            "gso": integer(configuration.train),
             "duration_seconds": number(configuration.duration.seconds),
             "warmup_seconds": number(configuration.warmup.seconds),
             "reply_timeout_seconds": number(configuration.replyTimeout.seconds),

@@ -23,12 +23,19 @@ struct LoadGenerator: ~Copyable {
     /// Round trips above this (an hour, in nanoseconds) are recorded as this.
     static let highestLatency: UInt64 = 3_600_000_000_000
 
+    /// Coalesced replies read per receive with `--gso`.
+    static let offloadBatch = 8
+
     private let configuration: BenchConfiguration
     private let sockets: [SourceSocket]
-    /// The request being sent; only its header, sequence number and timestamp change.
+    /// The request being sent (with `--gso`, the train of them); only their headers, sequence
+    /// numbers and timestamps change.
     private let request: UnsafeMutableRawBufferPointer
     /// Where replies are received; a longer datagram is cut short and counted as invalid.
     private let reply: UnsafeMutableRawBufferPointer
+    /// With `--gso`: `recvmmsg` of coalesced replies (`UDP_GRO`), into ``offloadBuffers``.
+    private let offloadBatch: MessageBatch?
+    private let offloadBuffers: UnsafeMutableRawBufferPointer
     private var ledger = RequestLedger()
     private var histogram = Histogram<UInt64>(highestTrackableValue: LoadGenerator.highestLatency)
     private var isMeasuring = false
@@ -46,18 +53,44 @@ struct LoadGenerator: ~Copyable {
     init(_ configuration: BenchConfiguration) throws(BenchError) {
         var sockets: [SourceSocket] = []
         for _ in 0..<configuration.sockets {
-            sockets.append(try SourceSocket(reaching: configuration.target))
+            let source = try SourceSocket(reaching: configuration.target)
+            if configuration.train > 1 {
+                do {
+                    try source.socket.enableReceiveOffload()
+                } catch {
+                    throw .socket(error)
+                }
+            }
+            sockets.append(source)
         }
         self.configuration = configuration
         self.sockets = sockets
-        request = .allocate(byteCount: configuration.size, alignment: 8)
+        request = .allocate(byteCount: configuration.size * configuration.train, alignment: 8)
         request.initializeMemory(as: UInt8.self, repeating: 0)
         reply = .allocate(byteCount: configuration.size, alignment: 8)
+        let batched = configuration.train > 1 ? Self.offloadBatch : 0
+        offloadBuffers = .allocate(byteCount: max(batched * UDPSocket.offloadBufferSize, 1), alignment: 8)
+        if batched > 0 {
+            let batch = MessageBatch(capacity: batched, controlMessages: true)
+            for index in 0..<batched {
+                let start = index * UDPSocket.offloadBufferSize
+                batch.prepareReceive(
+                    index,
+                    into: UnsafeMutableRawBufferPointer(
+                        rebasing: offloadBuffers[start..<(start + UDPSocket.offloadBufferSize)]
+                    )
+                )
+            }
+            offloadBatch = batch
+        } else {
+            offloadBatch = nil
+        }
     }
 
     deinit {
         request.deallocate()
         reply.deallocate()
+        offloadBuffers.deallocate()
     }
 
     /// Runs the warm-up, the recorded duration and the drain, then reports.
@@ -82,7 +115,9 @@ struct LoadGenerator: ~Copyable {
         var now = start
         while now < end {
             if let limit = configuration.mode.outstandingLimit {
-                sendWithinWindow(of: limit, warmupEnd: warmupEnd, end: end)
+                // A ping-pong with trains keeps one train outstanding.
+                let window = limit == 1 ? configuration.train : limit
+                sendWithinWindow(of: window, warmupEnd: warmupEnd, end: end)
             } else {
                 sendScheduled(&schedule, now: now, warmupEnd: warmupEnd, end: end)
             }
@@ -122,7 +157,7 @@ struct LoadGenerator: ~Copyable {
     /// flight, the send buffer is full or ``sendBudget`` have gone.
     private mutating func sendWithinWindow(of limit: Int, warmupEnd: UInt64, end: UInt64) {
         var budget = Self.sendBudget
-        while ledger.pendingCount < limit, budget > 0 {
+        while ledger.pendingCount + configuration.train <= limit, budget > 0 {
             let now = MonotonicClock.nanoseconds()
             guard now < end else { return }
             if !isMeasuring, now >= warmupEnd { startMeasuring() }
@@ -152,6 +187,7 @@ struct LoadGenerator: ~Copyable {
     /// - Returns: `false` when the send buffer is full and nothing was sent; `true` when the
     ///   request went out, or failed with an error (counted, and the request skipped).
     private mutating func send(timestamp: UInt64) -> Bool {
+        guard configuration.train == 1 else { return sendTrain(timestamp: timestamp) }
         let sequence = ledger.nextSequence
         configuration.payload.writeRequest(sequence: sequence, timestamp: timestamp, into: request)
         let source = sockets[Int(sequence % UInt64(sockets.count))]
@@ -165,6 +201,31 @@ struct LoadGenerator: ~Copyable {
         return true
     }
 
+    /// `--gso N`: the next N requests, back to back, in one `UDP_SEGMENT` send from the socket
+    /// the first one's sequence number picks; each is a datagram of its own on the wire.
+    private mutating func sendTrain(timestamp: UInt64) -> Bool {
+        let first = ledger.nextSequence
+        let size = configuration.size
+        for index in 0..<configuration.train {
+            let slot = UnsafeMutableRawBufferPointer(rebasing: request[(index * size)..<((index + 1) * size)])
+            configuration.payload.writeRequest(sequence: first + UInt64(index), timestamp: timestamp, into: slot)
+        }
+        let source = sockets[Int(first % UInt64(sockets.count))]
+        do {
+            guard
+                case .processed = try source.socket.send(
+                    UnsafeRawBufferPointer(request),
+                    segmentSize: size,
+                    to: configuration.target
+                )
+            else { return false }
+            for _ in 0..<configuration.train { ledger.recordSend(at: timestamp) }
+        } catch {
+            errors += configuration.train
+        }
+        return true
+    }
+
     private mutating func startMeasuring() {
         ledger.startMeasuring()
         isMeasuring = true
@@ -174,6 +235,10 @@ struct LoadGenerator: ~Copyable {
 
     /// Reads and classifies every queued reply, up to ``receiveBudget`` per socket.
     private mutating func receiveReplies() {
+        if let offloadBatch {
+            receiveCoalescedReplies(offloadBatch)
+            return
+        }
         for source in sockets {
             for _ in 0..<Self.receiveBudget {
                 let datagram: ReceivedDatagram
@@ -189,10 +254,58 @@ struct LoadGenerator: ~Copyable {
         }
     }
 
+    /// `--gso`: reads coalesced replies (`UDP_GRO`), up to ``offloadBatch`` buffers per
+    /// `recvmmsg` and ``receiveBudget`` datagrams per socket, and classifies each segment.
+    private mutating func receiveCoalescedReplies(_ batch: MessageBatch) {
+        for source in sockets {
+            var taken = 0
+            while taken < Self.receiveBudget {
+                let count: Int
+                do {
+                    guard
+                        case .processed(let received) = try batch.receive(from: source.socket, count: Self.offloadBatch)
+                    else { break }
+                    count = received
+                } catch {
+                    errors += 1
+                    break
+                }
+                let now = MonotonicClock.nanoseconds()
+                for index in 0..<count {
+                    let datagram = batch.datagram(at: index)
+                    let start = index * UDPSocket.offloadBufferSize
+                    let bytes = UnsafeRawBufferPointer(rebasing: offloadBuffers[start..<(start + datagram.byteCount)])
+                    // Without a UDP_GRO message the buffer is one datagram.
+                    let segment = batch.segmentSize(at: index) ?? max(datagram.byteCount, 1)
+                    var offset = 0
+                    repeat {
+                        let length = min(segment, bytes.count - offset)
+                        classify(
+                            UnsafeRawBufferPointer(rebasing: bytes[offset..<(offset + length)]),
+                            wireLength: length,
+                            at: now
+                        )
+                        offset += length
+                        taken += 1
+                    } while offset < bytes.count
+                }
+                if count < Self.offloadBatch { break }
+            }
+        }
+    }
+
     /// Counts one reply, and records its round trip if it is the first reply to a recorded request.
     private mutating func classify(_ datagram: ReceivedDatagram, at now: UInt64) {
-        let bytes = UnsafeRawBufferPointer(rebasing: reply[..<datagram.byteCount])
-        guard datagram.wireLength == configuration.size, let sequence = configuration.payload.sequence(ofReply: bytes)
+        classify(
+            UnsafeRawBufferPointer(rebasing: reply[..<datagram.byteCount]),
+            wireLength: datagram.wireLength,
+            at: now
+        )
+    }
+
+    /// Counts one reply of `wireLength` bytes whose first bytes are `bytes`.
+    private mutating func classify(_ bytes: UnsafeRawBufferPointer, wireLength: Int, at now: UInt64) {
+        guard wireLength == configuration.size, let sequence = configuration.payload.sequence(ofReply: bytes)
         else {
             invalid += 1
             return

@@ -110,6 +110,14 @@ struct BenchCommand: ParsableCommand {
     )
     var threads = 1
 
+    @Option(
+        help: ArgumentHelp(
+            "Send requests in trains of N with one UDP_SEGMENT send (GSO), and receive replies with UDP_GRO on, 1–64 (default 1: one send per request). Each request is still a datagram, timed and counted on its own; with --mode pingpong one train is outstanding. Over loopback a train reaches a UDP_GRO server whole, so it exercises the server's GRO path.",
+            valueName: "n"
+        )
+    )
+    var gso = 1
+
     @Option(help: "The request layout: plain or sockperf.")
     var payload = PayloadFormat.plain
 
@@ -142,6 +150,7 @@ struct BenchCommand: ParsableCommand {
                     warmup: warmup.duration,
                     sockets: sockets,
                     threads: threads,
+                    train: gso,
                     replyTimeout: replyTimeout.duration
                 )
             } catch {
