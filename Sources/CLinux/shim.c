@@ -9,6 +9,10 @@
 #include <stdint.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <errno.h>
+#include <sched.h>
+#include <unistd.h>
+#include <linux/filter.h>
 
 void CLinux_FD_ZERO(fd_set *set) {
     FD_ZERO(set);
@@ -104,4 +108,31 @@ unsigned long CLinux_put_udp_segment(void *control, unsigned short segment_size)
     cmsg->cmsg_len = CMSG_LEN(sizeof(uint16_t));
     memcpy(CMSG_DATA(cmsg), &segment_size, sizeof(segment_size));
     return CMSG_SPACE(sizeof(uint16_t));
+}
+
+int CLinux_attach_reuseport_cpu(int fd, unsigned int group_size) {
+    // The kernel's own example (tools/testing/selftests/net/reuseport_bpf_cpu.c): the socket
+    // at index (cpu % group_size) of the reuseport group gets the packet.
+    struct sock_filter code[] = {
+        {BPF_LD | BPF_W | BPF_ABS, 0, 0, (unsigned int)(SKF_AD_OFF + SKF_AD_CPU)},
+        {BPF_ALU | BPF_MOD | BPF_K, 0, 0, group_size},
+        {BPF_RET | BPF_A, 0, 0, 0},
+    };
+    struct sock_fprog program = {.len = sizeof(code) / sizeof(code[0]), .filter = code};
+    return setsockopt(fd, SOL_SOCKET, SO_ATTACH_REUSEPORT_CBPF, &program, sizeof(program));
+}
+
+int CLinux_pin_current_thread(unsigned int cpu) {
+    cpu_set_t set;
+    CPU_ZERO(&set);
+    CPU_SET(cpu, &set);
+    return sched_setaffinity(0, sizeof(set), &set);
+}
+
+int CLinux_current_cpu(void) {
+    return sched_getcpu();
+}
+
+long CLinux_online_cpus(void) {
+    return sysconf(_SC_NPROCESSORS_ONLN);
 }

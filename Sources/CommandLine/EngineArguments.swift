@@ -41,6 +41,16 @@ public struct EngineArguments: ParsableArguments {
     @Option(name: .customLong(EngineOption.batch.name), help: EngineOption.batch.argumentHelp)
     var batch: Int?
 
+    @Option(name: .customLong(EngineOption.threads.name), help: EngineOption.threads.argumentHelp)
+    var threads: Int?
+
+    @Option(
+        name: .customLong(EngineOption.steer.name),
+        help: EngineOption.steer.argumentHelp,
+        completion: EngineOption.steer.completion
+    )
+    var steer: String?
+
     @Option(
         name: .customLong(EngineOption.reply.name),
         help: EngineOption.reply.argumentHelp,
@@ -75,6 +85,8 @@ public struct EngineArguments: ParsableArguments {
             (.buffer, buffer.map(EngineOptionValue.integer)),
             (.budget, budget.map(EngineOptionValue.integer)),
             (.batch, batch.map(EngineOptionValue.integer)),
+            (.threads, threads.map(EngineOptionValue.integer)),
+            (.steer, steer.map(EngineOptionValue.text)),
             (.reply, reply.map(EngineOptionValue.text)),
             (.interval, interval.map { .seconds($0.seconds) }),
             (.polls, polls.map(EngineOptionValue.integer)),

@@ -81,7 +81,8 @@ struct RunCommand: ParsableCommand {
     /// 127.0.0.1:2000 (backend reactor-edge)`; every socket of a multisocket engine is listed.
     private static func banner(_ engine: Engine) -> String {
         let model = RunSummary.model(of: engine.spec)
-        let addresses = engine.sockets.addresses
+        // A threaded engine's sockets share one address.
+        let addresses = engine.spec.laneCount > 1 ? Array(engine.sockets.addresses.prefix(1)) : engine.sockets.addresses
         guard !addresses.isEmpty else { return "running \(engine.spec.kind.rawValue) (\(model))" }
         return "listening on \(addresses.map(\.description).joined(separator: ", ")) (\(model))"
     }

@@ -14,7 +14,7 @@ struct RunSummary {
 
     var text: String {
         let counters = engine.counterSnapshot()
-        let residence = engine.residence.summary()
+        let residence = engine.residenceSummary()
         let seconds = Double(MonotonicClock.realtimeMicroseconds() - engine.startedMicroseconds) / 1_000_000
         func perDatagram(_ value: UInt64) -> String {
             counters.perDatagram(value).map { PrintfNumber.fixed($0, digits: 2) } ?? "-"
@@ -22,7 +22,8 @@ struct RunSummary {
         func microseconds(_ nanoseconds: UInt64) -> String { PrintfNumber.fixed(Double(nanoseconds) / 1000, digits: 1) }
 
         let spec = engine.spec
-        let addresses = engine.sockets.addresses
+        // A threaded engine's sockets share one address.
+        let addresses = spec.laneCount > 1 ? Array(engine.sockets.addresses.prefix(1)) : engine.sockets.addresses
         var lines = [
             "\(signal.map { "\($0): " } ?? "")engine \(spec.kind.rawValue) (\(Self.model(of: spec)))\(Self.place(addresses)) \(engine.state.rawValue) after \(PrintfNumber.fixed(seconds, digits: 1)) s",
             "  rx \(counters.rxDatagrams) datagrams, \(counters.rxBytes) bytes; tx \(counters.txDatagrams) datagrams, \(counters.txBytes) bytes",
@@ -54,7 +55,11 @@ struct RunSummary {
         if spec.effectiveReply != .echo {
             lines.append("  unanswered \(counters.unanswered) (--reply \(spec.effectiveReply.rawValue))")
         }
-        if addresses.count > 1 {
+        if spec.laneCount > 1 {
+            for (index, count) in engine.laneShares.enumerated() {
+                lines.append("  rx on thread \(index): \(count) datagrams")
+            }
+        } else if addresses.count > 1 {
             for (address, count) in zip(addresses, engine.sockets.receiveCounts) {
                 lines.append("  rx on \(address): \(count) datagrams")
             }
@@ -71,7 +76,10 @@ struct RunSummary {
     /// `timer every 3s`, `notified every 1s, completes after 10 polls`, `nothing registered`.
     static func model(of spec: EngineSpec) -> String {
         switch spec.kind {
-        case .echo: "backend \(spec.backend.rawValue)"
+        case .echo:
+            spec.laneCount > 1
+                ? "backend \(spec.backend.rawValue), \(spec.laneCount) threads, steer \(spec.effectiveSteer.rawValue)"
+                : "backend \(spec.backend.rawValue)"
         case .multisocket: "strategy \(spec.effectiveStrategy.rawValue), \(spec.socketCount) sockets"
         case .mixed: "timer every \(text(of: spec.effectiveInterval))"
         case .notify: "notified every \(text(of: spec.effectiveInterval)), completes after \(spec.effectivePolls) polls"

@@ -56,6 +56,19 @@ public final class OSThread: Sendable {
         precondition(code == 0, "pthread_join failed with \(code)")
     }
 
+    /// Pins the calling thread to `cpu` (`sched_setaffinity(2)`), as `--steer cpu` does for
+    /// each loop thread.
+    /// - Throws: ``SystemError`` (`EINVAL` for a CPU that is not online or not allowed).
+    public static func pinCurrentThread(toCPU cpu: Int) throws(SystemError) {
+        _ = try systemCall("sched_setaffinity") { CLinux_pin_current_thread(UInt32(clamping: cpu)) }
+    }
+
+    /// The CPU the calling thread runs on now (`sched_getcpu(3)`).
+    public static var currentCPU: Int { Int(CLinux_current_cpu()) }
+
+    /// CPUs online (`sysconf(_SC_NPROCESSORS_ONLN)`), at least 1.
+    public static var onlineCPUs: Int { max(Int(CLinux_online_cpus()), 1) }
+
     /// Blocks the calling thread for `duration` (a negative one returns at once), resuming the
     /// wait when a signal interrupts it, so the whole duration passes.
     ///

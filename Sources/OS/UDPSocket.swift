@@ -22,10 +22,16 @@ public struct UDPSocket: ~Copyable, Sendable {
     /// - Parameters:
     ///   - address: where to bind; port 0 lets the kernel choose.
     ///   - dualStack: for an IPv6 `address`, also receive IPv4 (`IPV6_V6ONLY` off); ignored for IPv4.
+    ///   - reusePort: set `SO_REUSEPORT` before binding, so that several sockets of this user
+    ///     share the address and the kernel spreads datagrams over them (`--threads`).
     ///   - sendGate: a test seam; see ``SendGate``.
     /// - Throws: ``SystemError`` from `socket(2)`, `setsockopt(2)`, `bind(2)` or `getsockname(2)`.
-    public init(binding address: SocketAddress, dualStack: Bool = false, sendGate: SendGate? = nil) throws(SystemError)
-    {
+    public init(
+        binding address: SocketAddress,
+        dualStack: Bool = false,
+        reusePort: Bool = false,
+        sendGate: SendGate? = nil
+    ) throws(SystemError) {
         let type = Int32(SOCK_DGRAM.rawValue) | Int32(SOCK_NONBLOCK.rawValue) | Int32(SOCK_CLOEXEC.rawValue)
         let descriptor = FileDescriptor(rawValue: try systemCall("socket") { socket(address.family, type, 0) })
         if address.isIPv6 {
@@ -38,6 +44,12 @@ public struct UDPSocket: ~Copyable, Sendable {
                     &on,
                     socklen_t(MemoryLayout<Int32>.size)
                 )
+            }
+        }
+        if reusePort {
+            var on: Int32 = 1
+            _ = try systemCall("setsockopt(SO_REUSEPORT)") {
+                setsockopt(descriptor.rawValue, SOL_SOCKET, SO_REUSEPORT, &on, socklen_t(MemoryLayout<Int32>.size))
             }
         }
         _ = try systemCall("bind") { address.withSockAddr { Glibc.bind(descriptor.rawValue, $0, $1) } }

@@ -72,4 +72,17 @@ static inline unsigned int CLinux_epoll_event_flags(const struct epoll_event *ev
     return event->events;
 }
 
+
+/// setsockopt(SO_ATTACH_REUSEPORT_CBPF) with the classic BPF program `cpu % group_size`: the
+/// reuseport group's socket at that index gets each packet (sockets in bind order).
+int CLinux_attach_reuseport_cpu(int fd, unsigned int group_size);
+
+/// sched_setaffinity(2) of the calling thread to one CPU.
+int CLinux_pin_current_thread(unsigned int cpu);
+
+/// sched_getcpu(3): the CPU the calling thread runs on now.
+int CLinux_current_cpu(void);
+
+/// sysconf(_SC_NPROCESSORS_ONLN).
+long CLinux_online_cpus(void);
 #endif

@@ -19,7 +19,7 @@ actor EngineSupervisor {
     private let store: EngineStore
     let logger: Logger
     /// Each engine's progress marker at the last watchdog check.
-    var progressMarkers: [EngineName: UInt64] = [:]
+    var progressMarkers: [EngineName: [UInt64]] = [:]
     /// Engines already reported as stalled (logged once per stall).
     var reportedStalls: Set<EngineName> = []
     /// The time and total receive count of the previous status line.

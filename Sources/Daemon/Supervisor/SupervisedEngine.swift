@@ -74,15 +74,17 @@ struct SupervisedEngine: Sendable {
             address: engine?.localAddress.description ?? spec.bind.description,
             startedUsec: engine?.startedMicroseconds ?? 0,
             counters: engine?.counterSnapshot() ?? EngineCounters().snapshot(),
-            residenceNs: engine?.residence.summary() ?? .empty,
+            residenceNs: engine?.residenceSummary() ?? .empty,
             sockets: socketStats
         )
     }
 
-    /// Datagrams received per socket, when the engine has more than one socket.
+    /// Datagrams received per socket, when the engine has more than one socket: a multisocket
+    /// engine's sockets, or an echo engine's `--threads` (one socket each, one address).
     private var socketStats: [SocketStats] {
-        guard let sockets = engine?.sockets, sockets.addresses.count > 1 else { return [] }
-        return zip(sockets.addresses, sockets.receiveCounts).map { address, count in
+        guard let engine, engine.sockets.addresses.count > 1 else { return [] }
+        let counts = engine.spec.laneCount > 1 ? engine.laneShares : engine.sockets.receiveCounts
+        return zip(engine.sockets.addresses, counts).map { address, count in
             SocketStats(address: address.description, rxDatagrams: count)
         }
     }

@@ -6,59 +6,80 @@ import UDPLabProtocol
 /// Builds an engine's loop from its spec: binds its sockets and sets up its selector. This is
 /// the one `switch` over kinds and backends.
 enum EngineFactory {
-    /// What ``make(_:control:counters:residence:trace:sendGate:)`` built.
+    /// What ``make(_:lane:bind:control:counters:residence:gauge:trace:sendGate:)`` built.
     struct Product {
         let loop: any EngineLoop
         let sockets: SocketCounters
-        let kernelDrops: KernelDropGauge
     }
 
-    /// Binds `spec`'s sockets and builds its loop; nothing is left open when it throws.
+    /// Binds lane `lane`'s sockets at `bind` (the spec's address, or for a later `--threads` lane
+    /// the first lane's, with the kernel's port) and builds its loop; nothing is left open when
+    /// it throws.
     static func make(
         _ spec: EngineSpec,
+        lane: Int,
+        bind address: SocketAddress,
+        control: LoopControl,
+        counters: EngineCounters,
+        residence: ResidenceHistogram,
+        gauge: KernelDropGauge,
+        trace: TraceSink?,
+        sendGate: SendGate?
+    ) throws(EngineError) -> Product {
+        let binding = Binding(
+            address: address,
+            dualStack: spec.isDualStack,
+            reusePort: spec.laneCount > 1,
+            steersByCPU: lane == 0 && spec.effectiveSteer == .cpu ? spec.laneCount : nil,
+            gauge: gauge
+        )
+        let built = try build(
+            spec,
+            binding: binding,
+            control: control,
+            counters: counters,
+            residence: residence,
+            trace: trace,
+            sendGate: sendGate
+        )
+        return Product(loop: built.loop, sockets: built.sockets)
+    }
+
+    /// How a lane's sockets are bound.
+    struct Binding {
+        let address: SocketAddress
+        let dualStack: Bool
+        /// `SO_REUSEPORT`, for an engine with `--threads`.
+        let reusePort: Bool
+        /// The group size to steer by CPU (`--steer cpu`), on the first lane's socket.
+        let steersByCPU: Int?
+        let gauge: KernelDropGauge
+    }
+
+    private static func build(
+        _ spec: EngineSpec,
+        binding: Binding,
         control: LoopControl,
         counters: EngineCounters,
         residence: ResidenceHistogram,
         trace: TraceSink?,
         sendGate: SendGate?
-    ) throws(EngineError) -> Product {
-        let gauge = KernelDropGauge()
-        let built = try build(
-            spec,
-            control: control,
-            counters: counters,
-            residence: residence,
-            trace: trace,
-            sendGate: sendGate,
-            gauge: gauge
-        )
-        return Product(loop: built.loop, sockets: built.sockets, kernelDrops: gauge)
-    }
-
-    private static func build(
-        _ spec: EngineSpec,
-        control: LoopControl,
-        counters: EngineCounters,
-        residence: ResidenceHistogram,
-        trace: TraceSink?,
-        sendGate: SendGate?,
-        gauge: KernelDropGauge
     ) throws(EngineError) -> (loop: any EngineLoop, sockets: SocketCounters) {
         switch spec.kind {
         case .echo:
             return try echo(
                 spec,
+                binding: binding,
                 control: control,
                 counters: counters,
                 residence: residence,
                 trace: trace,
-                sendGate: sendGate,
-                gauge: gauge
+                sendGate: sendGate
             )
         case .multisocket:
-            return try multisocket(spec, control: control, counters: counters, trace: trace, gauge: gauge)
+            return try multisocket(spec, binding: binding, control: control, counters: counters, trace: trace)
         case .mixed:
-            let socket = try bind(spec.bind, dualStack: spec.isDualStack, sendGate: nil, gauge: gauge)
+            let socket = try bind(binding.address, binding, sendGate: nil)
             let sockets = SocketCounters(addresses: [socket.localAddress])
             do throws(SystemError) {
                 let loop = try MixedLoop(socket: socket, spec: spec, control: control, counters: counters, trace: trace)
@@ -83,13 +104,14 @@ enum EngineFactory {
     /// ``EchoPath`` and differ in their loop.
     private static func echo(
         _ spec: EngineSpec,
+        binding: Binding,
         control: LoopControl,
         counters: EngineCounters,
         residence: ResidenceHistogram,
         trace: TraceSink?,
-        sendGate: SendGate?,
-        gauge: KernelDropGauge
+        sendGate: SendGate?
     ) throws(EngineError) -> (loop: any EngineLoop, sockets: SocketCounters) {
+        let gauge = binding.gauge
         /// The shared path; each backend's case says how its seed program differs.
         func makePath(
             tracesPendingWrites: Bool = true,
@@ -97,7 +119,7 @@ enum EngineFactory {
             hasOutgoingQueue: Bool = true
         ) throws(EngineError) -> EchoPath {
             EchoPath(
-                socket: try bind(spec.bind, dualStack: spec.isDualStack, sendGate: sendGate, gauge: gauge),
+                socket: try bind(binding.address, binding, sendGate: sendGate),
                 spec: spec,
                 counters: counters,
                 residence: residence,
@@ -135,7 +157,7 @@ enum EngineFactory {
         case .uring:
             // The ring first: where io_uring is unavailable, no socket is bound.
             let ring = try UringEcho.makeRing(spec)
-            let socket = try bind(spec.bind, dualStack: spec.isDualStack, sendGate: nil, gauge: gauge)
+            let socket = try bind(binding.address, binding, sendGate: nil)
             let sockets = SocketCounters(addresses: [socket.localAddress])
             do throws(SystemError) {
                 let uring = try UringEcho(
@@ -152,7 +174,7 @@ enum EngineFactory {
                 throw .system(error)
             }
         case .gso:
-            let socket = try bind(spec.bind, dualStack: spec.isDualStack, sendGate: sendGate, gauge: gauge)
+            let socket = try bind(binding.address, binding, sendGate: sendGate)
             let sockets = SocketCounters(addresses: [socket.localAddress])
             let gso = try GSOEcho(
                 socket: socket,
@@ -217,10 +239,10 @@ enum EngineFactory {
 
     private static func multisocket(
         _ spec: EngineSpec,
+        binding: Binding,
         control: LoopControl,
         counters: EngineCounters,
-        trace: TraceSink?,
-        gauge: KernelDropGauge
+        trace: TraceSink?
     ) throws(EngineError) -> (loop: any EngineLoop, sockets: SocketCounters) {
         let executor = try setUp { () throws(SystemError) in try ReactorExecutor(counters: counters, control: control) }
         var drains: [SocketDrain] = []
@@ -229,7 +251,7 @@ enum EngineFactory {
             // Consecutive ports from the bind address; port 0 lets the kernel pick each one.
             // validate() keeps the last port ≤ 65535; the sum is in Int so no input can trap here.
             let port = spec.bind.port == 0 ? 0 : UInt16(clamping: Int(spec.bind.port) + index)
-            let socket = try bind(spec.bind.withPort(port), dualStack: spec.isDualStack, sendGate: nil, gauge: gauge)
+            let socket = try bind(spec.bind.withPort(port), binding, sendGate: nil)
             addresses.append(socket.localAddress)
             let cache = try setUp { () throws(SystemError) in try executor.register(socket) }
             drains.append(
@@ -264,16 +286,22 @@ enum EngineFactory {
         }
     }
 
-    /// Opens and binds a UDP socket, mapping the failure to what the user did wrong.
+    /// Opens and binds a UDP socket as `binding` says, mapping the failure to what the user did
+    /// wrong; the first `--steer cpu` lane's socket gets the group's steering program.
     private static func bind(
         _ address: SocketAddress,
-        dualStack: Bool,
-        sendGate: SendGate?,
-        gauge: KernelDropGauge
+        _ binding: Binding,
+        sendGate: SendGate?
     ) throws(EngineError) -> UDPSocket {
         do {
-            let socket = try UDPSocket(binding: address, dualStack: dualStack, sendGate: sendGate)
-            gauge.add(socket)
+            let socket = try UDPSocket(
+                binding: address,
+                dualStack: binding.dualStack,
+                reusePort: binding.reusePort,
+                sendGate: sendGate
+            )
+            if let groupSize = binding.steersByCPU { try socket.steerByCPU(groupSize: groupSize) }
+            binding.gauge.add(socket)
             return socket
         } catch  where error.isAddressInUse {
             throw .addressInUse(address)

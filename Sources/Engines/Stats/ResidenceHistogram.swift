@@ -66,18 +66,21 @@ public final class ResidenceHistogram: Sendable {
     }
 
     /// The percentiles of everything recorded so far.
-    public func summary() -> ResidenceSummary {
+    public func summary() -> ResidenceSummary { Self.summary(of: [self]) }
+
+    /// The percentiles of everything `histograms` recorded so far, together: an engine's lanes.
+    public static func summary(of histograms: [ResidenceHistogram]) -> ResidenceSummary {
         var histogram = Histogram<UInt64>(numberOfSignificantValueDigits: .three)
         var total: UInt64 = 0
         for index in 0..<Self.bucketCount {
-            let count = (buckets + index).pointee.load(ordering: .relaxed)
+            let count = histograms.reduce(UInt64(0)) { $0 + ($1.buckets + index).pointee.load(ordering: .relaxed) }
             if count > 0 {
                 _ = histogram.record(Self.representativeValue(of: index), count: count)
                 total += count
             }
         }
         guard total > 0 else { return .empty }
-        let maximum = maximum.load(ordering: .relaxed)
+        let maximum = histograms.map { $0.maximum.load(ordering: .relaxed) }.max() ?? 0
         return ResidenceSummary(
             count: total,
             p50: min(histogram.valueAtPercentile(50), maximum),

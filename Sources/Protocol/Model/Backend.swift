@@ -97,7 +97,10 @@ public enum Backend: String, CaseIterable, Codable, Sendable {
                     1...1024,
                     "NIO's maxMessagesPerRead: it reads at most that many datagrams per readiness event and cannot drain"
                 ),
-                refuses: [.queue: "SwiftNIO's channel buffers its own writes"]
+                refuses: [
+                    .queue: "SwiftNIO's channel buffers its own writes",
+                    .threads: "SwiftNIO runs its own event loops", .steer: "SwiftNIO runs its own event loops",
+                ]
             )
         case .nioAsync:
             // Replies leave in batches of up to NIO's maxMessagesPerRead, so a deeper queue pays
@@ -108,7 +111,10 @@ public enum Backend: String, CaseIterable, Codable, Sendable {
                 trigger: .level,
                 observesLoop: false,
                 defaultQueue: 32,
-                refuses: [.budget: "it reads as many datagrams per readiness event as --queue holds"]
+                refuses: [
+                    .budget: "it reads as many datagrams per readiness event as --queue holds",
+                    .threads: "SwiftNIO runs its own event loops", .steer: "SwiftNIO runs its own event loops",
+                ]
             )
         case .uring:
             // io_uring reports completions, not readiness; like an edge backend, it is told once

@@ -144,6 +144,26 @@ extension CounterSnapshot {
         ]
     }
 
+    /// The counters later daemons added, read as 0 from an older one.
+    private static var laterFields: [(CodingKeys, WritableKeyPath<CounterSnapshot, UInt64>)] {
+        [
+            (.kernelDrops, \.kernelDrops), (.unanswered, \.unanswered), (.groBuffers, \.groBuffers),
+            (.gsoSends, \.gsoSends), (.gsoFallbacks, \.gsoFallbacks),
+        ]
+    }
+
+    /// Adds `other`'s counts to these (an engine's `--threads` lanes): every counter is summed
+    /// but the queue's high water, which is the larger.
+    public mutating func add(_ other: CounterSnapshot) {
+        for (key, field) in Self.datagramFields + Self.laterFields where key != .queueHighWater {
+            self[keyPath: field] &+= other[keyPath: field]
+        }
+        queueHighWater = max(queueHighWater, other.queueHighWater)
+        for counter in LoopCounter.allCases {
+            self[keyPath: counter.keyPath] &+= other[keyPath: counter.keyPath]
+        }
+    }
+
     public init(from decoder: any Decoder) throws {
         self.init(
             rxDatagrams: 0,
@@ -170,13 +190,9 @@ extension CounterSnapshot {
         for (key, field) in Self.datagramFields {
             self[keyPath: field] = try container.decode(UInt64.self, forKey: key)
         }
-        // Older daemons sent no kernel_drops and no unanswered.
-        kernelDrops = try container.decodeIfPresent(UInt64.self, forKey: .kernelDrops) ?? 0
-        unanswered = try container.decodeIfPresent(UInt64.self, forKey: .unanswered) ?? 0
-        // Nor the GRO/GSO counters.
-        groBuffers = try container.decodeIfPresent(UInt64.self, forKey: .groBuffers) ?? 0
-        gsoSends = try container.decodeIfPresent(UInt64.self, forKey: .gsoSends) ?? 0
-        gsoFallbacks = try container.decodeIfPresent(UInt64.self, forKey: .gsoFallbacks) ?? 0
+        for (key, field) in Self.laterFields {
+            self[keyPath: field] = try container.decodeIfPresent(UInt64.self, forKey: key) ?? 0
+        }
         for counter in LoopCounter.allCases {
             // The keys are the same strings, so this always finds one.
             guard let key = CodingKeys(rawValue: counter.rawValue) else { continue }
@@ -193,11 +209,9 @@ extension CounterSnapshot {
         for (key, field) in Self.datagramFields {
             try container.encode(self[keyPath: field], forKey: key)
         }
-        try container.encode(kernelDrops, forKey: .kernelDrops)
-        try container.encode(unanswered, forKey: .unanswered)
-        try container.encode(groBuffers, forKey: .groBuffers)
-        try container.encode(gsoSends, forKey: .gsoSends)
-        try container.encode(gsoFallbacks, forKey: .gsoFallbacks)
+        for (key, field) in Self.laterFields {
+            try container.encode(self[keyPath: field], forKey: key)
+        }
         for counter in LoopCounter.allCases where !absent.contains(counter) {
             guard let key = CodingKeys(rawValue: counter.rawValue) else { continue }
             try container.encode(self[keyPath: counter.keyPath], forKey: key)

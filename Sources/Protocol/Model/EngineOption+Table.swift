@@ -4,8 +4,8 @@ import UDPLabOS
 extension EngineOption {
     /// Every engine option.
     public static let all: [EngineOption] = [
-        .backend, .strategy, .bind, .dualStack, .count, .queue, .buffer, .budget, .batch, .reply, .interval,
-        .polls, .trace,
+        .backend, .strategy, .bind, .dualStack, .count, .queue, .buffer, .budget, .batch, .threads, .steer, .reply,
+        .interval, .polls, .trace,
     ]
 
     /// Kinds whose engines have sockets.
@@ -123,6 +123,30 @@ extension EngineOption {
         help:
             "Datagrams per recvmmsg/sendmmsg on backend mmsg, completions handled per io_uring_enter on backend uring, or 64 KiB receive buffers per recvmmsg (each one datagram or a GRO train) and messages per sendmmsg on backend gso.",
         field: \.batch
+    )
+
+    public static let threads = integer(
+        "threads",
+        range: 1...64,
+        kinds: [.echo],
+        kindsPhrase: "echo engines",
+        defaultText: "1",
+        help:
+            "Loop threads of an echo engine, each with its own socket on the one address (SO_REUSEPORT), started and stopped as one engine; the kernel spreads the datagrams over them as --steer says. Counters are the threads' sum; stats show each thread's share.",
+        field: \.threads
+    )
+
+    public static let steer = choice(
+        "steer",
+        Steer.self,
+        valueName: "mode",
+        kinds: [.echo],
+        kindsPhrase: "echo engines",
+        defaultText: Steer.default.rawValue,
+        help:
+            "How --threads share the datagrams: hash (the kernel's SO_REUSEPORT hash of addresses and ports: one flow, one thread) or cpu (a classic-BPF program sends each datagram to the thread of the CPU that received it, cpu % threads, and each thread is pinned to its CPU).",
+        assign: { $0.steer = $1 },
+        read: { $0.steer }
     )
 
     public static let reply = choice(

@@ -60,6 +60,9 @@ extension EngineSpec {
                 )
             )
         }
+        if isFine(.steer), steer == .cpu, laneCount < 2 {
+            problems.append(Problem(option: .steer, message: "--steer cpu needs --threads 2 or more"))
+        }
         if isFine(.dualStack), isDualStack, !bind.isIPv6 {
             problems.append(
                 Problem(

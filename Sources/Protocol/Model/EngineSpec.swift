@@ -37,6 +37,11 @@ public struct EngineSpec: Codable, Sendable, Equatable {
     /// Whether an IPv6 bind also serves IPv4 (`--dual-stack`: `IPV6_V6ONLY` off); `nil` or
     /// `false`: IPv6 only, whatever `net.ipv6.bindv6only` says.
     public var dualStack: Bool?
+    /// Loop threads of an echo engine, each with its own `SO_REUSEPORT` socket on the one
+    /// address (`--threads`), default 1.
+    public var threads: Int?
+    /// How datagrams are spread over the threads (`--steer`), default ``Steer/hash``.
+    public var steer: Steer?
 
     /// `127.0.0.1:2000`, the seed's address.
     public static let defaultBind = SocketAddress(loopbackPort: 2000)
@@ -68,7 +73,9 @@ public struct EngineSpec: Codable, Sendable, Equatable {
         polls: Int? = nil,
         batch: Int? = nil,
         reply: ReplyMode? = nil,
-        dualStack: Bool? = nil
+        dualStack: Bool? = nil,
+        threads: Int? = nil,
+        steer: Steer? = nil
     ) {
         self.kind = kind
         self.backend = backend
@@ -84,6 +91,8 @@ public struct EngineSpec: Codable, Sendable, Equatable {
         self.batch = batch
         self.reply = reply
         self.dualStack = dualStack
+        self.threads = threads
+        self.steer = steer
     }
 
     /// The outgoing queue's capacity: exactly `--queue` datagrams (the seed's `len > 8` test held
@@ -129,6 +138,12 @@ public struct EngineSpec: Codable, Sendable, Equatable {
 
     /// The polls after which a notify engine completes.
     public var effectivePolls: Int { polls ?? Self.defaultPolls }
+
+    /// The engine's loops: `--threads` for an echo engine, else 1.
+    public var laneCount: Int { kind == .echo ? threads ?? 1 : 1 }
+
+    /// How datagrams are spread over the loops.
+    public var effectiveSteer: Steer { steer ?? .default }
 
     /// Datagrams per readiness event; 0 means drain until would-block.
     public var effectiveBudget: Int { budget ?? backend.traits.defaultBudget }
