@@ -36,19 +36,25 @@ enum StatsView {
                 table.rows.append([label] + engines.map { isGSO($0) ? value($0.counters) : "-" })
             }
         }
-        for address in socketAddresses(of: engines) {
+        for label in socketLabels(of: engines) {
             let counts = engines.map { engine in
-                engine.sockets.first { $0.address == address }.map { String($0.rxDatagrams) } ?? "-"
+                engine.sockets.first { Self.label(of: $0) == label }.map { String($0.rxDatagrams) } ?? "-"
             }
-            table.rows.append(["rx on \(address)"] + counts)
+            table.rows.append([label] + counts)
         }
         return table.render()
     }
 
-    /// Every per-socket address of `engines`, each once, in engine and socket order.
-    private static func socketAddresses(of engines: [EngineStats]) -> [String] {
+    /// `rx on 127.0.0.1:2010` for a multisocket engine's socket, `rx on thread 1` for a
+    /// `--threads` lane's (their sockets share one address).
+    private static func label(of socket: SocketStats) -> String {
+        socket.thread.map { "rx on thread \($0)" } ?? "rx on \(socket.address)"
+    }
+
+    /// Every per-socket row label of `engines`, each once, in engine and socket order.
+    private static func socketLabels(of engines: [EngineStats]) -> [String] {
         var seen: Set<String> = []
-        return engines.flatMap(\.sockets).map(\.address).filter { seen.insert($0).inserted }
+        return engines.flatMap(\.sockets).map(label(of:)).filter { seen.insert($0).inserted }
     }
 
     /// The rows: a label and how to show an engine's value.

@@ -406,6 +406,10 @@ actor EngineSupervisor {
             // Above 0: the kernel refused UDP_SEGMENT and the engine sends datagram by datagram.
             metadata["gso_fallbacks"] = "\(counters.gsoFallbacks)"
         }
+        if engine.spec.laneCount > 1 {
+            // Each --threads lane's share, in lane order: UDPLAB_THREAD_RX_DATAGRAMS=12719,16227.
+            metadata["thread_rx_datagrams"] = "\(engine.laneShares.map(String.init).joined(separator: ","))"
+        }
         return metadata
     }
 }

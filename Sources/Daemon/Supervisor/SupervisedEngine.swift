@@ -83,8 +83,12 @@ struct SupervisedEngine: Sendable {
     /// engine's sockets, or an echo engine's `--threads` (one socket each, one address).
     private var socketStats: [SocketStats] {
         guard let engine, engine.sockets.addresses.count > 1 else { return [] }
-        let counts = engine.spec.laneCount > 1 ? engine.laneShares : engine.sockets.receiveCounts
-        return zip(engine.sockets.addresses, counts).map { address, count in
+        if engine.spec.laneCount > 1 {
+            return zip(engine.sockets.addresses, engine.laneShares).enumerated().map { index, socket in
+                SocketStats(address: socket.0.description, rxDatagrams: socket.1, thread: index)
+            }
+        }
+        return zip(engine.sockets.addresses, engine.sockets.receiveCounts).map { address, count in
             SocketStats(address: address.description, rxDatagrams: count)
         }
     }

@@ -67,7 +67,8 @@ extension ControlProtocol {
         type Residence (count: int, p50: int, p99: int, p999: int, max: int)
 
         # Datagrams received on one socket of an engine that has several.
-        type SocketStats (address: string, rx_datagrams: int)
+        # thread: the --threads lane whose socket this is (its sockets share one address).
+        type SocketStats (address: string, rx_datagrams: int, thread: ?int)
 
         # sockets: per-socket receive counts, in socket order; empty unless the engine has more than one.
         type EngineStats (
