@@ -22,6 +22,12 @@ final class ThreadsEndToEndTests {
         )
         let address = try SocketAddress(parsing: started.engine.address)
         #expect(started.engine.addresses == [started.engine.address, started.engine.address])
+        #expect(started.engine.threads == 2 && started.engine.steer == "cpu")
+        let confirmation = try daemon.ctl(["start", "echo", "--name", "u", "--threads", "3", "--bind", "127.0.0.1:0"])
+        #expect(
+            confirmation.stdout.hasPrefix("started u (echo, reactor-edge, 3 threads, steer hash) on 127.0.0.1:"),
+            "\(confirmation.stdout)"
+        )
 
         // 8 flows, one datagram each (a socket's echo is counted sent whether or not it is read).
         for _ in 0..<8 {

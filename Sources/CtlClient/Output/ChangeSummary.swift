@@ -3,14 +3,20 @@ import UDPLabProtocol
 /// The one-line confirmations of the commands that change something.
 enum ChangeSummary {
     /// `started echo (echo, reactor-edge) on 127.0.0.1:2000`, noting a transient engine; a
-    /// multisocket engine names its strategy and socket count, one without sockets no address.
+    /// multisocket engine names its strategy and socket count, a threaded one its threads, one
+    /// without sockets no address.
     static func started(_ engine: EngineInfo) -> String {
         let model = EngineLabels.model(kind: engine.kind, backend: engine.backend, strategy: engine.strategy)
-        let details = [engine.kind] + (model == "-" ? [] : [model]) + (engine.transient ? ["transient"] : [])
+        let threads =
+            engine.threads.map { $0 > 1 ? ["\($0) threads, steer \(engine.steer ?? Steer.default.rawValue)"] : [] }
+            ?? []
+        let details =
+            [engine.kind] + (model == "-" ? [] : [model]) + threads + (engine.transient ? ["transient"] : [])
+        // A threaded engine's sockets share one address.
         let address = EngineLabels.address(
             kind: engine.kind,
             address: engine.address,
-            socketCount: engine.addresses.count
+            socketCount: threads.isEmpty ? engine.addresses.count : 1
         )
         return "started \(engine.name) (\(details.joined(separator: ", ")))" + (address == "-" ? "" : " on \(address)")
     }

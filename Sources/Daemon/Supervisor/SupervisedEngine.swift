@@ -58,6 +58,8 @@ struct SupervisedEngine: Sendable {
             polls: spec.polls,
             trace: spec.trace,
             dualStack: spec.dualStack,
+            threads: spec.threads,
+            steer: spec.steer?.rawValue,
             startedUsec: engine?.startedMicroseconds ?? 0
         )
     }

@@ -32,6 +32,8 @@ extension ControlProtocol {
           polls: ?int,
           trace: bool,
           dual_stack: ?bool,
+          threads: ?int,
+          steer: ?string,
           started_usec: int
         )
 

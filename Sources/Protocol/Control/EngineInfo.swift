@@ -40,6 +40,9 @@ public struct EngineInfo: Codable, Sendable, Equatable {
     public var trace: Bool
     /// `true` when an IPv6 engine also serves IPv4 (`--dual-stack`); absent otherwise.
     public var dualStack: Bool?
+    /// An echo engine's `--threads` and `--steer`, when given.
+    public var threads: Int?
+    public var steer: String?
     /// When the engine started, microseconds since the Unix epoch.
     public var startedUsec: UInt64
 
@@ -65,6 +68,8 @@ public struct EngineInfo: Codable, Sendable, Equatable {
         polls: Int?,
         trace: Bool,
         dualStack: Bool? = nil,
+        threads: Int? = nil,
+        steer: String? = nil,
         startedUsec: UInt64
     ) {
         self.name = name
@@ -88,6 +93,8 @@ public struct EngineInfo: Codable, Sendable, Equatable {
         self.polls = polls
         self.trace = trace
         self.dualStack = dualStack
+        self.threads = threads
+        self.steer = steer
         self.startedUsec = startedUsec
     }
 
@@ -95,6 +102,7 @@ public struct EngineInfo: Codable, Sendable, Equatable {
         case name, kind, backend, strategy, bind, address, addresses, state, failure, origin, transient
         case count, queue, buffer, budget, batch, reply, interval, polls, trace
         case dualStack = "dual_stack"
+        case threads, steer
         case startedUsec = "started_usec"
     }
 }
