@@ -35,7 +35,13 @@ let package = Package(
         // The layers, lowest first; each target sees only those it names, so the compiler holds
         // the layering (docs/architecture.md).
         // The only libc callers: syscalls, descriptors as types, sockets, selectors.
-        .target(name: "UDPLabOS", dependencies: ["CLinux"], path: "Sources/OS", exclude: ["URing"]),
+        .target(
+            name: "UDPLabOS",
+            dependencies: ["CLinux"],
+            path: "Sources/OS",
+            exclude: ["URing"],
+            swiftSettings: crossModuleInRelease
+        ),
         // io_uring (liburing), the rest of the OS layer: a target of its own so that only the
         // engines link liburing, not udplabctl.
         .target(name: "UDPLabURing", dependencies: ["CURing", "UDPLabOS"], path: "Sources/OS/URing"),
@@ -170,3 +176,11 @@ let package = Package(
         ),
     ]
 )
+
+/// Release builds of the OS target with whole cross-module optimization: its functions' bodies
+/// are offered to the targets above, so the per-datagram calls from the engines into UDPLabOS
+/// (receive, send, epoll_wait, the clock) are inlined as they were when both were one module
+/// (docs/BENCHMARKS.md, issue 11: the split tree's edge backends against the one-module tree).
+var crossModuleInRelease: [SwiftSetting] {
+    [.unsafeFlags(["-cross-module-optimization"], .when(configuration: .release))]
+}
