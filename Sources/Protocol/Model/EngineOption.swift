@@ -72,12 +72,6 @@ public struct EngineOption: Sendable, Hashable, CustomStringConvertible {
 
     public func hash(into hasher: inout Hasher) { hasher.combine(name) }
 
-    /// The integer range, when it takes integers.
-    public var integerRange: ClosedRange<Int>? {
-        if case .integer(let range, _) = values { return range }
-        return nil
-    }
-
     /// The range in seconds, when it takes a duration.
     public var secondsRange: ClosedRange<Double>? {
         if case .seconds(let range) = values { return range }
