@@ -23,8 +23,9 @@ public enum BackendsMethod {
         }
     }
 
-    /// What an engine does (the `kind` of `Start`).
-    public struct Kind: Codable, Sendable, Equatable {
+    /// A named choice with its one-line summary and the seed program it mirrors: an engine
+    /// kind (the `kind` of `Start`) or a multisocket strategy (`--strategy`).
+    public struct Choice: Codable, Sendable, Equatable {
         public var name: String
         public var summary: String
         public var mirrors: String
@@ -35,17 +36,10 @@ public enum BackendsMethod {
         }
     }
 
-    /// How a multisocket engine drives its per-socket futures (`--strategy`).
-    public struct Strategy: Codable, Sendable, Equatable {
-        public var name: String
-        public var summary: String
-        public var mirrors: String
-        public init(name: String, summary: String, mirrors: String) {
-            self.name = name
-            self.summary = summary
-            self.mirrors = mirrors
-        }
-    }
+    /// What an engine does (IDL `KindInfo`).
+    public typealias Kind = Choice
+    /// How a multisocket engine drives its per-socket futures (IDL `StrategyInfo`).
+    public typealias Strategy = Choice
 
     public struct Reply: Codable, Sendable, Equatable {
         public var backends: [Backend]
