@@ -11,6 +11,17 @@ import Testing
     .enabled(if: NetnsPath.isAvailable, "SKIPPED: network namespaces need root (bench/netns.sh); run the tests as root")
 )
 struct NetnsPathTests {
+    /// Where the sender sends and the bursts it sends (`SIZExCOUNT,…`): single datagrams of 1, 64
+    /// and 1472 bytes, and bursts coalesced into buffers whose last segment is short, over IPv4
+    /// and IPv6.
+    static let bursts: [(String, String)] = [
+        (NetnsPath.serverIPv4, "1x64"),
+        (NetnsPath.serverIPv4, "64x64"),
+        (NetnsPath.serverIPv4, "1472x32"),
+        (NetnsPath.serverIPv4, "1472x7,100x1,1472x7,100x1,1472x7,100x1,1472x7,100x1"),
+        (NetnsPath.serverIPv6, "1452x16,7x1,1452x16,7x1"),
+    ]
+
     @Test("udplabd's mmsg echo in the server namespace answers udplabctl bench across the veth")
     func mmsgEchoAcrossVeth() throws {
         let path = try NetnsPath()
@@ -53,14 +64,7 @@ struct NetnsPathTests {
 
     @Test(
         "GRO on the veth coalesces single datagrams, and the C GRO/GSO echo returns every one verbatim, in order",
-        arguments: [
-            (NetnsPath.serverIPv4, "1x64"),
-            (NetnsPath.serverIPv4, "64x64"),
-            (NetnsPath.serverIPv4, "1472x32"),
-            // Each burst is coalesced into buffers whose last segment is short.
-            (NetnsPath.serverIPv4, "1472x7,100x1,1472x7,100x1,1472x7,100x1,1472x7,100x1"),
-            (NetnsPath.serverIPv6, "1452x16,7x1,1452x16,7x1"),
-        ]
+        arguments: bursts
     )
     func groCoalescesOverVeth(host: String, burst: String) throws {
         let path = try NetnsPath()
@@ -97,13 +101,7 @@ struct NetnsPathTests {
 
     @Test(
         "udplabd's gso echo over the veth: GRO coalesces single datagrams (gro buffers < rx), every one comes back verbatim, in order",
-        arguments: [
-            (NetnsPath.serverIPv4, "1x64"),
-            (NetnsPath.serverIPv4, "64x64"),
-            (NetnsPath.serverIPv4, "1472x32"),
-            (NetnsPath.serverIPv4, "1472x7,100x1,1472x7,100x1,1472x7,100x1,1472x7,100x1"),
-            (NetnsPath.serverIPv6, "1452x16,7x1,1452x16,7x1"),
-        ]
+        arguments: bursts
     )
     func gsoBackendOverVeth(host: String, burst: String) throws {
         let path = try NetnsPath()
