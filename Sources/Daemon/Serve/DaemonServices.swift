@@ -73,13 +73,15 @@ struct StatsReporter: Service {
     }
 }
 
-/// Keeps systemd's `STATUS=` current: engines running and datagrams per second.
+/// Keeps systemd's `STATUS=` current (engines running and datagrams per second) and, on the same
+/// tick, logs a gso engine's first GSO fallback.
 struct StatusNotifier: Service {
     let runtime: DaemonRuntime
 
     func run() async throws {
         try await repeatUntilShutdown(every: .seconds(5), startingAfterFirstInterval: true) {
             Notify.status(await runtime.supervisor.statusLine())
+            await runtime.supervisor.logFirstGSOFallbacks()
         }
     }
 }

@@ -27,6 +27,29 @@ extension EngineSupervisor {
         return stalled
     }
 
+    /// Logs, once per engine, that the kernel refused a gso engine's UDP_SEGMENT sends (EIO or
+    /// EINVAL: a device without checksum offload, IPsec on the route, `SO_NO_CHECK`), so that it
+    /// now echoes datagram by datagram, as quinn-udp and msquic say when they fall back. The
+    /// counter `gso_fallbacks` keeps counting; the journal says it once.
+    func logFirstGSOFallbacks() {
+        let running = runningEngines()
+        for (name, engine) in running where engine.spec.backend == .gso {
+            let fallbacks = engine.counterSnapshot().gsoFallbacks
+            guard fallbacks > 0, reportedFallbacks.insert(ObjectIdentifier(engine)).inserted else { continue }
+            logger.log(
+                .gsoRefused,
+                level: .warning,
+                metadata: [
+                    "engine": "\(name)", "gso_fallbacks": "\(fallbacks)",
+                    "reason":
+                        "the kernel refused UDP_SEGMENT (EIO or EINVAL); GSO is off for this engine, which echoes datagram by datagram",
+                ]
+            )
+        }
+        let live = Set(running.map { ObjectIdentifier($0.1) })
+        reportedFallbacks.formIntersection(live)
+    }
+
     /// Stalls the named engine's loop for `duration` (the watchdog test hook).
     /// - Throws: ``ControlError/engineNotFound(name:)``.
     func stall(_ text: String, for duration: Duration) throws(ControlError) {

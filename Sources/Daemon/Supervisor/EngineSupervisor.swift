@@ -22,6 +22,9 @@ actor EngineSupervisor {
     var progressMarkers: [EngineName: [UInt64]] = [:]
     /// Engines already reported as stalled (logged once per stall).
     var reportedStalls: Set<EngineName> = []
+    /// The running gso engines whose first GSO fallback has been logged (an engine that restarts
+    /// under the same name is a new object, logged anew).
+    var reportedFallbacks: Set<ObjectIdentifier> = []
     /// The time and total receive count of the previous status line.
     var lastStatusSample: (nanoseconds: UInt64, received: UInt64)?
 
