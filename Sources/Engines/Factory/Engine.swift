@@ -60,6 +60,10 @@ public final class Engine: Sendable {
     /// sums them).
     public var counters: EngineCounters { lanes[0].counters }
 
+    /// Whether every loop waits for readiness (between datagrams): where a measurement of one
+    /// datagram's cost may start and end.
+    public var isWaiting: Bool { lanes.allSatisfy { $0.counters.isWaiting } }
+
     /// The first loop's receive-to-send times: the engine's own, unless it has lanes
     /// (``residenceSummary()`` merges them).
     public var residence: ResidenceHistogram { lanes[0].residence }
