@@ -27,7 +27,11 @@
 #     NAPI, which runs when the sender's syscall re-enables softirqs), so GRO never holds two of
 #     them. A flush timeout keeps a UDP_GRO flow's packets in GRO until a timer, as a NIC driver's
 #     interrupt moderation would: UDPLAB_GRO_FLUSH_NS (default 20000 ns; 0 turns it off, and then
-#     almost nothing is coalesced). A lone datagram to a UDP_GRO socket waits that long.
+#     almost nothing is coalesced). A lone datagram to a UDP_GRO socket waits that long, and so does
+#     every packet the end receives while the timer runs (its NAPI is not rescheduled before).
+# UDPLAB_NETNS_GRO=srv sets all this on the server's end only, so the echoes reach the client at
+# once (make bench measures the server's receive path so: the client's end does not hold them);
+# the default, both, coalesces the echoes too.
 # Measured on Linux 6.18, 20 000 datagrams of 64 B from one Python sender to bench/c/echo-gso:
 # 20 000 GRO buffers with the timeout 0, 424–562 with 20 µs (docs/BENCHMARKS.md, Issue 12).
 set -euo pipefail
@@ -46,6 +50,8 @@ shift 2
 
 flush_ns=${UDPLAB_GRO_FLUSH_NS:-20000}
 [[ $flush_ns =~ ^[0-9]+$ ]] || { echo "netns.sh: UDPLAB_GRO_FLUSH_NS must be a number of ns" >&2; exit 64; }
+gro_sides=${UDPLAB_NETNS_GRO:-both}
+case $gro_sides in both | srv) ;; *) echo "netns.sh: UDPLAB_NETNS_GRO must be both or srv: '$gro_sides'" >&2; exit 64 ;; esac
 
 server_ns=udplab-$name-srv
 client_ns=udplab-$name-cli
@@ -102,9 +108,11 @@ up() {
     ip -n "$client_ns" link set "$client_link" up
     # The server receives the client's datagrams; the client receives the echoes.
     enable_gro "$server_ns" "$server_link"
-    enable_gro "$client_ns" "$client_link"
+    [ "$gro_sides" = srv ] || enable_gro "$client_ns" "$client_link"
     trap - EXIT
-    echo "netns $name up: $server_ns ($server_link 198.18.0.1 fd00::1) <-> $client_ns ($client_link 198.18.0.2 fd00::2); GRO on, flush timeout $flush_ns ns"
+    local sides="both ends"
+    [ "$gro_sides" = both ] || sides="the server's end"
+    echo "netns $name up: $server_ns ($server_link 198.18.0.1 fd00::1) <-> $client_ns ($client_link 198.18.0.2 fd00::2); GRO on $sides, flush timeout $flush_ns ns"
 }
 
 case $action in

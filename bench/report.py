@@ -11,10 +11,13 @@ JSON naming a flat `perf report -t '|'` listing of that server at saturation (se
 
 import csv
 import json
+import os
 import re
 import statistics
 import sys
 from collections import defaultdict
+
+import fastpath_report
 
 records_path, meta_path, out_path, raw_path = sys.argv[1:5]
 meta = json.load(open(meta_path))
@@ -44,6 +47,8 @@ def number(text):
 for line in open(records_path, encoding="utf-8"):
     trial, server, kind, value = line.rstrip("\n").split("\t", 3)
     trial = int(trial)
+    if kind.startswith("fp_"):  # the fast-path runs: bench/fastpath_report.py
+        continue
     if kind == "profile":
         try:
             profiles[server] = json.loads(value)
@@ -233,6 +238,12 @@ for (trial, server) in sorted(per, key=lambda k: (k[0], order.index(k[1]))):
         if key in data:
             rows.append((trial, server, name, round(data[key], 6) if isinstance(data[key], float) else data[key]))
 
+# The fast-path runs (issue 12): their own targets and tables, written below after the main targets.
+trains_csv = (os.path.join(os.path.dirname(raw_path), "trains.csv") if os.path.basename(raw_path) == "raw.csv"
+              else raw_path + ".trains.csv")
+fp_lines, fp_rows = fastpath_report.section(records_path, meta, trains_csv)
+rows += [(t, server, name, round(v, 6) if isinstance(v, float) else v) for t, server, name, v in fp_rows]
+
 with open(raw_path, "w", newline="") as handle:
     writer = csv.writer(handle)
     writer.writerow(["trial", "server", "metric", "value"])
@@ -407,10 +418,10 @@ for server in udplab:
     backend = server[len("udplab-"):]
     if backend not in OTHER_EXEMPT:
         at_least(backend, "eps", REF, 0.5, f"saturation: {backend} ≥ 0.5× C recvfrom")
-for backend in ("epoll-edge", "reactor-edge", "mmsg"):
+for backend in ("epoll-edge", "reactor-edge", "mmsg", "gso"):
     at_most(backend, "pp64_p50", REF, 1.15, f"ping-pong p50 64 B: {backend} ≤ 1.15× C recvfrom")
 for backend in ("select", "poll", "epoll-level", "epoll-edge", "reactor-level", "reactor-edge", "flipflop",
-                "mmsg", "uring"):
+                "mmsg", "uring", "gso"):
     allocs_at_most(backend, 0, f"allocations per echo: {backend} = 0")
 for backend in ("task", "task-mpsc"):
     allocs_at_most(backend, 2, f"allocations per echo: {backend} ≤ 2")
@@ -489,6 +500,9 @@ w("|---|---|---|")
 for text, shown, verdict in targets:
     w(f"| {text} | {shown} | {verdict} |")
 w("")
+
+
+L += fp_lines
 
 
 # Profiles

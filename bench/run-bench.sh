@@ -47,10 +47,11 @@ if [ "$out" = docs/BENCHMARKS.md ]; then raw_csv=docs/benchmarks/raw.csv; else r
 
 # Durations (seconds). The saturation window is always counted in full: the server is warmed
 # by a separate saturation run first, so the counted run needs no warm-up of its own.
+# fp_sat: the counted window of each fast-path run (bench/fastpath.sh).
 if [ "$quick" = 1 ]; then
-    sat=1; sat_warm=0.3; pp=0.5; pp_warm=0.2; cclient=1; xrounds=1; xcheck_t=1; calib_rounds=1; prof=1.5
+    sat=1; sat_warm=0.3; pp=0.5; pp_warm=0.2; cclient=1; xrounds=1; xcheck_t=1; calib_rounds=1; prof=1.5; fp_sat=0.8
 else
-    sat=2; sat_warm=0.5; pp=2; pp_warm=0.3; cclient=2; xrounds=2; xcheck_t=2; calib_rounds=3; prof=3
+    sat=2; sat_warm=0.5; pp=2; pp_warm=0.3; cclient=2; xrounds=2; xcheck_t=2; calib_rounds=3; prof=3; fp_sat=1.5
 fi
 prof_freq=999                         # perf record -F: samples per second of server CPU time
 budget=${BENCH_BUDGET_SECONDS:-660}   # what the interleaved trials and the profiles may take, builds excluded
@@ -66,6 +67,7 @@ cleanup() {
     local pid
     for pid in "${!live[@]}"; do kill -KILL "$pid" 2> /dev/null || true; done
     for pid in "${!live[@]}"; do wait "$pid" 2> /dev/null || true; done
+    ! declare -F fastpath_teardown > /dev/null || fastpath_teardown
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
@@ -214,11 +216,20 @@ free_port() {
         grep -q "$hex" /proc/net/udp /proc/net/udp6 2> /dev/null || { echo "$next_port"; return; }
     done
 }
-bound() { grep -q "^ *[0-9]*: 0100007F:$(printf '%04X' "$1") " /proc/net/udp; }
+# bound PORT: the server (server_pid) has a socket on server_address:PORT, in its own network
+# namespace (the veth runs start it in one).
+server_address=127.0.0.1
+bound() {
+    local hex
+    hex=$(printf '%02X' $(echo "$server_address" | tr '.' ' ') | sed 's/\(..\)\(..\)\(..\)\(..\)/\4\3\2\1/')
+    grep -q "^ *[0-9]*: $hex:$(printf '%04X' "$1") " "/proc/$server_pid/net/udp" 2> /dev/null
+}
 
 # start_server NAME TEMPLATE PORT: sets server_pid and server_mc (the malloc count file, empty
 # when the binary cannot be preloaded). Returns 1, the reason in start_error, when the server
-# exits or does not bind within 10 s.
+# exits or does not bind within 10 s. The command runs under server_pin (the server CPU's taskset
+# unless a fast-path run says otherwise).
+server_pin=("${pin_server[@]}")
 server_pid=""
 server_mc=""
 start_error=""
@@ -232,11 +243,11 @@ start_server() {
     local logfile=$work/logs/$name.log
     if ldd "$program" > /dev/null 2>&1 && [ ! -u "$program" ]; then
         # shellcheck disable=SC2086  # the template is word-split on purpose
-        MALLOCOUNT_FILE=$server_mc LD_PRELOAD=$bb/mallocount.so "${pin_server[@]}" $command >> "$logfile" 2>&1 &
+        MALLOCOUNT_FILE=$server_mc LD_PRELOAD=$bb/mallocount.so "${server_pin[@]}" $command >> "$logfile" 2>&1 &
     else
         server_mc=""
         # shellcheck disable=SC2086
-        "${pin_server[@]}" $command >> "$logfile" 2>&1 &
+        "${server_pin[@]}" $command >> "$logfile" 2>&1 &
     fi
     server_pid=$!
     live[$server_pid]=1
@@ -248,7 +259,7 @@ start_server() {
             return 1
         fi
         if [ "$SECONDS" -ge "$deadline" ]; then
-            start_error="did not bind 127.0.0.1:$port within 10 s"
+            start_error="did not bind $server_address:$port within 10 s"
             stop_server "$server_pid"
             return 1
         fi
@@ -334,6 +345,11 @@ log "saturation client: $([ "$sat_client" = bench ] && echo "udplabctl bench (â‰
 
 # ---- Trials -----------------------------------------------------------------------------------
 declare -A unavailable=()
+# The fast-path runs (GRO/GSO trains, veth, threads) join every trial after the main servers.
+# shellcheck source=bench/fastpath.sh
+source bench/fastpath.sh
+fastpath_setup
+log "and ${#fp_runs[@]} fast-path runs per trial (veth: $fp_veth); about $(python3 -c "print(round($trials * ${#fp_runs[@]} * ($fp_sat + $sat_warm + 1.0)))")s"
 stat_start=$(head -n 1 /proc/stat)
 loadavg_start=$(cut -d' ' -f1-3 /proc/loadavg)
 trials_started=$(date +%s)
@@ -406,7 +422,11 @@ for trial in $(seq "$trials"); do
             record "$trial" "$name" status ok
         fi
     done
+    fastpath_trial "$trial"
 done
+fastpath_teardown
+fp_veth_status=$fp_veth
+fp_veth=torn-down
 trials_seconds=$(($(date +%s) - trials_started))
 stat_end=$(head -n 1 /proc/stat)
 
@@ -522,6 +542,7 @@ json.dump({
     "profile_seconds": $profile_seconds, "perf": "$perf_version", "perf_kernel": "$perf_kernel",
     "total_seconds": $(($(date +%s) - started_at)),
     "backends": "$(echo $backends)",
+    "fp_sat": $fp_sat, "fp_veth": "$fp_veth_status", "fp_netns_flush_ns": "${UDPLAB_GRO_FLUSH_NS:-20000}",
     "rmem_max": "$(cat /proc/sys/net/core/rmem_max)",
     "netdev_max_backlog": "$(cat /proc/sys/net/core/netdev_max_backlog)",
 }, open(sys.argv[1], "w"), indent=1)
