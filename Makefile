@@ -9,8 +9,8 @@ DESTDIR     ?=
 
 # Debian packages the build and the tests need (systemd-container: the system tests boot systemd
 # in systemd-nspawn; python3: their raw varlink calls; python3-venv: the .venv of `make venv`;
-# sockperf: its client against --reply sockperf).
-APT_PACKAGES := libsystemd-dev liburing-dev pkg-config systemd systemd-container python3 python3-venv sockperf ethtool
+# sockperf: its client against --reply sockperf; strace: a test compares the counters with it).
+APT_PACKAGES := libsystemd-dev liburing-dev pkg-config systemd systemd-container python3 python3-venv sockperf ethtool strace
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: all deps build release run test lint format docs clean bench-control internals bench venv
