@@ -97,7 +97,9 @@ bench-control: release
 
 ## bench: every udplab echo backend against a C reference echo, sockperf's server and SwiftNIO's
 ## NIOUDPEchoServer: interleaved trials, pinned, saturation, ping-pong RTT, CPU and allocations per
-## echo, a sockperf cross-check → docs/BENCHMARKS.md (a benchmark program, not a test; ≤ 15 min).
+## echo, a sockperf cross-check; in the same trials the fast path (bench/fastpath.sh: GSO trains,
+## a veth path between namespaces, --threads 2 --steer cpu) → docs/BENCHMARKS.md (a benchmark
+## program, not a test; about 30 min).
 ## Installs sockperf and perf (for the profiles) when missing. BENCH_FLAGS=--quick: one short
 ## trial, for development.
 bench: release

@@ -1,14 +1,17 @@
 #!/usr/bin/env bash
 # `make bench`: udplab's echo backends against a C reference echo (recvfrom/sendto and
 # recvmmsg/sendmmsg), sockperf's server and SwiftNIO's NIOUDPEchoServer, in interleaved trials
-# (A B C … A B C …), server pinned to CPU 0 and client to CPU 1, then writes docs/BENCHMARKS.md
-# and docs/benchmarks/raw.csv. A benchmark program, not a test: it reports, it does not judge.
+# (A B C … A B C …), server pinned to CPU 0 and client to CPU 1, each trial followed by the fast-path
+# runs of bench/fastpath.sh (GSO trains, veth between namespaces, --threads 2 --steer cpu), then
+# writes docs/BENCHMARKS.md, docs/benchmarks/raw.csv and docs/benchmarks/trains.csv. A benchmark
+# program, not a test: it reports, it does not judge.
 #
 #     bench/run-bench.sh [--quick] [--trials N] [--only REGEX] [--out FILE]
 #
 #   --quick        one trial, short durations (development; the report says so)
 #   --trials N     interleaved trials (default 5)
-#   --only REGEX   only servers whose name matches (the C recvfrom reference is always kept)
+#   --only REGEX   only servers (or fast-path runs) whose name matches (the C recvfrom reference
+#                  is always kept)
 #   --out FILE     the report (default docs/BENCHMARKS.md; raw data goes next to it under
 #                  benchmarks/raw.csv when FILE is docs/BENCHMARKS.md, else FILE.csv)
 #
@@ -38,7 +41,7 @@ while [ $# -gt 0 ]; do
         --trials) trials=$2; shift ;;
         --only) only=$2; shift ;;
         --out) out=$2; shift ;;
-        -h | --help) sed -n '2,22p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        -h | --help) sed -n '2,25p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
         *) echo "run-bench: unknown option $1" >&2; exit 64 ;;
     esac
     shift
