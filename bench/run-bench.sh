@@ -41,7 +41,7 @@ while [ $# -gt 0 ]; do
         --trials) trials=$2; shift ;;
         --only) only=$2; shift ;;
         --out) out=$2; shift ;;
-        -h | --help) sed -n '2,25p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        -h | --help) awk 'NR > 1 && !/^#/ {exit} NR > 1 {sub(/^# ?/, ""); print}' "$0"; exit 0 ;;
         *) echo "run-bench: unknown option $1" >&2; exit 64 ;;
     esac
     shift
