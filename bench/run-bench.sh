@@ -22,7 +22,8 @@
 # unavailable, servers that die as crashed; neither stops the run.
 #
 # Profiles (after the trials): every udplab backend with a saturation target that is in the run
-# (mmsg, uring, epoll-edge, reactor-edge, nio, nio-async), and C recvfrom for comparison, is started
+# (mmsg, uring, epoll-edge, reactor-edge, nio, nio-async, and gso on 16-segment trains), and C
+# recvfrom for comparison, is started
 # the same way again, driven at saturation by the same client, and sampled with `perf record -e
 # cpu-clock -F 999 -g -p PID` (3 s, 1.5 s with --quick); the flat `perf report` of each, demangled,
 # goes into the report's "Profiles" section. Without perf, or when `perf record` fails
@@ -145,7 +146,7 @@ profiled_udplab=0
 for entry in "${servers[@]}"; do
     case ${entry%%|*} in
         c-recvfrom) profiled+=("$entry") ;;
-        udplab-mmsg | udplab-uring | udplab-epoll-edge | udplab-reactor-edge | udplab-nio | udplab-nio-async)
+        udplab-mmsg | udplab-uring | udplab-epoll-edge | udplab-reactor-edge | udplab-nio | udplab-nio-async | udplab-gso)
             profiled+=("$entry"); profiled_udplab=$((profiled_udplab + 1)) ;;
     esac
 done
@@ -459,7 +460,11 @@ for entry in "${profiled[@]}"; do
     pid=$server_pid
     load=$(python3 -c "print(round($sat_warm + $prof + 0.6, 2))")
     client_out=$work/profiles/$name.client
-    if [ "$sat_client" = bench ]; then
+    # gso is profiled on its fast path: 16-segment trains, window 128 (the fast-path runs' client).
+    if [ "$name" = udplab-gso ]; then
+        timeout -k 2 $((${load%.*} + 10)) "${pin_client[@]}" "$bin/udplabctl" bench --json 127.0.0.1:"$port" --mode window --window 128 \
+            --gso 16 --duration "${load}s" --warmup 0 --payload sockperf > "$client_out" 2>> "$work/logs/udplabctl.log" &
+    elif [ "$sat_client" = bench ]; then
         timeout -k 2 $((${load%.*} + 10)) "${pin_client[@]}" "$bin/udplabctl" bench --json 127.0.0.1:"$port" --mode window --window 32 \
             --duration "${load}s" --warmup 0 --payload sockperf > "$client_out" 2>> "$work/logs/udplabctl.log" &
     else
