@@ -78,6 +78,16 @@ struct BenchHgrmTests {
         #expect(distribution.footer["Total count"] == "0")
     }
 
+    @Test("An existing file is emptied first, as a shell's > would: nothing of its old content is left")
+    func existingFileTruncated() throws {
+        let path = Self.temporaryPath()
+        defer { AtomicFile.remove(path) }
+        try String(repeating: "old content\n", count: 10_000).write(toFile: path, atomically: false, encoding: .utf8)
+        let histogram = Histogram<UInt64>(highestTrackableValue: 1_000_000)
+        try PercentileDistributionFile(creating: path).write(histogram)
+        #expect(try String(contentsOfFile: path, encoding: .utf8) == PercentileDistributionFile.text(of: histogram))
+    }
+
     @Test(
         "A path that cannot be created is a typed error naming it and why",
         arguments: [("/nonexistent-udplab-dir/run.hgrm", ENOENT), ("/tmp", EISDIR)]
