@@ -140,7 +140,8 @@ struct BenchCommand: ParsableCommand {
         help: ArgumentHelp(
             "Also write the round-trip times to this file as HdrHistogram's percentile distribution (.hgrm), in microseconds.",
             valueName: "file"
-        )
+        ),
+        completion: .file(extensions: ["hgrm"])
     )
     var hgrm: String?
 
