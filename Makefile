@@ -13,7 +13,7 @@ DESTDIR     ?=
 APT_PACKAGES := libsystemd-dev liburing-dev pkg-config systemd systemd-container python3 python3-venv sockperf ethtool strace
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: all deps build release run test lint format docs clean bench-control internals bench venv
+.PHONY: all deps build release run test lint format docs clean bench-control internals bench venv bench-venv
 
 all: build
 
@@ -62,6 +62,16 @@ venv: .venv/.installed
 	.venv/bin/pip install --quiet --disable-pip-version-check $(VARLINK_PY)
 	touch $@
 
+## bench-venv: a Python virtual environment in .venv-bench (git-ignored) with matplotlib from PyPI,
+## which bench/plot.py draws make bench's plots (docs/benchmarks/*.svg) with.
+MATPLOTLIB_PY := matplotlib==3.11.2
+bench-venv: .venv-bench/.installed-$(MATPLOTLIB_PY)
+
+.venv-bench/.installed-$(MATPLOTLIB_PY): | deps
+	python3 -m venv .venv-bench
+	.venv-bench/bin/pip install --quiet --disable-pip-version-check $(MATPLOTLIB_PY)
+	touch $@
+
 ## test: install what is needed, build, check formatting, run every test: unit and integration
 ## tests (swift test), static checks of the systemd units, and the system tests under a real
 ## systemd in systemd-nspawn (these need root; without it they say so and skip).
@@ -99,10 +109,11 @@ bench-control: release
 ## NIOUDPEchoServer: interleaved trials, pinned, saturation, ping-pong RTT, CPU and allocations per
 ## echo, a sockperf cross-check; in the same trials the fast path (bench/fastpath.sh: GSO trains,
 ## a veth path between namespaces, --threads 2 --steer cpu) → docs/BENCHMARKS.md (a benchmark
-## program, not a test; about 30 min).
+## program, not a test; about 30 min), and its plots → docs/benchmarks/*.svg (bench/plot.py,
+## matplotlib in .venv-bench).
 ## Installs sockperf and perf (for the profiles) when missing. BENCH_FLAGS=--quick: one short
 ## trial, for development.
-bench: release
+bench: release bench-venv
 	@missing=""; \
 	dpkg-query -W -f='$${Status}' sockperf 2>/dev/null | grep -q "ok installed" || missing="$$missing sockperf"; \
 	command -v perf > /dev/null || missing="$$missing linux-perf"; \
@@ -240,4 +251,4 @@ check-units:
 	packaging/check-units.sh
 
 clean:
-	rm -rf .build .venv
+	rm -rf .build .venv .venv-bench

@@ -488,6 +488,24 @@ w(f"C recvfrom itself, for scale: {spread(values(REF, 'eps'), thousands=True)} e
   f"{spread(values(REF, 'pp64_p50'))} µs (64 B), {spread(values(REF, 'cpu_us'), 2)} µs of server CPU per echo.")
 w("")
 
+# Plots: the SVGs bench/plot.py drew beside raw.csv (run-bench.sh runs it after this, then this again).
+import os  # noqa: E402
+from plot import PLOTS  # noqa: E402  (bench/plot.py's list of plots; matplotlib is not imported)
+plot_dir = os.path.dirname(os.path.abspath(raw_path))
+w("## Plots")
+w("")
+w("Drawn by `bench/plot.py` (matplotlib) from this run: a bar is the median of the per-trial ratios to C "
+  "recvfrom (whiskers: their range); an RTT curve is the pointwise median of a server's trials' `udplabctl "
+  "bench --hgrm` files (µs; any HdrHistogram plotter reads them).")
+w("")
+for name, title, source in PLOTS:
+    svg = os.path.join(plot_dir, name)
+    if os.path.exists(svg):
+        w(f"![{title}]({os.path.relpath(svg, os.path.dirname(os.path.abspath(out_path)))})")
+    else:
+        w(f"- {title}: not drawn in this run (it needs {source}).")
+    w("")
+
 # Targets
 w("## The issue's targets")
 w("")

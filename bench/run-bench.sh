@@ -86,6 +86,7 @@ bin=$(swift build -c release --show-bin-path)
 bb=$root/.build/bench
 rm -rf "$work"
 mkdir -p "$bb" "$work/logs"
+mkdir -p "$work/hgrm"  # the 64 B ping-pong runs' `udplabctl bench --hgrm` files, for bench/plot.py
 for program in echo-recvfrom echo-mmsg client-window; do
     gcc -O2 -Wall -o "$bb/$program" "bench/c/$program.c"
 done
@@ -379,7 +380,7 @@ for trial in $(seq "$trials"); do
         failed=""
         pp_ticks_before=$(cpu_ticks "$pid" 2> /dev/null || echo n/a)
         pp_started=$(date +%s.%N)
-        record "$trial" "$name" pp64 "$(bench "$pp" "$pp_warm" 127.0.0.1:"$port" --mode pingpong --size 64 --duration "${pp}s" --warmup "${pp_warm}s" --payload sockperf)"
+        record "$trial" "$name" pp64 "$(bench "$pp" "$pp_warm" 127.0.0.1:"$port" --mode pingpong --size 64 --duration "${pp}s" --warmup "${pp_warm}s" --payload sockperf --hgrm "$work/hgrm/$name.trial$trial.hgrm")"
         alive "$pid" || failed="during ping-pong 64 B"
         if [ -z "$failed" ]; then
             record "$trial" "$name" pp1400 "$(bench "$pp" "$pp_warm" 127.0.0.1:"$port" --mode pingpong --size 1400 --duration "${pp}s" --warmup "${pp_warm}s" --payload sockperf)"
@@ -557,4 +558,12 @@ json.dump({
 EOF
 mkdir -p "$(dirname "$out")" "$(dirname "$raw_csv")"
 python3 bench/report.py "$records" "$meta" "$out" "$raw_csv"
+
+# ---- Plots: bench/plot.py draws raw.csv and the --hgrm files as SVG beside raw.csv ---------------
+# With matplotlib from .venv-bench (make bench installs it); without it, it removes the old SVGs.
+# The report lists the SVGs that exist, so it is written once more.
+plot_python=$root/.venv-bench/bin/python3
+[ -x "$plot_python" ] || plot_python=python3
+"$plot_python" bench/plot.py "$raw_csv" "$work/hgrm" "$(dirname "$raw_csv")" || log "plots: bench/plot.py exited with status $?"
+python3 bench/report.py "$records" "$meta" "$out" "$raw_csv" > /dev/null
 log "wrote $out and $raw_csv in $(($(date +%s) - started_at)) s"

@@ -3,7 +3,7 @@ import UDPLabProtocol
 /// The exit status of `udplabctl`, one per class of error: the one table scripts can rely on.
 ///
 /// The values follow `sysexits.h` where one fits (64 usage, 65 bad data, 69 unavailable,
-/// 76 protocol, 77 permission) and use the free values in between for the daemon's own errors.
+/// 73 cannot create an output file, 76 protocol, 77 permission) and use the free values in between for the daemon's own errors.
 /// ``UdplabCtl`` prints ``helpText`` in its `--help`.
 enum ExitStatus: Int32, CaseIterable, Sendable {
     case success = 0
@@ -15,6 +15,7 @@ enum ExitStatus: Int32, CaseIterable, Sendable {
     case unreachable = 69
     case backendUnavailable = 70
     case limitReached = 71
+    case cannotCreate = 73
     case protocolFailure = 76
     case permissionDenied = 77
 
@@ -30,6 +31,7 @@ enum ExitStatus: Int32, CaseIterable, Sendable {
         case .unreachable: "udplabd not reachable: no socket, refused, disconnected, timed out"
         case .backendUnavailable: "the backend cannot run on this host (BackendUnavailable)"
         case .limitReached: "too many clients, engines or engine sockets (LimitReached)"
+        case .cannotCreate: "an output file cannot be created or written (bench --hgrm)"
         case .protocolFailure: "protocol error, unexpected reply, internal error in the daemon"
         case .permissionDenied: "needs root, the daemon's user or group udplab (PermissionDenied)"
         }

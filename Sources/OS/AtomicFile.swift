@@ -79,9 +79,8 @@ public enum AtomicFile {
         }
     }
 
-    /// Writes all of `bytes` to `file`.
-    private static func writeAll(_ bytes: [UInt8], to file: borrowing FileDescriptor, path: String) throws(SystemError)
-    {
+    /// Writes all of `bytes` to `file` (also ``OutputFile``'s writes).
+    static func writeAll(_ bytes: [UInt8], to file: borrowing FileDescriptor, path: String) throws(SystemError) {
         var written = 0
         while written < bytes.count {
             let offset = written

@@ -8,12 +8,15 @@ enum BenchError: Error, Equatable, Sendable, CustomStringConvertible {
     case socket(SystemError)
     /// A client thread (`--threads`) could not be started.
     case thread(SystemError)
+    /// The `--hgrm` file could not be created or written.
+    case histogramFile(path: String, SystemError)
 
     var description: String {
         switch self {
         case .invalidOption(let message): message
         case .socket(let error): "cannot open a source socket: \(error)"
         case .thread(let error): "cannot start a client thread: \(error)"
+        case .histogramFile(let path, let error): "cannot write --hgrm \(path): \(error.reason)"
         }
     }
 }

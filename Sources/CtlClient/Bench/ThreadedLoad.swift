@@ -18,7 +18,18 @@ enum ThreadedLoad {
         _ configuration: BenchConfiguration,
         progress: ((BenchProgress) -> Void)? = nil
     ) throws(BenchError) -> BenchResult {
-        guard configuration.threads > 1 else { return try LoadGenerator(configuration).run(progress: progress) }
+        try recordingRun(configuration, progress: progress).result
+    }
+
+    /// ``run(_:progress:)``, with the threads' round-trip histograms merged into one (nanoseconds),
+    /// for `--hgrm`.
+    static func recordingRun(
+        _ configuration: BenchConfiguration,
+        progress: ((BenchProgress) -> Void)? = nil
+    ) throws(BenchError) -> (result: BenchResult, histogram: Histogram<UInt64>) {
+        guard configuration.threads > 1 else {
+            return try LoadGenerator(configuration).recordingRun(progress: progress)
+        }
         let shared = Shared(threads: configuration.threads)
         var threads: [OSThread] = []
         for index in 1..<configuration.threads {
@@ -101,9 +112,11 @@ enum ThreadedLoad {
             outcomes.withLock { $0[index] = outcome }
         }
 
-        /// The threads' results as one, under `configuration`.
+        /// The threads' results as one, under `configuration`, and their merged histogram.
         /// - Throws: the first thread's error, if any failed.
-        func merged(_ configuration: BenchConfiguration) throws(BenchError) -> BenchResult {
+        func merged(
+            _ configuration: BenchConfiguration
+        ) throws(BenchError) -> (result: BenchResult, histogram: Histogram<UInt64>) {
             let parts = outcomes.withLock { $0 }
             var histogram = Histogram<UInt64>(highestTrackableValue: LoadGenerator.highestLatency)
             var sum = (sent: 0, received: 0, lost: 0, late: 0, duplicates: 0, invalid: 0, unsent: 0, errors: 0)
@@ -120,7 +133,7 @@ enum ThreadedLoad {
                 sum.unsent += result.unsent
                 sum.errors += result.errors
             }
-            return BenchResult(
+            let result = BenchResult(
                 configuration: configuration,
                 sent: sum.sent,
                 received: sum.received,
@@ -132,6 +145,7 @@ enum ThreadedLoad {
                 errors: sum.errors,
                 latency: LatencySummary(histogram)
             )
+            return (result, histogram)
         }
     }
 }

@@ -38,10 +38,16 @@ struct BenchCommand: ParsableCommand {
             --duration) and round-trip times in microseconds from an HdrHistogram (3 significant digits). With \
             --json, one object with those fields (snake_case). On a terminal, stderr shows progress.
 
+            --hgrm FILE also writes the round-trip times to FILE in HdrHistogram's percentile-distribution format \
+            (.hgrm, as outputPercentileDistribution prints it: Value, Percentile, TotalCount, 1/(1-Percentile), then \
+            mean, standard deviation, max and total count), values in microseconds, for HdrHistogram's plotter and \
+            other .hgrm tools. FILE is created (or emptied) before the run.
+
             EXIT STATUS:
               0   the run finished, whatever the loss (nothing answered: a warning)
               64  usage: unknown option, bad value, an option the mode does not take
               69  a source socket could not be opened
+              73  the --hgrm file could not be created or written
             """
     )
 
@@ -130,6 +136,15 @@ struct BenchCommand: ParsableCommand {
     )
     var replyTimeout = DurationArgument(BenchConfiguration.defaultReplyTimeout)
 
+    @Option(
+        help: ArgumentHelp(
+            "Also write the round-trip times to this file as HdrHistogram's percentile distribution (.hgrm), in microseconds.",
+            valueName: "file"
+        ),
+        completion: .file(extensions: ["hgrm"])
+    )
+    var hgrm: String?
+
     /// The run the options describe.
     /// - Throws: `ValidationError` naming the option that is out of range or does not fit the mode.
     var benchConfiguration: BenchConfiguration {
@@ -178,16 +193,33 @@ struct BenchCommand: ParsableCommand {
         _ = try benchConfiguration
     }
 
-    /// Runs the bench and prints the result on stdout, warnings on stderr.
+    /// Runs the bench and prints the result on stdout, warnings on stderr; with `--hgrm`, writes
+    /// the percentile distribution too (its file is created first, so that a bad path costs no run).
     func run() throws {
         let configuration = try benchConfiguration
+        var histogramFile: PercentileDistributionFile?
+        if let hgrm {
+            do {
+                histogramFile = try PercentileDistributionFile(creating: hgrm)
+            } catch {
+                Self.fail(error, status: .cannotCreate)
+            }
+        }
         let showsProgress = StandardError.isTerminal
         let result: BenchResult
         do {
-            result = try ThreadedLoad.run(
+            let run = try ThreadedLoad.recordingRun(
                 configuration,
                 progress: showsProgress ? { Self.writeError(ProgressLine.erase + ProgressLine.text($0)) } : nil
             )
+            result = run.result
+            if let file = histogramFile.take() {
+                do {
+                    try file.write(run.histogram)
+                } catch {
+                    Self.fail(error, status: .cannotCreate)
+                }
+            }
         } catch {
             Self.fail(error)
         }
@@ -200,11 +232,12 @@ struct BenchCommand: ParsableCommand {
         }
     }
 
-    /// Prints `udplabctl: error` on stderr and exits with status 69 (``ExitStatus/unreachable``),
-    /// the status bench documents for a source socket that cannot be opened.
-    private static func fail(_ error: BenchError) -> Never {
+    /// Prints `udplabctl: error` on stderr and exits with `status`: by default 69
+    /// (``ExitStatus/unreachable``), the status bench documents for a source socket that cannot be
+    /// opened; 73 (``ExitStatus/cannotCreate``) for the `--hgrm` file.
+    private static func fail(_ error: BenchError, status: ExitStatus = .unreachable) -> Never {
         writeError("udplabctl: \(error)\n")
-        CurrentProcess.exit(ExitStatus.unreachable.rawValue)
+        CurrentProcess.exit(status.rawValue)
     }
 
     /// Writes `text` to stderr at once: progress redraws and warnings.
