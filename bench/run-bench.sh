@@ -564,6 +564,9 @@ python3 bench/report.py "$records" "$meta" "$out" "$raw_csv"
 # The report lists the SVGs that exist, so it is written once more.
 plot_python=$root/.venv-bench/bin/python3
 [ -x "$plot_python" ] || plot_python=python3
-"$plot_python" bench/plot.py "$raw_csv" "$work/hgrm" "$(dirname "$raw_csv")" || log "plots: bench/plot.py exited with status $?"
+# bench/fastpath_report.py writes trains.csv beside raw.csv (FILE.csv.trains.csv with --out FILE).
+trains_csv=$(dirname "$raw_csv")/trains.csv
+[ "$(basename "$raw_csv")" = raw.csv ] || trains_csv=$raw_csv.trains.csv
+"$plot_python" bench/plot.py "$raw_csv" "$work/hgrm" "$(dirname "$raw_csv")" "$trains_csv" || log "plots: bench/plot.py exited with status $?"
 python3 bench/report.py "$records" "$meta" "$out" "$raw_csv" > /dev/null
 log "wrote $out and $raw_csv in $(($(date +%s) - started_at)) s"
