@@ -38,7 +38,8 @@ public final class Subprocess {
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
-        // dup2 clears close-on-exec on the copies, so the child keeps exactly fds 0, 1 and 2.
+        // dup2 clears close-on-exec on the copies; every other descriptor udplab opens is
+        // close-on-exec, so the child gets no more of this process's than these three.
         posix_spawn_file_actions_adddup2(&actions, standardIO.descriptor.rawValue, 0)
         posix_spawn_file_actions_adddup2(&actions, standardIO.descriptor.rawValue, 1)
         posix_spawn_file_actions_adddup2(&actions, errorPair.remote.descriptor.rawValue, 2)
