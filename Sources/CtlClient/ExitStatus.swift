@@ -28,7 +28,7 @@ enum ExitStatus: Int32, CaseIterable, Sendable {
         case .engineNotFound: "no engine by that name (EngineNotFound)"
         case .engineExists: "an engine by that name exists already (EngineExists)"
         case .addressInUse: "the engine's address is in use (AddressInUse)"
-        case .unreachable: "udplabd not reachable: no socket, refused, disconnected, timed out"
+        case .unreachable: "udplabd not reachable: no socket, refused, lost, timed out, ssh failed"
         case .backendUnavailable: "the backend cannot run on this host (BackendUnavailable)"
         case .limitReached: "too many clients, engines or engine sockets (LimitReached)"
         case .cannotCreate: "an output file cannot be created or written (bench --hgrm)"
@@ -59,7 +59,9 @@ enum ExitStatus: Int32, CaseIterable, Sendable {
         switch error {
         case .daemon(let error): self.init(for: error)
         case .unreachable(_, let cause) where cause.isPermissionDenied: self = .permissionDenied
-        case .unreachable, .timedOut, .disconnected: self = .unreachable
+        case .unreachable, .timedOut, .disconnected, .sshFailed, .bridgeNotFound: self = .unreachable
+        case .bridgeFailed(_, let status, _) where status == Self.permissionDenied.rawValue: self = .permissionDenied
+        case .bridgeFailed: self = .unreachable
         }
     }
 

@@ -6,6 +6,16 @@ import UDPLabProtocol
 /// The options every command takes: where the daemon is, how to print, how long to wait.
 struct GlobalOptions: ParsableArguments {
     @Option(
+        name: [.customShort("H"), .customLong("host")],
+        help: ArgumentHelp(
+            "Reach the udplabd on another host over ssh -xT, as systemctl -H (ssh program: $UDPLAB_SSH, else ssh); it runs udplabctl bridge there, and --socket names the socket there.",
+            valueName: "[user@]host[:port]"
+        ),
+        transform: RemoteHost.init(parsing:)
+    )
+    var host: RemoteHost?
+
+    @Option(
         help: ArgumentHelp(
             "The control socket (default: $UDPLAB_SOCKET, else /run/udplabd.sock as root, else $XDG_RUNTIME_DIR/udplabd.sock).",
             valueName: "path"
@@ -19,7 +29,7 @@ struct GlobalOptions: ParsableArguments {
 
     @Option(
         help: ArgumentHelp(
-            "How long to wait for the daemon to accept the call and reply: 5, 5s, 500ms, 2m. (default: \(Self.defaultTimeout))",
+            "How long to wait for the daemon to accept the call and reply (with -H, ssh's login included): 5, 5s, 500ms, 2m. (default: \(Self.defaultTimeout))",
             valueName: "duration"
         ),
         transform: DurationArgument.init(parsing:)
@@ -44,10 +54,12 @@ struct GlobalOptions: ParsableArguments {
         return path
     }
 
-    /// Opens a connection to the daemon.
-    /// - Throws: ``ClientError/unreachable(socket:cause:)``.
+    /// Opens a connection to the daemon: its control socket, or with `-H` ssh to the host, where
+    /// the socket is `--socket` when given, else the remote user's default.
+    /// - Throws: ``ClientError/unreachable(socket:cause:)``, ``ClientError/sshFailed(host:reason:)``.
     func connect() throws(ClientError) -> ControlClient {
-        try ControlClient(socketPath: socketPath, timeout: timeout)
+        if let host { return try ControlClient(remote: host, socket: socket, timeout: timeout) }
+        return try ControlClient(socketPath: socketPath, timeout: timeout)
     }
 
     /// Calls `method` on a new connection and prints the reply: its JSON with `--json`, else `text`.

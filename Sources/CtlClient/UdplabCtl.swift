@@ -11,7 +11,8 @@ struct UdplabCtl: ParsableCommand {
         commandName: "udplabctl",
         abstract: "Control udplabd: start, stop and observe its UDP engines.",
         discussion: """
-            Every command takes --socket, --json and --timeout. With --json a command prints the parameters of the \
+            Every command takes -H, --socket, --json and --timeout. With -H HOST the calls go over ssh to the \
+            udplabd on HOST (bench excepted), where the login user decides what is allowed. With --json a command prints the parameters of the \
             daemon's varlink reply as one line of JSON (stats --watch: one line per reply).
 
             EXIT STATUS:
@@ -32,6 +33,7 @@ struct UdplabCtl: ParsableCommand {
             ReloadCommand.self,
             LogLevelCommand.self,
             BenchCommand.self,
+            BridgeCommand.self,
         ]
     )
 

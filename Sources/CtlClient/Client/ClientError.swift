@@ -15,6 +15,14 @@ enum ClientError: Error, Equatable, CustomStringConvertible {
     /// The daemon replied with an error, or with something that is not a valid reply
     /// (``ControlError/protocolError(reason:)``).
     case daemon(ControlError)
+    /// `-H`: ssh could not be started, could not connect or log in (its exit status 255, its
+    /// message), or was killed.
+    case sshFailed(host: String, reason: String)
+    /// `-H`: the remote shell found no `udplabctl` to run as the bridge (exit status 127).
+    case bridgeNotFound(host: String, reason: String)
+    /// `-H`: `udplabctl bridge` on the remote host failed with `status` (its message), e.g. there
+    /// is no daemon at the remote socket.
+    case bridgeFailed(host: String, status: Int32, reason: String)
 
     /// One line for stderr, after `udplabctl: `.
     var description: String {
@@ -24,6 +32,10 @@ enum ClientError: Error, Equatable, CustomStringConvertible {
         case .disconnected(let socket, nil): "udplabd at \(socket) closed the connection before replying"
         case .disconnected(let socket, let cause?): "lost the connection to udplabd at \(socket): \(cause)"
         case .daemon(let error): error.description
+        case .sshFailed(let host, let reason): "ssh to \(host) failed: \(reason)"
+        case .bridgeNotFound(let host, let reason):
+            "no udplabctl to run on \(host) (ssh's remote command: \(reason)); install udplab there or put it on PATH"
+        case .bridgeFailed(let host, _, let reason): "on \(host): \(reason)"
         }
     }
 

@@ -4,15 +4,19 @@ import UDPLabProtocol
 
 /// A varlink connection to udplabd: send a call, read its reply or its stream of replies.
 ///
-/// One call at a time, as varlink wants without pipelining. Every wait before the first reply
+/// The connection is the control socket, or with `-H` one end of a socket pair whose other end
+/// is the stdin and stdout of `ssh HOST udplabctl bridge` (``SSHTunnel``): the same frames either
+/// way. One call at a time, as varlink wants without pipelining. Every wait before the first reply
 /// ends at one deadline, ``timeout`` after the connection was opened, so a daemon that hangs
 /// cannot hang the client; the replies that follow in a stream wait as long as it takes.
 struct ControlClient: ~Copyable {
-    /// The control socket's path.
-    let socketPath: String
+    /// Where the daemon is, for messages: the control socket's path, or `ssh://HOST` for `-H`.
+    let endpoint: String
     /// How long connecting and the first reply may take.
     let timeout: DurationArgument
     private let socket: UnixStreamSocket
+    /// With `-H`: the ssh that carries the connection (`socket` is its stdin and stdout).
+    private let tunnel: SSHTunnel?
     private let deadline: ContinuousClock.Instant
     /// Replies may be as large as the daemon's limits make them (``ControlProtocol/maximumReplySize``).
     private var reader = FrameReader(limit: ControlProtocol.maximumReplySize)
@@ -23,14 +27,35 @@ struct ControlClient: ~Copyable {
     ///   backlog is full; the deadline covers everything after it.
     /// - Throws: ``ClientError/unreachable(socket:cause:)``.
     init(socketPath: String, timeout: DurationArgument) throws(ClientError) {
-        self.socketPath = socketPath
+        endpoint = socketPath
         self.timeout = timeout
         deadline = .now + timeout.duration
+        tunnel = nil
         do {
             socket = try UnixStreamSocket.connect(path: socketPath)
         } catch {
             throw .unreachable(socket: socketPath, cause: error)
         }
+    }
+
+    /// Reaches the daemon on `host` through ssh and the remote `udplabctl bridge` (``SSHTunnel``).
+    ///
+    /// Nothing waits here: ssh connects while the first call is already on its way, so the
+    /// deadline covers ssh's connection and login too.
+    /// - Parameter socket: the remote control socket, when `--socket` names one.
+    /// - Throws: ``ClientError/sshFailed(host:reason:)`` when ssh cannot be started.
+    init(remote host: RemoteHost, socket: String?, timeout: DurationArgument) throws(ClientError) {
+        endpoint = "ssh://" + host.text
+        self.timeout = timeout
+        deadline = .now + timeout.duration
+        let pair: UnixStreamSocket.Pair
+        do {
+            pair = try UnixStreamSocket.pair()
+        } catch {
+            throw .sshFailed(host: host.text, reason: "cannot make its socket pair: \(error.reason)")
+        }
+        tunnel = try SSHTunnel(host: host, socket: socket, standardIO: pair.remote)
+        self.socket = pair.closingRemote()
     }
 
     /// Calls `method` and waits for its one reply.
@@ -45,8 +70,12 @@ struct ControlClient: ~Copyable {
         _ parameters: Parameters,
         as type: Value.Type = Value.self
     ) throws(ClientError) -> ClientReply<Value> {
-        try send(method, parameters, more: false)
-        return try Self.decode(try receive(until: deadline), of: method)
+        do {
+            try send(method, parameters, more: false)
+            return try Self.decode(try receive(until: deadline), of: method)
+        } catch {
+            throw tunnel?.explain(error) ?? error
+        }
     }
 
     /// Calls `method` with `more` and hands each reply to `body` until the daemon ends the stream.
@@ -63,13 +92,17 @@ struct ControlClient: ~Copyable {
         as type: Value.Type = Value.self,
         each body: (ClientReply<Value>) -> Void
     ) throws(ClientError) {
-        try send(method, parameters, more: true)
-        var limit: ContinuousClock.Instant? = deadline
-        while true {
-            let reply = try receive(until: limit)
-            body(try Self.decode(reply, of: method))
-            guard reply.continues else { return }
-            limit = nil
+        do {
+            try send(method, parameters, more: true)
+            var limit: ContinuousClock.Instant? = deadline
+            while true {
+                let reply = try receive(until: limit)
+                body(try Self.decode(reply, of: method))
+                guard reply.continues else { return }
+                limit = nil
+            }
+        } catch {
+            throw tunnel?.explain(error) ?? error
         }
     }
 
@@ -96,9 +129,9 @@ struct ControlClient: ~Copyable {
             try written.get()
         } catch {
             guard error.code != Errno.timedOut else {
-                throw .timedOut(socket: socketPath, after: timeout)
+                throw .timedOut(socket: endpoint, after: timeout)
             }
-            throw .disconnected(socket: socketPath, cause: error)
+            throw .disconnected(socket: endpoint, cause: error)
         }
     }
 
@@ -123,9 +156,9 @@ struct ControlClient: ~Copyable {
             do {
                 count = try read.get()
             } catch {
-                throw .disconnected(socket: socketPath, cause: error)
+                throw .disconnected(socket: endpoint, cause: error)
             }
-            guard count > 0 else { throw .disconnected(socket: socketPath, cause: nil) }
+            guard count > 0 else { throw .disconnected(socket: endpoint, cause: nil) }
             chunk.withUnsafeBytes { reader.append(UnsafeRawBufferPointer(rebasing: $0[..<count])) }
         }
     }
@@ -141,9 +174,9 @@ struct ControlClient: ~Copyable {
         do {
             if remaining > .zero { isReadable = try socket.waitReadable(timeout: remaining) }
         } catch {
-            throw .disconnected(socket: socketPath, cause: error)
+            throw .disconnected(socket: endpoint, cause: error)
         }
-        guard isReadable else { throw .timedOut(socket: socketPath, after: timeout) }
+        guard isReadable else { throw .timedOut(socket: endpoint, after: timeout) }
     }
 
     /// The next buffered frame, if a whole one has arrived.

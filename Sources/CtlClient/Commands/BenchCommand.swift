@@ -13,7 +13,8 @@ struct BenchCommand: ParsableCommand {
         abstract: "Load a UDP echo server and report loss, echoes/s and round-trip times.",
         discussion: """
             bench talks UDP to any echo server at HOST:PORT (udplab, sockperf's server, a plain echo), not to \
-            udplabd: --socket and --timeout are accepted and ignored, and --json prints the result.
+            udplabd: --socket and --timeout are accepted and ignored, and --json prints the result. -H is refused: \
+            the load would still leave from this host; run bench on the other host (ssh HOST udplabctl bench ...).
 
             MODES:
               pingpong  one request in flight: the round-trip time of an idle server
@@ -190,6 +191,11 @@ struct BenchCommand: ParsableCommand {
 
     /// Rejects bad options before anything is opened, with exit status 64.
     func validate() throws {
+        guard options.host == nil else {
+            throw ValidationError(
+                "-H does not apply to bench: its UDP leaves from this host; run it on the other (ssh HOST udplabctl bench ...)"
+            )
+        }
         _ = try benchConfiguration
     }
 
