@@ -18,7 +18,9 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 all: build
 
-## deps: install the Debian packages udplab builds against (only those missing).
+## deps: install the Debian packages udplab builds against (only those missing). openssh-server is
+## there for its sshd binary (the -H tests run their own): where deps installs it, the ssh service
+## Debian enables with it is disabled and stopped again, so no sshd listens on the host's port 22.
 deps:
 	@missing=""; for p in $(APT_PACKAGES); do \
 	    dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "ok installed" || missing="$$missing $$p"; \
@@ -26,6 +28,10 @@ deps:
 	if [ -n "$$missing" ]; then \
 	    echo "installing:$$missing"; \
 	    $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing; \
+	    case " $$missing " in *" openssh-server "*) \
+	        if [ -d /run/systemd/system ]; then $(SUDO) systemctl disable --now ssh.service ssh.socket 2>/dev/null || true; \
+	        else $(SUDO) update-rc.d ssh disable 2>/dev/null || true; fi ;; \
+	    esac; \
 	fi
 
 # A target may import only the targets it names in Package.swift (SwiftPM otherwise lets a
