@@ -26,6 +26,12 @@ final class MetricsHTTPHandler: ChannelInboundHandler {
         deadline?.cancel()
     }
 
+    /// A request NIOHTTP1 cannot parse (a head over its limit, say) has had its `400` from the
+    /// pipeline's error handler: the connection ends here.
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        context.close(promise: nil)
+    }
+
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         switch unwrapInboundIn(data) {
         case .head(let head):
