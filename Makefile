@@ -9,8 +9,10 @@ DESTDIR     ?=
 
 # Debian packages the build and the tests need (systemd-container: the system tests boot systemd
 # in systemd-nspawn; python3: their raw varlink calls; python3-venv: the .venv of `make venv`;
-# sockperf: its client against --reply sockperf).
-APT_PACKAGES := libsystemd-dev liburing-dev pkg-config systemd systemd-container python3 python3-venv sockperf ethtool
+# sockperf: its client against --reply sockperf; prometheus: the server and promtool that scrape
+# and check udplabd's /metrics, run by the tests themselves on a free port, not as a service).
+APT_PACKAGES := libsystemd-dev liburing-dev pkg-config systemd systemd-container python3 python3-venv sockperf ethtool \
+    prometheus
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: all deps build release run test lint format docs clean bench-control internals bench venv
