@@ -9,7 +9,8 @@ import UDPLabProtocol
 /// backwards while an engine lives; an engine that restarted (a new start time) has its series
 /// reset to its new values, which Prometheus takes as a counter reset; a gone engine's series are
 /// unregistered. The histogram is fed each bucket's new datagrams at their mean time (the library
-/// records one value at a time): a scrape costs one record per datagram echoed since the last.
+/// records one value at a time): a scrape costs one record per datagram echoed since the last, in
+/// the scrape's task, never on an engine's thread.
 /// Scrapes are serialised (the registry's series move from one snapshot to the next).
 public final class PrometheusExposition: Sendable {
     private let state = Mutex(State())

@@ -2,6 +2,7 @@ import Foundation
 import Synchronization
 import Testing
 import UDPLabMetrics
+import UDPLabOS
 import UDPLabProtocol
 
 /// The metrics endpoint against clients that break HTTP: oversized headers, a client that never
@@ -106,6 +107,23 @@ final class MetricsEndpointTests {
         )
         try daemon.start()
         #expect(try HTTPResponse.get(port: try daemon.metricsPort()).status == 200)
+        #expect(try daemon.stop() == 0)
+    }
+
+    @Test(
+        "A non-admin's Start is counted as a request and a denial, by method",
+        .enabled(if: Accounts.currentUID == 0, "needs root to call as nobody")
+    )
+    func denialsCounted() throws {
+        let daemon = try DaemonHarness()
+        try daemon.start(extraArguments: ["--metrics-listen", "127.0.0.1:0"])
+        let refused = try daemon.ctl(["start", "echo", "--name", "x", "--bind", "127.0.0.1:0"], asNobody: true)
+        #expect(refused.status != 0)
+        _ = try daemon.ctl(["list"], asNobody: true)
+        let body = try HTTPResponse.get(port: try daemon.metricsPort()).body
+        #expect(body.contains(#"udplab_control_denied_requests_total{method="io.udplab.Start"} 1"#), "\(body)")
+        #expect(body.contains(#"udplab_control_requests_total{method="io.udplab.Start"} 1"#))
+        #expect(body.contains(#"udplab_control_denied_requests_total{method="io.udplab.List"} 0"#))
         #expect(try daemon.stop() == 0)
     }
 

@@ -93,7 +93,7 @@ final class PrometheusScrapeTests {
         _ = try daemon.startEcho("t1", extra: ["--threads", "2"])
         let probe = try EchoProbe(port: port)
         for _ in 0..<20 { #expect(probe.echo()) }
-        _ = try daemon.ctl(["stats"], asNobody: true)
+        _ = try daemon.ctl(["stats"])
         let response = try HTTPResponse.get(port: try daemon.metricsPort())
         #expect(response.status == 200)
         #expect(response.headers["content-type"] == "text/plain; version=0.0.4; charset=utf-8")

@@ -28,6 +28,33 @@ final class SystemdMetricsTests {
         #expect(!FileManager.default.fileExists(atPath: socket), "the socket file is removed at stop")
     }
 
+    @Test("udplab's own varlink framing: List streams every series with continues, then ends; errors are typed")
+    func rawClient() throws {
+        let daemon = try DaemonHarness()
+        let socket = daemon.directory + "/metrics.sock"
+        try daemon.start(extraArguments: ["--metrics-socket", socket])
+        _ = try daemon.startEcho("e1")
+        let client = try RawVarlinkClient(path: socket)
+        var replies = [try client.call(SystemdMetrics.list, more: true)]
+        while replies.last?.continues == true { replies.append(try client.readReply()) }
+        #expect(replies.allSatisfy { $0.error == nil })
+        let names = Set(replies.compactMap { $0.object["name"] as? String })
+        #expect(names.contains("io.udplab.Engine.receivedDatagrams") && names.contains("io.udplab.Process.openFds"))
+        let buckets = replies.filter { ($0.object["name"] as? String) == "io.udplab.Engine.residenceSeconds" }
+        #expect(buckets.count == ResidenceBuckets.boundsNanoseconds.count + 1, "one per bucket and +Inf")
+        #expect(try client.call(SystemdMetrics.list).error == SystemdMetrics.expectedMore)
+        #expect(
+            try client.call(SystemdMetrics.describe, #"{"name":"x.y"}"#, more: true).error
+                == SystemdMetrics.noSuchMetric
+        )
+        #expect(
+            try client.call(SystemdMetrics.list, #"{"bogus":1}"#, more: true).error
+                == "org.varlink.service.InvalidParameter"
+        )
+        #expect(try client.call("io.udplab.Start", more: false).error == "org.varlink.service.InterfaceNotFound")
+        #expect(try daemon.stop() == 0)
+    }
+
     @Test("The default socket is where systemd-report looks: /run/systemd/report/io.udplab for the system")
     func reportPath() {
         #expect(SystemdMetrics.reportSocketPath(environment: [:], isRoot: true) == "/run/systemd/report/io.udplab")

@@ -68,7 +68,7 @@ struct ServeCommand: AsyncParsableCommand {
         name: .customLong("metrics-socket"),
         help: ArgumentHelp(
             "Serve io.systemd.Metrics on this Unix socket (default: the config's metrics_socket; none). "
-                + "systemd-report reads /run/systemd/report/io.udplab.",
+                + "systemd-report reads \(SystemdMetrics.reportSocketPath(environment: [:], isRoot: true)).",
             valueName: "path"
         )
     )

@@ -32,9 +32,4 @@ public struct Metric: Sendable {
         self.help = help
         self.reading = reading
     }
-
-    /// The family's name in OpenMetrics, where a counter's family has no `_total` (its sample does).
-    public var openMetricsFamily: String {
-        type == .counter && name.hasSuffix("_total") ? String(name.dropLast("_total".count)) : name
-    }
 }

@@ -213,10 +213,4 @@ public enum MetricCatalogue {
             reading: .engineCounter(read)
         )
     }
-
-    /// The metric named `name` in either naming (`io.udplab.Engine.receivedDatagrams`,
-    /// `udplab_engine_received_datagrams_total`), or `nil`.
-    public static func metric(named name: String) -> Metric? {
-        all.first { $0.systemdName == name || $0.name == name }
-    }
 }

@@ -33,12 +33,6 @@ public struct ResidenceBuckets: Sendable, Equatable {
         )
     }
 
-    /// Every datagram measured.
-    public var count: UInt64 { counts.reduce(0, &+) }
-
-    /// Their summed times, in seconds.
-    public var sum: Double { sums.reduce(0, +) }
-
     /// Datagrams at or below each bound, then all of them (`le="+Inf"`): Prometheus' buckets.
     public var cumulativeCounts: [UInt64] {
         var total: UInt64 = 0
