@@ -1,6 +1,7 @@
 import Foundation
 import Synchronization
 import Testing
+import UDPLabOS
 import UDPLabProtocol
 
 /// Debian's Prometheus server (`apt-get install prometheus`, which `make test`'s deps do).
@@ -78,6 +79,15 @@ final class PrometheusScrapeTests {
             #"histogram_quantile(0.99, udplab_engine_residence_seconds_bucket{engine="e1"})"#
         ) { $0 >= low && $0 <= high }
         #expect(quantile >= low && quantile <= high, "p99 \(quantile) s, the daemon's \(p99) s")
+        #expect(try prometheus.query(#"resets(udplab_engine_received_datagrams_total{engine="e1"}[1m])"#) == 0)
+
+        // A restarted engine starts again from 0: Prometheus sees one reset, not a negative rate.
+        // (Bound to port 0, it gets a new port.)
+        let restarted = try daemon.ctlJSON(["restart", "e1"], as: RestartMethod.Reply.self)
+        let probe = try EchoProbe(port: try SocketAddress(parsing: restarted.engine.address).port)
+        for _ in 0..<5 { #expect(probe.echo()) }
+        try prometheus.waitFor(#"udplab_engine_received_datagrams_total{engine="e1"}"#) { $0 == 5 }
+        try prometheus.waitFor(#"resets(udplab_engine_received_datagrams_total{engine="e1"}[1m])"#) { $0 == 1 }
         #expect(try daemon.stop() == 0)
     }
 
