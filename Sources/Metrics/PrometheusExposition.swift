@@ -92,6 +92,14 @@ private struct State {
                 for _ in 0..<added { histogram.record(mean) }
             }
             return .histogram(histogram, last: buckets, generation: generation)
+        case (.counter, .real(let real)) where !real.isFinite:
+            // Not a count (the library traps on a negative or NaN increment): left as it was.
+            if let current { return current }
+            return .counter(
+                registry.makeCounter(descriptor: descriptor(metric), labels: labels),
+                last: .count(0),
+                generation: generation
+            )
         case (.counter, _):
             var counter: Counter
             var last = MetricValue.count(0)
