@@ -10,8 +10,11 @@ DESTDIR     ?=
 # Debian packages the build and the tests need (systemd-container: the system tests boot systemd
 # in systemd-nspawn; python3: their raw varlink calls; python3-venv: the .venv of `make venv`;
 # sockperf: its client against --reply sockperf; strace: a test compares the counters with it;
-# openssh-server: the udplabctl -H tests run their own sshd on 127.0.0.1, never the system's).
-APT_PACKAGES := libsystemd-dev liburing-dev pkg-config systemd systemd-container python3 python3-venv sockperf ethtool strace openssh-server
+# openssh-server: the udplabctl -H tests run their own sshd on 127.0.0.1, never the system's;
+# prometheus: the server and promtool that scrape and check udplabd's /metrics, run by the tests
+# themselves on a free port, not as a service).
+APT_PACKAGES := libsystemd-dev liburing-dev pkg-config systemd systemd-container python3 python3-venv sockperf ethtool \
+    strace openssh-server prometheus
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: all deps build release run test lint format docs clean bench-control internals bench venv bench-venv

@@ -19,6 +19,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-collections.git", from: "1.6.0"),
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
     ],
     targets: [
         // The only C view of systemd (sd-daemon, sd-journal); see Sources/Systemd.
@@ -90,6 +91,20 @@ let package = Package(
             ],
             path: "Sources/Engines/Echo/NIO"
         ),
+        // The metrics endpoint: the Prometheus exposition (swift-prometheus) of the metric
+        // catalogue, served over HTTP/1.1 by SwiftNIO; besides the NIO backends, the only NIO importer.
+        .target(
+            name: "UDPLabMetrics",
+            dependencies: [
+                "UDPLabOS",
+                "UDPLabProtocol",
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            path: "Sources/Metrics"
+        ),
         // Engine and EngineFactory, the one switch over kinds and backends.
         .target(
             name: "UDPLabEngines",
@@ -106,6 +121,7 @@ let package = Package(
                 "UDPLabEngineKit",
                 "UDPLabEngines",
                 "UDPLabCommandLine",
+                "UDPLabMetrics",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -171,7 +187,10 @@ let package = Package(
         ),
         .testTarget(
             name: "DaemonTests",
-            dependencies: ["UDPLabOS", "UDPLabProtocol", "UDPLabEngines", "Daemon", "CtlClient", "UDPLabCommandLine"],
+            dependencies: [
+                "UDPLabOS", "UDPLabProtocol", "UDPLabEngines", "Daemon", "CtlClient", "UDPLabCommandLine",
+                "UDPLabMetrics",
+            ],
             path: "Tests/DaemonTests"
         ),
     ]

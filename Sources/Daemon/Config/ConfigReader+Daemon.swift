@@ -4,7 +4,10 @@ import UDPLabOS
 
 extension ConfigReader {
     /// The keys `[daemon]` takes.
-    static let daemonKeys = ["socket", "socket_mode", "state_dir", "stats_interval", "log_level"]
+    static let daemonKeys = [
+        "socket", "socket_mode", "state_dir", "stats_interval", "log_level", "metrics_listen", "metrics_allow_remote",
+        "metrics_socket",
+    ]
     /// The statistics intervals allowed: more than nothing, and at least one summary a day.
     static let statsIntervalRange = Duration.milliseconds(1)...Duration.seconds(24 * 3600)
     /// The longest Unix socket path: `sun_path` holds 108 bytes, the last one a NUL.
@@ -13,6 +16,7 @@ extension ConfigReader {
     /// Reads the `[daemon]` table into `config`, leaving the default of every missing or wrong key.
     mutating func readDaemon(_ table: TOMLTable, into config: inout DaemonConfig) {
         let lines = sourceMap.daemonTable
+        var metricsLine: Int?
         for (key, value) in table {
             let line = lines.line(of: key)
             switch key {
@@ -33,12 +37,46 @@ extension ConfigReader {
                 config.statsInterval = statsInterval(value, at: line) ?? config.statsInterval
             case "log_level":
                 config.logLevel = logLevel(value, at: line) ?? config.logLevel
+            case "metrics_listen":
+                metricsLine = line
+                config.metricsListen = metricsAddress(value, at: line)
+            case "metrics_allow_remote":
+                config.metricsAllowRemote = boolean(value, key: key, at: line) ?? config.metricsAllowRemote
+            case "metrics_socket":
+                guard let path = absolutePath(value, key: key, at: line) else { continue }
+                guard path.utf8.count <= Self.maximumSocketPathBytes else {
+                    report(
+                        "metrics_socket path is \(path.utf8.count) bytes long: a Unix socket path has at most "
+                            + "\(Self.maximumSocketPathBytes)",
+                        at: line
+                    )
+                    continue
+                }
+                config.metricsSocketPath = path
             case "socket_mode":
                 config.socketMode =
                     socketMode(value, writtenAs: lines.valueText(of: key), at: line) ?? config.socketMode
             default:
                 reportUnknownKey(key, in: "[daemon]", known: Self.daemonKeys, at: line)
             }
+        }
+        if let address = config.metricsListen, let line = metricsLine,
+            let problem = DaemonConfig.metricsListenProblem(address, allowRemote: config.metricsAllowRemote)
+        {
+            report(problem, at: line)
+            config.metricsListen = nil
+        }
+    }
+
+    /// `metrics_listen`: `HOST:PORT`, as engines' addresses are written.
+    /// - Returns: `nil` after reporting a problem.
+    private mutating func metricsAddress(_ value: any TOMLValueConvertible, at line: Int) -> SocketAddress? {
+        guard let text = string(value, key: "metrics_listen", at: line) else { return nil }
+        do {
+            return try SocketAddress(parsing: text)
+        } catch {
+            report("metrics_listen \(error): write e.g. \"127.0.0.1:9477\"", at: line)
+            return nil
         }
     }
 

@@ -30,8 +30,22 @@ struct DaemonConfig: Sendable, Equatable {
     var logLevel = Logger.Level.info
     /// `[daemon] socket_mode`: the control socket's permission bits, at most 0o777.
     var socketMode = DaemonConfig.defaultSocketMode
+    /// `[daemon] metrics_listen`: where `GET /metrics` is served; `nil` (the default) for no endpoint.
+    var metricsListen: SocketAddress?
+    /// `[daemon] metrics_allow_remote`: `metrics_listen` may be an address other hosts reach.
+    var metricsAllowRemote = false
+    /// `[daemon] metrics_socket`: where `io.systemd.Metrics` is served; `nil` (the default) for none.
+    var metricsSocketPath: String?
     /// The `[[engine]]` tables, in file order.
     var engines: [EngineDefinition] = []
+
+    /// Why the metrics endpoint may not listen on `address`: only loopback addresses, unless the
+    /// config allows others (the endpoint has no authentication); `nil` when it may.
+    static func metricsListenProblem(_ address: SocketAddress, allowRemote: Bool) -> String? {
+        guard !address.isLoopback, !allowRemote else { return nil }
+        return "metrics_listen \(address) is not a loopback address: the endpoint has no authentication; "
+            + "set metrics_allow_remote = true to serve other hosts"
+    }
 
     /// Parses a config.
     /// - Parameters:

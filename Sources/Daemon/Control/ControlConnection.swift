@@ -13,7 +13,7 @@ import UDPLabProtocol
 final class ControlConnection {
     private let socket: UnixStreamSocket
     private let peer: Peer
-    private let handler: RequestHandler
+    private let handler: any CallHandler
     private let shutdown: Waker
     private let idleTimeout: Duration
     private let logger: Logger
@@ -25,7 +25,7 @@ final class ControlConnection {
     init(
         socket: consuming UnixStreamSocket,
         peer: Peer,
-        handler: RequestHandler,
+        handler: any CallHandler,
         shutdown: Waker,
         idleTimeout: Duration,
         logger: Logger
@@ -135,11 +135,16 @@ final class ControlConnection {
             }
             return true
         }
-        if call.more && !call.oneway && call.method == StatsMethod.name {
-            return try stream(call)
-        }
         let handler = self.handler
         let peer = self.peer
+        if call.more && !call.oneway, let requests = handler as? RequestHandler, call.method == StatsMethod.name {
+            return try stream(call, requests)
+        }
+        if call.more && !call.oneway, let replies = awaitFromThread({ await handler.replies(toMore: call, from: peer) })
+        {
+            for reply in replies { try send(reply) }
+            return true
+        }
         let reply = awaitFromThread { await handler.reply(to: call, from: peer) }
         if !call.oneway {
             try send(reply)
@@ -153,7 +158,8 @@ final class ControlConnection {
     /// As varlink has it, the connection is busy until the stream's last reply: what the client
     /// sends meanwhile is read and kept, unanswered, and served after it. More than
     /// ``ControlProtocol/maximumFrameSize`` of it is a `ProtocolError` and closes the connection.
-    private func stream(_ call: VarlinkCall) throws -> Bool {
+    private func stream(_ call: VarlinkCall, _ handler: RequestHandler) throws -> Bool {
+        handler.runtime.controlRequests.record(call.method, denied: false)
         let parameters: StatsMethod.Parameters
         do {
             parameters = try call.decodeParameters(StatsMethod.Parameters.self)
@@ -163,7 +169,6 @@ final class ControlConnection {
         }
         // In range (checked above), so the conversion cannot trap.
         let interval = Duration.milliseconds(Int64(((parameters.interval ?? 1) * 1000).rounded()))
-        let handler = self.handler
         while true {
             let reply = awaitFromThread { await handler.streamedStats(parameters) }
             try send(reply)

@@ -14,7 +14,7 @@ final class ControlServer: Sendable {
     /// Whether the daemon created the socket file (and so removes it at stop); an activated
     /// socket's file belongs to systemd.
     private let ownsSocketFile: Bool
-    private let handler: RequestHandler
+    private let handler: any CallHandler
     private let logger: Logger
     private let shutdown: Waker
     /// How long a client may idle, and how long one call may take to arrive.
@@ -32,7 +32,7 @@ final class ControlServer: Sendable {
     private init(
         path: String,
         ownsSocketFile: Bool,
-        handler: RequestHandler,
+        handler: any CallHandler,
         idleTimeout: Duration,
         logger: Logger
     ) throws(SystemError) {
@@ -52,7 +52,7 @@ final class ControlServer: Sendable {
     static func open(
         path: String,
         mode: UInt16,
-        handler: RequestHandler,
+        handler: any CallHandler,
         idleTimeout: Duration,
         logger: Logger
     ) throws(OpenError) -> ControlServer {
@@ -78,7 +78,7 @@ final class ControlServer: Sendable {
     static func adopt(
         _ listener: consuming UnixStreamSocket,
         path: String,
-        handler: RequestHandler,
+        handler: any CallHandler,
         idleTimeout: Duration,
         logger: Logger
     ) throws(OpenError) -> ControlServer {

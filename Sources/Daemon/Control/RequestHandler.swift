@@ -6,8 +6,14 @@ import UDPLabSystemd
 
 /// Answers varlink calls: one `switch` over methods, one small function per method, and the
 /// authorization check before anything changes.
-struct RequestHandler: Sendable {
+struct RequestHandler: CallHandler {
     let runtime: DaemonRuntime
+
+    /// Every method the control socket answers (the labels of the `udplab_control_*` metrics).
+    static let methods: Set<String> = mutatingMethods.union([
+        ListMethod.name, StatsMethod.name, BackendsMethod.name, StatusMethod.name, VarlinkService.getInfo,
+        VarlinkService.getInterfaceDescription,
+    ])
 
     /// Methods that change the daemon: admins only.
     static let mutatingMethods: Set<String> = [
@@ -26,8 +32,13 @@ struct RequestHandler: Sendable {
         }
     }
 
+    /// Only `Stats` streams on this socket (``ControlConnection``): no call is answered at once.
+    func replies(toMore call: VarlinkCall, from peer: Peer) async -> [VarlinkReply]? { nil }
+
     private func answer(_ call: VarlinkCall, from peer: Peer) async throws -> VarlinkReply {
-        if Self.mutatingMethods.contains(call.method) && !peer.isAdmin {
+        let isDenied = Self.mutatingMethods.contains(call.method) && !peer.isAdmin
+        runtime.controlRequests.record(call.method, denied: isDenied)
+        if isDenied {
             runtime.logger.log(
                 .controlDenied,
                 level: .warning,

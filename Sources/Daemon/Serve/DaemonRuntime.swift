@@ -18,6 +18,8 @@ final class DaemonRuntime: Sendable {
     /// `UDPLABD_TEST_HOOKS=1`: the `io.udplab.Debug` methods exist (tests only).
     let areTestHooksEnabled: Bool
     let startedMicroseconds = MonotonicClock.realtimeMicroseconds()
+    /// Control calls and denials, for the metrics.
+    let controlRequests = ControlRequestCounter()
 
     init(
         supervisor: EngineSupervisor,
@@ -93,6 +95,16 @@ final class DaemonRuntime: Sendable {
             logger.log(.reloadFailed, level: .error, metadata: ["reason": "\(error)"])
             throw error
         }
+    }
+
+    /// What the metrics endpoint and `io.systemd.Metrics` report now.
+    func metricsSnapshot() async -> MetricsSnapshot {
+        MetricsSnapshot(
+            engines: await supervisor.engineMetrics(),
+            control: controlRequests.tallies,
+            process: try? ProcessUsage.current(),
+            startTimeSeconds: Double(startedMicroseconds) / 1e6
+        )
     }
 
     /// What `Status` reports.

@@ -1,5 +1,6 @@
 import Logging
 import ServiceLifecycle
+import UDPLabMetrics
 import UDPLabSystemd
 import UnixSignals
 
@@ -46,6 +47,18 @@ struct ControlService: Service {
     func run() async throws {
         try? await gracefulShutdown()
         server.stop()
+    }
+}
+
+/// Keeps the metrics endpoint and the `io.systemd.Metrics` socket open until the daemon shuts down.
+struct MetricsService: Service {
+    let endpoint: MetricsHTTPServer?
+    let socket: ControlServer?
+
+    func run() async throws {
+        try? await gracefulShutdown()
+        endpoint?.stop()
+        socket?.stop()
     }
 }
 

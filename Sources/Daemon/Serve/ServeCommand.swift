@@ -2,6 +2,7 @@ import ArgumentParser
 import FoundationEssentials
 import Logging
 import ServiceLifecycle
+import UDPLabMetrics
 import UDPLabOS
 import UDPLabProtocol
 import UDPLabSystemd
@@ -21,7 +22,8 @@ struct ServeCommand: AsyncParsableCommand {
 
             SIGTERM and SIGINT stop every engine (reverse start order) and exit 0; SIGHUP reloads the config. \
             Exit status: 0 stopped cleanly, 64 bad option, 65 state file of an unknown version, 73 control \
-            socket unavailable (another daemon listens there), 74 state file unreadable, 78 bad config.
+            socket unavailable (another daemon listens there), or the metrics endpoint's address or socket, 74 \
+            state file unreadable, 78 bad config.
             """
     )
 
@@ -51,6 +53,26 @@ struct ServeCommand: AsyncParsableCommand {
         )
     )
     var logLevel: String?
+
+    @Option(
+        name: .customLong("metrics-listen"),
+        help: ArgumentHelp(
+            "Serve GET /metrics (Prometheus, OpenMetrics) on this loopback HOST:PORT (default: the config's "
+                + "metrics_listen; none).",
+            valueName: "address"
+        )
+    )
+    var metricsListen: String?
+
+    @Option(
+        name: .customLong("metrics-socket"),
+        help: ArgumentHelp(
+            "Serve io.systemd.Metrics on this Unix socket (default: the config's metrics_socket; none). "
+                + "systemd-report reads \(SystemdMetrics.reportSocketPath(environment: [:], isRoot: true)).",
+            valueName: "path"
+        )
+    )
+    var metricsSocket: String?
 
     /// For tests: a shorter ``ControlProtocol/idleTimeout`` (`"500ms"`, `"2s"`), so that the idle
     /// and slow-call limits can be proven without waiting a minute. Not in `--help`.
@@ -134,11 +156,18 @@ struct ServeCommand: AsyncParsableCommand {
             idleTimeout: idleTimeout ?? ControlProtocol.idleTimeout,
             runtime: runtime
         )
+        let metrics = try Self.openMetrics(
+            listen: try metricsListen.map { try Self.metricsAddress($0, allowRemote: settings.metricsAllowRemote) }
+                ?? settings.metricsListen,
+            socket: metricsSocket ?? settings.metricsSocketPath,
+            runtime: runtime
+        )
         Self.warnIfWritableByOthers(socketPath: socketPath, stateDirectory: stateDirectory, logger: logger)
         await supervisor.restore(declared: settings.engines)
         var services: [any Service] = [
             EngineService(runtime: runtime),
             ControlService(server: server),
+            MetricsService(endpoint: metrics.endpoint, socket: metrics.socket),
             ReloadSignalService(runtime: runtime),
             StatsReporter(runtime: runtime, interval: settings.statsInterval),
             StatusNotifier(runtime: runtime),
@@ -214,6 +243,60 @@ struct ServeCommand: AsyncParsableCommand {
                 logger: runtime.logger
             )
         } catch {
+            let message = "\(error)"
+            Notify.failed(status: message, errno: Errno.addressInUse)
+            throw CommandFailure(message: message, exitCode: 73)
+        }
+    }
+
+    /// `--metrics-listen`'s address: `HOST:PORT`, loopback unless the config allows others.
+    static func metricsAddress(_ text: String, allowRemote: Bool) throws -> SocketAddress {
+        let address: SocketAddress
+        do {
+            address = try SocketAddress(parsing: text)
+        } catch {
+            throw CommandFailure(message: "invalid --metrics-listen: \(error)", exitCode: 64)
+        }
+        if let problem = DaemonConfig.metricsListenProblem(address, allowRemote: allowRemote) {
+            throw CommandFailure(message: "invalid --metrics-listen: \(problem) in the config", exitCode: 64)
+        }
+        return address
+    }
+
+    /// The metrics endpoint and the `io.systemd.Metrics` socket, each where asked (or none).
+    /// A failure is reported to systemd before the daemon exits 73.
+    static func openMetrics(
+        listen: SocketAddress?,
+        socket: String?,
+        runtime: DaemonRuntime
+    ) throws -> (endpoint: MetricsHTTPServer?, socket: ControlServer?) {
+        var endpoint: MetricsHTTPServer?
+        do {
+            if let listen {
+                let exposition = PrometheusExposition()
+                endpoint = try MetricsHTTPServer.start(on: listen) { accept in
+                    let format = ExpositionFormat.negotiated(accept: accept)
+                    return (format, exposition.render(await runtime.metricsSnapshot(), as: format))
+                }
+                runtime.logger.info(
+                    "metrics endpoint listening",
+                    metadata: ["address": "\(endpoint?.localAddress.description ?? "")"]
+                )
+            }
+            var server: ControlServer?
+            if let socket {
+                server = try ControlServer.open(
+                    path: socket,
+                    mode: 0o666,
+                    handler: MetricsRequestHandler(runtime: runtime),
+                    idleTimeout: ControlProtocol.idleTimeout,
+                    logger: runtime.logger
+                )
+                runtime.logger.info("io.systemd.Metrics socket listening", metadata: ["socket": "\(socket)"])
+            }
+            return (endpoint, server)
+        } catch {
+            endpoint?.stop()
             let message = "\(error)"
             Notify.failed(status: message, errno: Errno.addressInUse)
             throw CommandFailure(message: message, exitCode: 73)

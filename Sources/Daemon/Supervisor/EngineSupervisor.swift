@@ -225,6 +225,11 @@ actor EngineSupervisor {
         return result
     }
 
+    /// Every engine's stats and residence buckets, in start order: what the metrics read.
+    func engineMetrics() -> [EngineMetrics] {
+        order.compactMap { engines[$0]?.metrics }
+    }
+
     /// How many engines there are, and how many run.
     func counts() -> (engines: Int, running: Int) {
         (engines.count, engines.values.filter { $0.engine?.state == .running }.count)

@@ -81,6 +81,11 @@ struct SupervisedEngine: Sendable {
         )
     }
 
+    /// What the metrics read: ``stats`` and the residence times in Prometheus' buckets.
+    var metrics: EngineMetrics {
+        EngineMetrics(stats: stats, residence: engine?.residenceBuckets() ?? .empty)
+    }
+
     /// Datagrams received per socket, when the engine has more than one socket: a multisocket
     /// engine's sockets, or an echo engine's `--threads` (one socket each, one address).
     private var socketStats: [SocketStats] {

@@ -152,6 +152,11 @@ public final class Engine: Sendable {
         ResidenceHistogram.summary(of: lanes.map(\.residence))
     }
 
+    /// Receive-to-send times over every lane, in Prometheus' buckets (the metrics endpoint's).
+    public func residenceBuckets() -> ResidenceBuckets {
+        ResidenceHistogram.buckets(of: lanes.map(\.residence))
+    }
+
     /// Datagrams received by each lane, in lane order: each `--threads` thread's share.
     public var laneShares: [UInt64] { lanes.map { $0.counters.rxDatagrams.value } }
 

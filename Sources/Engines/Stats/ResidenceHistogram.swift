@@ -89,4 +89,23 @@ public final class ResidenceHistogram: Sendable {
             max: maximum
         )
     }
+
+    /// What `histograms` recorded so far, together, in Prometheus' buckets
+    /// (``ResidenceBuckets/boundsNanoseconds``): each fine bucket counts in the bucket its middle
+    /// falls in, and adds its middle times its count to that bucket's sum.
+    public static func buckets(of histograms: [ResidenceHistogram]) -> ResidenceBuckets {
+        let bounds = ResidenceBuckets.boundsNanoseconds
+        var result = ResidenceBuckets.empty
+        var target = 0
+        for index in 0..<Self.bucketCount {
+            let count = histograms.reduce(UInt64(0)) { $0 &+ ($1.buckets + index).pointee.load(ordering: .relaxed) }
+            guard count > 0 else { continue }
+            let value = Self.representativeValue(of: index)
+            // Fine buckets come in increasing order, so the target bucket only moves up.
+            while target < bounds.count && value > bounds[target] { target += 1 }
+            result.counts[target] &+= count
+            result.sums[target] += Double(value) * Double(count) / 1e9
+        }
+        return result
+    }
 }
