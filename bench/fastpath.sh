@@ -23,7 +23,9 @@
 #
 # Records (trial, "fp/RUN/SERVER", kind, value): fp_sat (bench JSON), fp_cpu ("before after
 # CLK_TCK"), fp_mallocs ("before after"), fp_shares (received datagrams per thread, space-separated),
-# fp_status (ok, unavailable: …, crashed: …). bench/fastpath_report.py reads them.
+# fp_loop (a udplab engine's wakeups and syscalls per datagram over its life, from the statistics
+# `udplabd run` prints), fp_status (ok, unavailable: …, crashed: …). bench/fastpath_report.py
+# reads them.
 
 fp_netns=fp$$
 fp_netns=${fp_netns:0:8}
@@ -139,6 +141,10 @@ fastpath_trial() {
         stop_server "$pid"
         if [[ $server == *-t2 ]]; then
             record "$trial" "$name" fp_shares "$(tail -n +$((lines + 1)) "$logfile" | sed -n 's/^ *rx on thread [0-9]*: \([0-9]*\) datagrams.*/\1/p' | tr '\n' ' ')"
+        fi
+        if [[ $server == udplab-* ]]; then
+            # The engine's own loop counters over its life: what a batch held (the profile in numbers).
+            record "$trial" "$name" fp_loop "$(tail -n +$((lines + 1)) "$logfile" | sed -n 's/^ *\(wakeups\|syscalls\) [0-9]* (\([0-9.]*\)\/datagram.*/\2/p' | tr '\n' ' ')"
         fi
         record "$trial" "$name" fp_status ok
     done

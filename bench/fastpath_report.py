@@ -93,6 +93,8 @@ def read(records_path):
             d["cpu_s"] = (number(fields[1]) - number(fields[0])) / number(fields[2])
         elif kind == "fp_mallocs" and len(fields) == 2 and all(number(f) is not None for f in fields):
             d["mallocs"] = number(fields[1]) - number(fields[0])
+        elif kind == "fp_loop" and len(fields) == 2 and all(number(f) is not None for f in fields):
+            d["wakeups"], d["syscalls"] = number(fields[0]), number(fields[1])
         elif kind == "fp_shares":
             counts = [number(f) for f in fields if number(f) is not None]
             if counts and sum(counts) > 0:
@@ -123,7 +125,8 @@ def section(records_path, meta, trains_csv_path):
     for (run, server), trials in data.items():
         for t, d in sorted(trials.items()):
             for key, metric in (("eps", "echoes_per_s"), ("loss", "loss_percent"), ("cpu_us", "server_cpu_us_per_echo"),
-                                ("allocs", "heap_allocations_per_echo")):
+                                ("allocs", "heap_allocations_per_echo"), ("wakeups", "wakeups_per_datagram"),
+                                ("syscalls", "syscalls_per_datagram")):
                 if key in d:
                     rows.append((t, f"fp/{run}/{server}", metric, d[key]))
             for i, share in enumerate(d.get("shares", [])):
@@ -218,19 +221,23 @@ def section(records_path, meta, trains_csv_path):
               "on this 2-core VM each server thread shares its CPU with a client. Ratios of a threaded "
               "engine are to the same backend with one thread in the same trial; thread shares are each "
               "thread's part of the datagrams received over the server's life, warm-up included (median "
-              "over the trials of the largest and smallest).")
+              "over the trials of the largest and smallest). Wakeups and syscalls per datagram are the "
+              "engine's own counters over its life (`udplabd run`'s statistics): how much one readiness "
+              "wakeup and one batch carried.")
             w("")
-            w("| server | echoes/s | × C recvfrom | × one thread | CPU µs/echo | CPU × one thread | thread shares | allocs/echo |")
-            w("|---|---|---|---|---|---|---|---|")
+            w("| server | echoes/s | × C recvfrom | × one thread | CPU µs/echo | CPU × one thread | thread shares | wakeups, syscalls per datagram | allocs/echo |")
+            w("|---|---|---|---|---|---|---|---|---|")
         else:
-            w("| server | echoes/s | × C recvfrom | × C GRO/GSO | CPU µs/echo | CPU × C recvfrom | allocs/echo | loss % |")
-            w("|---|---|---|---|---|---|---|---|")
+            w("| server | echoes/s | × C recvfrom | × C GRO/GSO | CPU µs/echo | CPU × C recvfrom | wakeups, syscalls per datagram | allocs/echo | loss % |")
+            w("|---|---|---|---|---|---|---|---|---|")
         for server in servers[run]:
             eps, cpu = values(run, server, "eps"), values(run, server, "cpu_us")
             if not eps:
                 why = "; ".join(sorted({text for _, text in status.get((run, server), []) if text != "ok"})) or "no data"
-                w(f"| {label(server)} | {why} | | | | | | |")
+                w(f"| {label(server)} | {why} | | | | | | | |")
                 continue
+            wakeups, syscalls = values(run, server, "wakeups"), values(run, server, "syscalls")
+            loop = f"{med(wakeups):.2f}, {med(syscalls):.2f}" if wakeups and syscalls else "–"
             if run == "threads":
                 single = server[:-3] if server.endswith("-t2") else None
                 shares = values(run, server, "shares")
@@ -239,12 +246,12 @@ def section(records_path, meta, trains_csv_path):
                 w(f"| {label(server)} | {spread(eps, thousands=True)} | {ratio_text(ratios(run, server, 'eps', run, REF))} | "
                   f"{ratio_text(ratios(run, server, 'eps', run, single)) if single else '–'} | {spread(cpu, 2)} | "
                   f"{ratio_text(ratios(run, server, 'cpu_us', run, single)) if single else '–'} | {share_text} | "
-                  f"{alloc_text(values(run, server, 'allocs'))} |")
+                  f"{loop} | {alloc_text(values(run, server, 'allocs'))} |")
             else:
                 w(f"| {label(server)} | {spread(eps, thousands=True)} | {ratio_text(ratios(run, server, 'eps', run, REF))} | "
                   f"{ratio_text(ratios(run, server, 'eps', run, GSO_REF))} | {spread(cpu, 2)} | "
-                  f"{ratio_text(ratios(run, server, 'cpu_us', run, REF))} | {alloc_text(values(run, server, 'allocs'))} | "
-                  f"{spread(values(run, server, 'loss'), 3)} |")
+                  f"{ratio_text(ratios(run, server, 'cpu_us', run, REF))} | {loop} | "
+                  f"{alloc_text(values(run, server, 'allocs'))} | {spread(values(run, server, 'loss'), 3)} |")
         w("")
 
     # Cost per echo against train length
