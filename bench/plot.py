@@ -74,16 +74,17 @@ def ratios(per, server, metric):
 def read_hgrm(path):
     """An .hgrm file → [(value µs, percentile 0–1)] of its finite rows (the 100 % line left out)."""
     rows = []
-    for line in open(path, encoding="utf-8"):
-        fields = line.split()
-        if len(fields) != 4:
-            continue
-        try:
-            value, percentile = float(fields[0]), float(fields[1])
-        except ValueError:
-            continue  # the header
-        if percentile < 1:
-            rows.append((value, percentile))
+    with open(path, encoding="utf-8") as handle:
+        for line in handle:
+            fields = line.split()
+            if len(fields) != 4:
+                continue
+            try:
+                value, percentile = float(fields[0]), float(fields[1])
+            except ValueError:
+                continue  # the header
+            if percentile < 1:
+                rows.append((value, percentile))
     return rows
 
 

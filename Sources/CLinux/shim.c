@@ -11,6 +11,7 @@
 #include <sys/socket.h>
 #include <errno.h>
 #include <sched.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 #include <linux/filter.h>
 
@@ -131,6 +132,10 @@ int CLinux_pin_current_thread(unsigned int cpu) {
 
 int CLinux_current_cpu(void) {
     return sched_getcpu();
+}
+
+int CLinux_pidfd_open(int pid) {
+    return (int)syscall(SYS_pidfd_open, pid, 0);
 }
 
 long CLinux_online_cpus(void) {

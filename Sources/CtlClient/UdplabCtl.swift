@@ -12,8 +12,9 @@ struct UdplabCtl: ParsableCommand {
         abstract: "Control udplabd: start, stop and observe its UDP engines.",
         discussion: """
             Every command takes -H, --socket, --json and --timeout. With -H HOST the calls go over ssh to the \
-            udplabd on HOST (bench excepted), where the login user decides what is allowed. With --json a command prints the parameters of the \
-            daemon's varlink reply as one line of JSON (stats --watch: one line per reply).
+            udplabd on HOST (bench and bridge refuse -H), where the login user decides what is allowed. \
+            With --json a command prints the parameters of the daemon's varlink reply as one line of JSON \
+            (stats --watch: one line per reply).
 
             EXIT STATUS:
             \(ExitStatus.helpText)

@@ -1,11 +1,15 @@
+import CLinux
 import Glibc
 
 /// A child process whose stdin and stdout are one Unix socket and whose stderr is another, both
 /// kept by this process: what `udplabctl -H` runs `ssh` as.
 ///
 /// The child is started with `posix_spawnp(3)` (a program without a `/` is looked up in `PATH`),
-/// in this process's environment. When the value goes away a child still running gets `SIGTERM`
-/// and is reaped, so none is left behind (sd-bus does the same with the `ssh` of `systemctl -H`).
+/// in this process's environment, with the usual signals at their defaults and none blocked,
+/// whatever this process ignores or blocks (`stats --watch` ignores SIGINT; an ssh that inherited
+/// that would outlive a Ctrl-C). When the value goes away a child still running gets `SIGTERM`,
+/// and `SIGKILL` if it has not ended a second later, and is reaped, so none is left behind
+/// (sd-bus does the same with the `ssh` of `systemctl -H`).
 public final class Subprocess {
     /// How a child ended.
     public enum Termination: Equatable, Sendable {
@@ -43,10 +47,21 @@ public final class Subprocess {
         posix_spawn_file_actions_adddup2(&actions, standardIO.descriptor.rawValue, 0)
         posix_spawn_file_actions_adddup2(&actions, standardIO.descriptor.rawValue, 1)
         posix_spawn_file_actions_adddup2(&actions, errorPair.remote.descriptor.rawValue, 2)
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        var defaults = sigset_t()
+        sigemptyset(&defaults)
+        for signal in [SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGPIPE] { sigaddset(&defaults, signal) }
+        var unblocked = sigset_t()
+        sigemptyset(&unblocked)
+        posix_spawnattr_setsigdefault(&attributes, &defaults)
+        posix_spawnattr_setsigmask(&attributes, &unblocked)
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK))
         let argv: [UnsafeMutablePointer<CChar>?] = ([program] + arguments).map { strdup($0) } + [nil]
         defer { for word in argv { free(word) } }
         var pid: pid_t = 0
-        let result = posix_spawnp(&pid, program, &actions, nil, argv, environ)
+        let result = posix_spawnp(&pid, program, &actions, &attributes, argv, environ)
         guard result == 0 else { throw SystemError(code: result, operation: "posix_spawnp(\(program))") }
         id = pid
         errorOutput = errorPair.local
@@ -55,7 +70,28 @@ public final class Subprocess {
     deinit {
         guard termination == nil else { return }
         _ = kill(id, SIGTERM)
+        if wait(timeout: .seconds(1)) == nil {
+            _ = kill(id, SIGKILL)
+        }
         _ = wait()
+    }
+
+    /// Waits at most `timeout` for the child to end, and says how; `nil` while it still runs.
+    ///
+    /// The corresponding C calls are `pidfd_open(2)`, `poll(2)` and `waitpid(2)`.
+    public func wait(timeout: Duration) -> Termination? {
+        if let termination { return termination }
+        let pidfd = CLinux_pidfd_open(id)
+        guard pidfd >= 0 else { return wait() }  // ESRCH: already reaped elsewhere
+        defer { close(pidfd) }
+        let (seconds, attoseconds) = timeout.components
+        let milliseconds = Int32(clamping: seconds * 1000 + attoseconds / 1_000_000_000_000_000)
+        var entry = pollfd(fd: pidfd, events: Int16(POLLIN), revents: 0)
+        var ready: Int32
+        repeat {
+            ready = poll(&entry, 1, milliseconds)
+        } while ready == -1 && errno == EINTR
+        return ready > 0 ? wait() : nil
     }
 
     /// Waits until the child has ended (at once if it has already), and says how.

@@ -31,19 +31,4 @@ extension UnixStreamSocket {
             remote: UnixStreamSocket(descriptor: FileDescriptor(rawValue: descriptors[1]))
         )
     }
-
-    /// Reads what has arrived without waiting: at most `limit` bytes, nothing when nothing has.
-    ///
-    /// The corresponding C call is `recv(2)` with `MSG_DONTWAIT`.
-    /// - Returns: the bytes read; empty at end of file, when nothing is buffered, or on an error.
-    public func readAvailable(limit: Int) -> [UInt8] {
-        var bytes = [UInt8](repeating: 0, count: limit)
-        let count = bytes.withUnsafeMutableBytes { buffer in
-            try? nonBlockingCall("recv") {
-                recv(descriptor.rawValue, buffer.baseAddress, buffer.count, Int32(MSG_DONTWAIT))
-            }
-        }
-        guard case .processed(let read)? = count else { return [] }
-        return Array(bytes.prefix(read))
-    }
 }

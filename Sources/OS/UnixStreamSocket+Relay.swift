@@ -2,11 +2,12 @@ import Glibc
 
 extension UnixStreamSocket {
     /// Copies what arrives on stdin to the socket and what arrives on the socket to stdout, as it
-    /// comes, until either side closes: `udplabctl bridge`, the far end of `udplabctl -H` (like
-    /// `systemd-stdio-bridge`).
+    /// comes: `udplabctl bridge`, the far end of `udplabctl -H` (like `systemd-stdio-bridge`).
+    /// When stdin ends, the socket's sending side is shut down and the replies still on their way
+    /// are copied until the daemon closes; the relay ends when the socket does.
     ///
-    /// The corresponding C calls are `poll(2)`, `read(2)`, `send(2)` and `write(2)`. A peer that
-    /// closed or reset its end ends the relay; it is not an error.
+    /// The corresponding C calls are `poll(2)`, `read(2)`, `send(2)`, `shutdown(2)` and `write(2)`.
+    /// A peer that closed or reset its end ends its direction; it is not an error.
     /// - Throws: ``SystemError`` when waiting, reading or writing fails otherwise.
     public func relayStandardStreams() throws(SystemError) {
         let socket = descriptor.rawValue
@@ -19,7 +20,11 @@ extension UnixStreamSocket {
             _ = try entries.withUnsafeMutableBufferPointer { pointer throws(SystemError) in
                 try systemCall("poll") { poll(pointer.baseAddress, 2, -1) }
             }
-            if entries[0].revents != 0, try !relayChunk(from: 0, to: socket, via: &buffer) { return }
+            if entries[0].revents != 0, try !relayChunk(from: 0, to: socket, via: &buffer) {
+                // No more requests: the daemon reads an end of file after the last one, and answers it.
+                try shutdownWriting()
+                entries[0].fd = -1  // poll(2) skips a negative descriptor
+            }
             if entries[1].revents != 0, try !relayChunk(from: socket, to: 1, via: &buffer) { return }
         }
     }

@@ -96,6 +96,29 @@ public struct UnixStreamSocket: ~Copyable, Sendable {
         try systemCall("read") { Glibc.read(descriptor.rawValue, buffer.baseAddress, buffer.count) }
     }
 
+    /// Reads what has arrived without waiting: at most `limit` bytes, nothing when nothing has.
+    ///
+    /// The corresponding C call is `recv(2)` with `MSG_DONTWAIT`.
+    /// - Returns: the bytes read; empty at end of file, when nothing is buffered, or on an error.
+    public func readAvailable(limit: Int) -> [UInt8] {
+        var bytes = [UInt8](repeating: 0, count: limit)
+        let count = bytes.withUnsafeMutableBytes { buffer in
+            try? nonBlockingCall("recv") {
+                recv(descriptor.rawValue, buffer.baseAddress, buffer.count, Int32(MSG_DONTWAIT))
+            }
+        }
+        guard case .processed(let read)? = count else { return [] }
+        return Array(bytes.prefix(read))
+    }
+
+    /// Ends this side's writing: the peer reads an end of file after what was sent, and may
+    /// still answer it (replies keep arriving here).
+    ///
+    /// The corresponding C call is `shutdown(2)` with `SHUT_WR`.
+    public func shutdownWriting() throws(SystemError) {
+        _ = try systemCall("shutdown") { Glibc.shutdown(descriptor.rawValue, Int32(SHUT_WR)) }
+    }
+
     /// Writes all of `bytes`, waiting at most `timeout` for the peer to make room.
     ///
     /// `MSG_NOSIGNAL`: a peer that went away is an `EPIPE` error, not a SIGPIPE.

@@ -30,7 +30,7 @@ struct RemoteHostTests {
         "Malformed -H values are usage errors",
         arguments: [
             "", "@db1", "a@b@c", "root@", "db1:", "db1:0", "db1:65536", "db1:ssh", "-oProxyCommand=x", "[::1",
-            "[::1]x", "db1/container", "db 1",
+            "[::1]x", "db1/container", "db 1", "db1;id", "$(id)@db1", "a%b@db1", "-o@db1", "db1%eth0", "[::1;id]",
         ]
     )
     func rejects(text: String) {
@@ -48,8 +48,9 @@ struct RemoteHostTests {
             try RemoteHost(parsing: "db1").sshArguments(
                 remoteCommand: SSHTunnel.bridgeCommand(socket: "/run/udplabd.sock")
             )
-                == ["-xT", "--", "db1", "udplabctl", "bridge", "--socket", "/run/udplabd.sock"]
+                == ["-xT", "--", "db1", "udplabctl", "bridge", "--socket=/run/udplabd.sock"]
         )
+        #expect(SSHTunnel.bridgeCommand(socket: "-odd path") == ["udplabctl", "bridge", "--socket='-odd path'"])
     }
 
     @Test("--socket reaches the remote shell as one word, whatever it holds")

@@ -85,4 +85,8 @@ int CLinux_current_cpu(void);
 
 /// sysconf(_SC_NPROCESSORS_ONLN).
 long CLinux_online_cpus(void);
+
+/// pidfd_open(2) (syscall(2) is variadic: Swift cannot call it): a descriptor that polls
+/// readable once the process has ended; -1 and errno on failure.
+int CLinux_pidfd_open(int pid);
 #endif

@@ -22,9 +22,15 @@ struct RemoteHost: Equatable, Sendable {
             guard user.count > 1, !rest.contains("@") else {
                 throw ValidationError("-H \(text): expected [USER@]HOST[:PORT]")
             }
+            // A user name as useradd(8) allows it; nothing a ProxyCommand's %r could expand
+            // into a shell command (OpenSSH before 9.6, CVE-2023-51385).
+            guard user.dropLast().allSatisfy({ Self.nameCharacters.contains($0) }), user.first != "-" else {
+                throw ValidationError("-H \(text): a user name has only letters, digits, '.', '_' and '-'")
+            }
         }
         let host: Substring
-        if rest.first == "[" {
+        let bracketed = rest.first == "["
+        if bracketed {
             guard let close = rest.firstIndex(of: "]") else { throw ValidationError("-H \(text): no ']' after '['") }
             host = rest[rest.index(after: rest.startIndex)..<close]
             rest = rest[rest.index(after: close)...]
@@ -32,7 +38,9 @@ struct RemoteHost: Equatable, Sendable {
             host = rest.prefix { $0 != ":" }
             rest = rest[host.endIndex...]
         }
-        guard !host.isEmpty, host.first != "-", !host.contains(where: { $0.isWhitespace || $0 == "/" }) else {
+        // A host name, an IPv4 address or (in brackets) an IPv6 one, with a %zone at most.
+        let hostCharacters = bracketed ? Self.nameCharacters.union(":%") : Self.nameCharacters
+        guard !host.isEmpty, host.first != "-", host.allSatisfy({ hostCharacters.contains($0) }) else {
             throw ValidationError("-H \(text): not a host name or address")
         }
         if rest.isEmpty {
@@ -45,6 +53,11 @@ struct RemoteHost: Equatable, Sendable {
         }
         destination = user + host
     }
+
+    /// What a user or host name may contain (ASCII letters, digits, `.`, `_`, `-`).
+    private static let nameCharacters = Set<Character>(
+        "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._-"
+    )
 
     /// ssh's arguments (after the program): `-xT` (no X11 forwarding, no terminal: the stream is
     /// the protocol's), `-p PORT`, `--`, the destination, then `remoteCommand`, which ssh passes

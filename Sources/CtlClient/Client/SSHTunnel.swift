@@ -37,10 +37,11 @@ struct SSHTunnel {
         }
     }
 
-    /// The remote command: `udplabctl bridge`, with `--socket PATH` quoted for the remote shell
-    /// (ssh hands the remote user's shell one line).
+    /// The remote command: `udplabctl bridge`, with `--socket=PATH` quoted for the remote shell
+    /// (ssh hands the remote user's shell one line; one `=` word, so a path starting with `-`
+    /// stays the option's value).
     static func bridgeCommand(socket: String?) -> [String] {
-        ["udplabctl", "bridge"] + (socket.map { ["--socket", shellWord($0)] } ?? [])
+        ["udplabctl", "bridge"] + (socket.map { ["--socket=" + shellWord($0)] } ?? [])
     }
 
     /// `word` as one word of a POSIX shell: itself when it has only characters no shell treats
@@ -59,11 +60,22 @@ struct SSHTunnel {
     ///
     /// ssh exits 255 for its own failures (no route, refused, host key, authentication); a
     /// remote shell 127 for a command it cannot find; the bridge with udplabctl's own statuses
-    /// (69: no daemon at the remote socket, 77: not allowed to open it). Any other error, and a
-    /// clean exit (the daemon closed the connection), stays as it was.
+    /// (69: no daemon at the remote socket, 77: not allowed to open it). A call that timed out
+    /// while ssh had something to say (still connecting, a password prompt) says it too. Any other
+    /// error, and a clean exit (the daemon closed the connection), stays as it was.
     func explain(_ error: ClientError) -> ClientError {
-        guard case .disconnected = error else { return error }
-        let end = process.wait()
+        switch error {
+        case .disconnected: break
+        case .timedOut:
+            // Still connecting, or asking for a password nobody types: what ssh said so far.
+            let message = Self.oneLine(process.readErrorOutput())
+            guard !message.isEmpty else { return error }
+            return .sshFailed(host: host.text, reason: "no reply in time; ssh said: \(message)")
+        default: return error
+        }
+        guard let end = process.wait(timeout: .seconds(5)) else {
+            return .sshFailed(host: host.text, reason: "the connection ended, but ssh did not exit within 5 s")
+        }
         let message = Self.oneLine(process.readErrorOutput())
         switch end {
         case .exited(0): return error

@@ -1,5 +1,6 @@
 import ArgumentParser
 import FoundationEssentials
+import Histogram
 import UDPLabOS
 
 /// `udplabctl bench HOST:PORT`: a UDP load client for any echo server, with loss counted and
@@ -212,29 +213,29 @@ struct BenchCommand: ParsableCommand {
             }
         }
         let showsProgress = StandardError.isTerminal
-        let result: BenchResult
+        let run: (result: BenchResult, histogram: Histogram<UInt64>)
         do {
-            let run = try ThreadedLoad.recordingRun(
+            run = try ThreadedLoad.recordingRun(
                 configuration,
                 progress: showsProgress ? { Self.writeError(ProgressLine.erase + ProgressLine.text($0)) } : nil
             )
-            result = run.result
-            if let file = histogramFile.take() {
-                do {
-                    try file.write(run.histogram)
-                } catch {
-                    Self.fail(error, status: .cannotCreate)
-                }
-            }
         } catch {
             Self.fail(error)
         }
         if showsProgress { Self.writeError(ProgressLine.erase) }
-        let report = options.json ? BenchView.json(result) : BenchView.text(result)
+        let report = options.json ? BenchView.json(run.result) : BenchView.text(run.result)
         // Written at once (print would buffer it in a pipe until exit), so it comes before the warnings.
         StandardOutput.write(report + "\n")
-        for warning in BenchView.warnings(result) {
+        for warning in BenchView.warnings(run.result) {
             Self.writeError("udplabctl: \(warning)\n")
+        }
+        // After the report: a file that fails now (a full disk) costs the file, not the run's figures.
+        if let file = histogramFile.take() {
+            do {
+                try file.write(run.histogram)
+            } catch {
+                Self.fail(error, status: .cannotCreate)
+            }
         }
     }
 
