@@ -140,6 +140,36 @@ rm -rf /run/systemd/system/udplabd.service.d
 check "daemon-reload, restart with io_uring allowed again" bash -c 'systemctl daemon-reload && systemctl restart udplabd'
 check "u1 echoes again" eventually 5 echo_ok 7003
 
+# --- Metrics under the shipped unit's hardening (issue 13): /metrics on loopback, and
+# io.systemd.Metrics at /run/systemd/report/io.udplab with the drop-in udplabd(8) documents.
+config << 'TOML'
+[daemon]
+stats_interval = "2s"
+metrics_listen = "127.0.0.1:9477"
+metrics_socket = "/run/systemd/report/io.udplab"
+
+[[engine]]
+name = "echo"
+kind = "echo"
+backend = "epoll-edge"
+bind = "127.0.0.1:2000"
+TOML
+mkdir -p /run/systemd/report /run/systemd/system/udplabd.service.d
+printf '[Service]\nReadWritePaths=/run/systemd/report\n' > /run/systemd/system/udplabd.service.d/report.conf
+check "daemon-reload, restart with metrics_listen and metrics_socket" bash -c 'systemctl daemon-reload && systemctl restart udplabd'
+check "the config's engine echoes (metrics on)" echo_ok 2000
+metrics() { curl -sf http://127.0.0.1:9477/metrics; }
+export -f metrics
+check "GET /metrics counts the echo" eventually 5 bash -c 'metrics | grep -q "^udplab_engine_received_datagrams_total{engine=\"echo\",kind=\"echo\",backend=\"epoll-edge\"} [1-9]"'
+check "promtool check metrics prints nothing" bash -c 'out=$(metrics | promtool check metrics 2>&1); echo "$out"; [ -z "$out" ]'
+check "io.systemd.Metrics.List at /run/systemd/report/io.udplab" bash -c \
+    'python3 /systest/varlink-call.py --more /run/systemd/report/io.udplab io.systemd.Metrics.List "{}" | grep -q "io.udplab.Engine.receivedDatagrams"'
+check "systemd-analyze security still ≤ 2.0 with the drop-in" systemd-analyze security --threshold=20 udplabd.service
+rm -rf /run/systemd/system/udplabd.service.d
+config < /systest/udplabd.toml
+check "daemon-reload, restart without metrics" bash -c 'systemctl daemon-reload && systemctl restart udplabd'
+check "no /metrics once unset" bash -c '! curl -s --max-time 2 http://127.0.0.1:9477/metrics'
+
 # --- Watchdog: a stalled engine loop stops the pings; systemd restarts the service.
 mkdir -p /run/systemd/system/udplabd.service.d
 printf '[Service]\nWatchdogSec=2s\nEnvironment=UDPLABD_TEST_HOOKS=1\n' > /run/systemd/system/udplabd.service.d/systest.conf
