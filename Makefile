@@ -163,6 +163,7 @@ MANDIR         ?= $(DATADIR)/man
 DOCDIR         ?= $(DATADIR)/doc/udplabd
 SYSTEMDUNITDIR ?= $(PREFIX)/lib/systemd/system
 SYSUSERSDIR    ?= $(PREFIX)/lib/sysusers.d
+TMPFILESDIR    ?= $(PREFIX)/lib/tmpfiles.d
 CATALOGDIR     ?= $(PREFIX)/lib/systemd/catalog
 VARLINKDIR     ?= $(DATADIR)/varlink
 BASHCOMPDIR    ?= $(DATADIR)/bash-completion/completions
@@ -195,7 +196,7 @@ static-release: deps
 ## ConfigurationDirectory= owned by the service's transient uid.
 install: static-release
 	install -d -m 0755 $(DESTDIR)$(SYSCONFDIR)/udplabd
-	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(SYSTEMDUNITDIR) $(DESTDIR)$(SYSUSERSDIR) \
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(SYSTEMDUNITDIR) $(DESTDIR)$(SYSUSERSDIR) $(DESTDIR)$(TMPFILESDIR) \
 	    $(DESTDIR)$(CATALOGDIR) $(DESTDIR)$(DOCDIR) $(DESTDIR)$(VARLINKDIR) $(DESTDIR)$(MANDIR)/man1 \
 	    $(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(BASHCOMPDIR) $(DESTDIR)$(ZSHCOMPDIR) $(DESTDIR)$(FISHCOMPDIR)
 	install -m 0755 $(STATIC_BIN)/udplabd $(STATIC_BIN)/udplabctl $(DESTDIR)$(BINDIR)/
@@ -213,6 +214,7 @@ install: static-release
 	        packaging/$$unit > $(DESTDIR)$(SYSTEMDUNITDIR)/$$unit && chmod 0644 $(DESTDIR)$(SYSTEMDUNITDIR)/$$unit; \
 	done
 	install -m 0644 packaging/udplabd.sysusers $(DESTDIR)$(SYSUSERSDIR)/udplabd.conf
+	install -m 0644 packaging/udplabd.tmpfiles $(DESTDIR)$(TMPFILESDIR)/udplabd.conf
 	install -m 0644 packaging/udplabd.catalog $(DESTDIR)$(CATALOGDIR)/udplabd.catalog
 	install -m 0644 packaging/udplabd.toml $(DESTDIR)$(DOCDIR)/udplabd.toml.example
 	install -m 0644 packaging/io.udplab.varlink $(DESTDIR)$(VARLINKDIR)/io.udplab.varlink
