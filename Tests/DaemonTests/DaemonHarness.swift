@@ -44,12 +44,20 @@ final class DaemonHarness {
     /// The state file's path.
     var stateFile: String { stateDirectory + "/engines.json" }
 
-    /// Starts the daemon and waits until it reports ready.
+    /// Starts the daemon (through `launcher`, a program and its arguments that exec udplabd, when
+    /// given) and waits until it reports ready.
     @discardableResult
-    func start(extraArguments: [String] = [], environment: [String: String] = [:]) throws -> ChildProcess {
+    func start(
+        extraArguments: [String] = [],
+        environment: [String: String] = [:],
+        launcher: [String] = []
+    ) throws -> ChildProcess {
+        let command =
+            launcher + [ChildProcess.productPath("udplabd"), "--config", configPath, "--socket", socketPath]
+            + ["--state-dir", stateDirectory] + extraArguments
         let child = try ChildProcess(
-            executable: ChildProcess.productPath("udplabd"),
-            arguments: ["--config", configPath, "--socket", socketPath, "--state-dir", stateDirectory] + extraArguments,
+            executable: command[0],
+            arguments: Array(command.dropFirst()),
             environment: environment
         )
         self.child = child
