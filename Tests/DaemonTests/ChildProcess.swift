@@ -9,6 +9,9 @@ final class ChildProcess: Sendable {
     private let process: Process
     private let output = Output()
     private let exited = DispatchSemaphore(value: 0)
+    /// Signalled when stdout, and stderr, reach end of file (every writer has closed them).
+    private let stdoutClosed = DispatchSemaphore(value: 0)
+    private let stderrClosed = DispatchSemaphore(value: 0)
 
     /// The package's root directory (this file is Tests/DaemonTests/ChildProcess.swift).
     static let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
@@ -40,21 +43,35 @@ final class ChildProcess: Sendable {
         process.standardOutput = stdoutPipe
         process.standardError = stderrPipe
         let output = self.output
+        // One handler call at a time per pipe, in the order the bytes came; bytes, not text, so
+        // that a character split between two reads is whole when read back.
+        let stdoutClosed = self.stdoutClosed
         stdoutPipe.fileHandleForReading.readabilityHandler = { handle in
-            let text = String(decoding: handle.availableData, as: UTF8.self)
-            output.withLock { $0.stdout += text }
+            let data = handle.availableData
+            guard !data.isEmpty else {
+                handle.readabilityHandler = nil
+                stdoutClosed.signal()
+                return
+            }
+            output.withLock { $0.stdout += data }
         }
+        let stderrClosed = self.stderrClosed
         stderrPipe.fileHandleForReading.readabilityHandler = { handle in
-            let text = String(decoding: handle.availableData, as: UTF8.self)
-            output.withLock { $0.stderr += text }
+            let data = handle.availableData
+            guard !data.isEmpty else {
+                handle.readabilityHandler = nil
+                stderrClosed.signal()
+                return
+            }
+            output.withLock { $0.stderr += data }
         }
         let exited = self.exited
         process.terminationHandler = { _ in exited.signal() }
         try process.run()
     }
 
-    var stdout: String { output.withLock { $0.stdout } }
-    var stderr: String { output.withLock { $0.stderr } }
+    var stdout: String { output.withLock { String(decoding: $0.stdout, as: UTF8.self) } }
+    var stderr: String { output.withLock { String(decoding: $0.stderr, as: UTF8.self) } }
 
     /// Waits until stdout has a line matching `predicate`, and returns it.
     func waitForLine(timeout: Duration = .seconds(10), where predicate: (Substring) -> Bool) throws -> String {
@@ -102,14 +119,12 @@ final class ChildProcess: Sendable {
             process.terminate()
             throw ChildFailure("still running after \(timeout)")
         }
-        // The pipes may still hold the last lines: drain them.
-        for pipe in [process.standardOutput, process.standardError].compactMap({ $0 as? Pipe }) {
-            pipe.fileHandleForReading.readabilityHandler = nil
-            let rest = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-            output.withLock {
-                if pipe === process.standardOutput as? Pipe { $0.stdout += rest } else { $0.stderr += rest }
-            }
-        }
+        // The pipes may still hold the last lines: wait until their readers reach end of file.
+        // (A grandchild that keeps a pipe open, such as a daemon started in the background, holds
+        // it open past the deadline: what was read by then is what there is.)
+        let drained = DispatchTime.now() + 5
+        _ = stdoutClosed.wait(timeout: drained)
+        _ = stderrClosed.wait(timeout: drained)
         return process.terminationStatus
     }
 
@@ -131,9 +146,9 @@ final class ChildProcess: Sendable {
 
 /// What a child wrote so far, appended from the pipes' reader threads.
 private final class Output: Sendable {
-    private let text = Mutex((stdout: "", stderr: ""))
+    private let text = Mutex((stdout: Data(), stderr: Data()))
 
-    func withLock<R>(_ body: (inout (stdout: String, stderr: String)) -> R) -> R {
+    func withLock<R>(_ body: (inout (stdout: Data, stderr: Data)) -> R) -> R {
         text.withLock { body(&$0) }
     }
 }

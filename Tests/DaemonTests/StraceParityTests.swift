@@ -7,7 +7,7 @@ import UDPLabOS
 /// datagrams and GSO trains from two flows, its statistics (syscalls, wakeups, gro buffers, gso
 /// sends, each thread's received datagrams) are compared with strace's record.
 ///
-/// What the engine counts as its syscalls: each lane's socket setup on the starting thread
+/// What the engine counts as its syscalls: each lane's socket setup on the thread that starts it
 /// (setsockopt UDP_GRO, getsockopt UDP_SEGMENT, epoll_create1 and the two epoll_ctl on it) and
 /// its loop thread's epoll_wait, recvmmsg, sendmmsg and the waker's read. Not the loop's, so not
 /// counted: the thread's start and end (rseq, set_robust_list, sched_setaffinity, close, exit)
@@ -129,17 +129,19 @@ private struct Trace {
         let text: String
     }
 
-    /// One lane: its socket, its epoll instance and the thread that served it.
+    /// One lane: its socket, the thread that set it up (whichever thread `udplabd run` started
+    /// the engine on: its async main may run on any of the runtime's threads), its epoll
+    /// instance and the thread that served it.
     struct Lane: CustomStringConvertible {
         let socket: Int
+        let setupThread: Int
         var epoll: Int?
         var thread: Int?
-        var description: String { "socket \(socket) epoll \(epoll ?? -1) thread \(thread ?? -1)" }
+        var description: String { "socket \(socket) setup \(setupThread) epoll \(epoll ?? -1) thread \(thread ?? -1)" }
     }
 
     let calls: [Call]
     let lanes: [Lane]
-    let mainThread: Int
 
     init(contentsOf path: String) throws {
         var pending: [Int: String] = [:]
@@ -157,19 +159,18 @@ private struct Trace {
             calls.append(Call(thread: thread, name: String(rest[..<paren]), text: rest))
         }
         self.calls = calls
-        let mainThread = calls.first?.thread ?? -1
-        self.mainThread = mainThread
         var lanes: [Lane] = []
-        for (index, call) in calls.enumerated() where call.thread == mainThread {
+        var previous: [Int: Call] = [:]  // each thread's call before this one
+        for call in calls {
             if call.name == "setsockopt", call.text.contains("SOL_UDP, UDP_GRO"), let fd = Self.firstArgument(call) {
-                lanes.append(Lane(socket: fd))
+                lanes.append(Lane(socket: fd, setupThread: call.thread))
             }
-            if call.name == "epoll_create1", var lane = lanes.last, lane.epoll == nil,
-                calls[..<index].last(where: { $0.thread == mainThread })?.text.contains("UDP_SEGMENT") == true
+            if call.name == "epoll_create1", previous[call.thread]?.text.contains("UDP_SEGMENT") == true,
+                let index = lanes.lastIndex(where: { $0.setupThread == call.thread && $0.epoll == nil })
             {
-                lane.epoll = Self.result(call)
-                lanes[lanes.count - 1] = lane
+                lanes[index].epoll = Self.result(call)
             }
+            previous[call.thread] = call
         }
         for index in lanes.indices {
             lanes[index].thread =
@@ -178,13 +179,13 @@ private struct Trace {
         self.lanes = lanes
     }
 
-    /// What the engine counts: each lane's setup on the main thread and its loop thread's I/O.
+    /// What the engine counts: each lane's setup on its setup thread and its loop thread's I/O.
     var countedSyscalls: Int {
         var count = 0
         for lane in lanes {
             count +=
                 calls.filter { call in
-                    guard call.thread == mainThread else { return false }
+                    guard call.thread == lane.setupThread else { return false }
                     switch call.name {
                     case "setsockopt":
                         return call.text.contains("SOL_UDP, UDP_GRO") && Self.firstArgument(call) == lane.socket
