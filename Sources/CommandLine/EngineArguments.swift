@@ -58,6 +58,9 @@ public struct EngineArguments: ParsableArguments {
     )
     var reply: String?
 
+    @Option(name: .customLong(EngineOption.denySourcePorts.name), help: EngineOption.denySourcePorts.argumentHelp)
+    var denySourcePorts: String?
+
     @Option(
         name: .customLong(EngineOption.interval.name),
         help: EngineOption.interval.argumentHelp,
@@ -88,6 +91,7 @@ public struct EngineArguments: ParsableArguments {
             (.threads, threads.map(EngineOptionValue.integer)),
             (.steer, steer.map(EngineOptionValue.text)),
             (.reply, reply.map(EngineOptionValue.text)),
+            (.denySourcePorts, denySourcePorts.map(EngineOptionValue.text)),
             (.interval, interval.map { .seconds($0.seconds) }),
             (.polls, polls.map(EngineOptionValue.integer)),
             (.trace, trace ? .flag(true) : nil),

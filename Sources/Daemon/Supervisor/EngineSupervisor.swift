@@ -407,6 +407,7 @@ actor EngineSupervisor {
             "wakeups": "\(counters.value(.wakeups).map(String.init) ?? "n/a")",
             "syscalls": "\(counters.value(.syscalls).map(String.init) ?? "n/a")",
             "kernel_drops": "\(counters.kernelDrops)",
+            "policy_drops": "\(counters.policyDrops)",
         ]
         if engine.spec.kind == .echo && engine.spec.backend == .gso {
             metadata["gro_buffers"] = "\(counters.groBuffers)"

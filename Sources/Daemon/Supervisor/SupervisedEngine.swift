@@ -60,6 +60,7 @@ struct SupervisedEngine: Sendable {
             dualStack: spec.dualStack,
             threads: spec.threads,
             steer: spec.steer?.rawValue,
+            denySourcePorts: spec.denySourcePorts?.description,
             startedUsec: engine?.startedMicroseconds ?? 0
         )
     }

@@ -106,13 +106,14 @@ struct SegmentTrains {
     /// the kernel gave one (`UDP_GRO`), one datagram otherwise. Cuts each datagram at `limit`
     /// bytes (`--buffer`, as every backend does), makes each one's reply in place (`--reply`),
     /// and moves the answered ones up over those that get none, in order, so that the buffer
-    /// again holds a train of one segment size with only its last segment shorter.
+    /// again holds a train of one segment size with only its last segment shorter. A `reply` of
+    /// `nil` answers none (a denied source).
     mutating func fill(
         _ index: Int,
         datagram: ReceivedDatagram,
         segmentSize: Int?,
         limit: Int,
-        reply: ReplyMode
+        reply: ReplyMode?
     ) -> Filled {
         let length = datagram.byteCount
         // A zero-length datagram, or a size no smaller than the buffer, is one datagram.
@@ -121,6 +122,7 @@ struct SegmentTrains {
         let keptSize = min(size, limit)
         var filled = Filled(segments: segments, answered: segments, bytes: length, truncated: 0)
         if reply != .echo || size > limit {
+            // `nil`: the source is denied (``SourceGuard``): every segment is counted, none kept.
             let bytes = buffer(index)
             filled.answered = 0
             filled.bytes = 0
@@ -132,7 +134,7 @@ struct SegmentTrains {
                 if cut < end { filled.truncated += 1 }
                 filled.bytes += cut - start
                 let piece = UnsafeMutableRawBufferPointer(rebasing: bytes[start..<cut])
-                guard reply.makeReply(in: piece) else { continue }
+                guard let reply, reply.makeReply(in: piece) else { continue }
                 if kept != start {
                     UnsafeMutableRawBufferPointer(rebasing: bytes[kept..<(kept + cut - start)])
                         .copyMemory(from: UnsafeRawBufferPointer(piece))

@@ -54,6 +54,9 @@ public final class EngineCounters: Sendable {
     /// Trains of more than one datagram sent datagram by datagram because the kernel refused
     /// `UDP_SEGMENT` (`EIO`, `EINVAL`): the refused one and every one after it (backend gso).
     public let gsoFallbacks = Counter()
+    /// Datagrams received but not echoed by a guard (`--deny-source-ports`): neither sent,
+    /// dropped nor unanswered.
+    public let policyDrops = Counter()
 
     /// Bumped once per loop iteration, idle waits included: proof the loop is alive.
     public let heartbeats = Counter()
@@ -116,7 +119,8 @@ public final class EngineCounters: Sendable {
             timerEvents: timerEvents.value,
             groBuffers: groBuffers.value,
             gsoSends: gsoSends.value,
-            gsoFallbacks: gsoFallbacks.value
+            gsoFallbacks: gsoFallbacks.value,
+            policyDrops: policyDrops.value
         )
     }
 }

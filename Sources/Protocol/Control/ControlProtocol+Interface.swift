@@ -34,6 +34,7 @@ extension ControlProtocol {
           dual_stack: ?bool,
           threads: ?int,
           steer: ?string,
+          deny_source_ports: ?string,
           started_usec: int
         )
 
@@ -63,7 +64,8 @@ extension ControlProtocol {
           timer_events: int,
           gro_buffers: int,
           gso_sends: int,
-          gso_fallbacks: int
+          gso_fallbacks: int,
+          policy_drops: int
         )
 
         type Residence (count: int, p50: int, p99: int, p999: int, max: int)

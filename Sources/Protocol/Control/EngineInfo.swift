@@ -43,6 +43,8 @@ public struct EngineInfo: Codable, Sendable, Equatable {
     /// An echo engine's `--threads` and `--steer`, when given.
     public var threads: Int?
     public var steer: String?
+    /// An echo engine's `--deny-source-ports`, when given.
+    public var denySourcePorts: String?
     /// When the engine started, microseconds since the Unix epoch.
     public var startedUsec: UInt64
 
@@ -70,6 +72,7 @@ public struct EngineInfo: Codable, Sendable, Equatable {
         dualStack: Bool? = nil,
         threads: Int? = nil,
         steer: String? = nil,
+        denySourcePorts: String? = nil,
         startedUsec: UInt64
     ) {
         self.name = name
@@ -95,6 +98,7 @@ public struct EngineInfo: Codable, Sendable, Equatable {
         self.dualStack = dualStack
         self.threads = threads
         self.steer = steer
+        self.denySourcePorts = denySourcePorts
         self.startedUsec = startedUsec
     }
 
@@ -103,6 +107,7 @@ public struct EngineInfo: Codable, Sendable, Equatable {
         case count, queue, buffer, budget, batch, reply, interval, polls, trace
         case dualStack = "dual_stack"
         case threads, steer
+        case denySourcePorts = "deny_source_ports"
         case startedUsec = "started_usec"
     }
 }

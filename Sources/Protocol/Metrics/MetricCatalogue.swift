@@ -137,6 +137,11 @@ public enum MetricCatalogue {
             "gsoFallbacks",
             "Trains sent datagram by datagram because the kernel refused GSO (gso)."
         ) { $0.gsoFallbacks },
+        counter(
+            "policy_drops",
+            "policyDrops",
+            "Datagrams not echoed by a guard: a denied source port (--deny-source-ports)."
+        ) { $0.policyDrops },
     ]
 
     /// The process collectors' usual metrics.

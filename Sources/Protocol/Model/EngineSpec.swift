@@ -42,6 +42,9 @@ public struct EngineSpec: Codable, Sendable, Equatable {
     public var threads: Int?
     /// How datagrams are spread over the threads (`--steer`), default ``Steer/hash``.
     public var steer: Steer?
+    /// The source ports an echo engine never answers (`--deny-source-ports`), default
+    /// ``SourcePortList/default``.
+    public var denySourcePorts: SourcePortList?
 
     /// `127.0.0.1:2000`, the seed's address.
     public static let defaultBind = SocketAddress(loopbackPort: 2000)
@@ -75,7 +78,8 @@ public struct EngineSpec: Codable, Sendable, Equatable {
         reply: ReplyMode? = nil,
         dualStack: Bool? = nil,
         threads: Int? = nil,
-        steer: Steer? = nil
+        steer: Steer? = nil,
+        denySourcePorts: SourcePortList? = nil
     ) {
         self.kind = kind
         self.backend = backend
@@ -93,6 +97,7 @@ public struct EngineSpec: Codable, Sendable, Equatable {
         self.dualStack = dualStack
         self.threads = threads
         self.steer = steer
+        self.denySourcePorts = denySourcePorts
     }
 
     /// The outgoing queue's capacity: exactly `--queue` datagrams (the seed's `len > 8` test held
@@ -110,6 +115,9 @@ public struct EngineSpec: Codable, Sendable, Equatable {
 
     /// What an echo engine sends back.
     public var effectiveReply: ReplyMode { reply ?? .default }
+
+    /// The source ports an echo engine never answers.
+    public var effectiveDenySourcePorts: SourcePortList { denySourcePorts ?? .default }
 
     /// Whether the engine's IPv6 sockets also serve IPv4.
     public var isDualStack: Bool { dualStack ?? false }
