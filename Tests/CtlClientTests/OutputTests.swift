@@ -45,6 +45,7 @@ struct OutputTests {
             dropped                            10               0
             unanswered                          0               0
             policy drops                        0               0
+            rate limited                        0               0
             kernel drops                        0               0
             truncated                           0               0
             errors                              0               0
@@ -78,6 +79,7 @@ struct OutputTests {
             dropped                             0        0              10
             unanswered                          0        0               0
             policy drops                        0        0               0
+            rate limited                        0        0               0
             kernel drops                        0        0               0
             truncated                           0        0               0
             errors                              0        0               0

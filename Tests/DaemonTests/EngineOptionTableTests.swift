@@ -36,13 +36,8 @@ struct EngineOptionTableTests {
             )
         case .flag:
             return Sample(commandLine: ["--\(option.name)"], toml: "true", value: .flag(true))
-        case .text:
-            // Every text option so far is a port list.
-            return Sample(
-                commandLine: ["--\(option.name)", "default,4789"],
-                toml: "\"default,4789\"",
-                value: .text("default,4789")
-            )
+        case .text(_, let example):
+            return Sample(commandLine: ["--\(option.name)", example], toml: "\"\(example)\"", value: .text(example))
         }
     }
 

@@ -70,6 +70,7 @@ enum StatsView {
         ("dropped", { String($0.counters.dropped) }),
         ("unanswered", { String($0.counters.unanswered) }),
         ("policy drops", { String($0.counters.policyDrops) }),
+        ("rate limited", { String($0.counters.rateLimited) }),
         ("kernel drops", { String($0.counters.kernelDrops) }),
         ("truncated", { String($0.counters.truncated) }),
         ("errors", { String($0.counters.errors) }),

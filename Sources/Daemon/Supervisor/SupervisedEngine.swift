@@ -61,6 +61,9 @@ struct SupervisedEngine: Sendable {
             threads: spec.threads,
             steer: spec.steer?.rawValue,
             denySourcePorts: spec.denySourcePorts?.description,
+            rateLimit: spec.rateLimit?.description,
+            rateLimitPrefix: spec.rateLimitPrefix?.description,
+            rateLimitTotal: spec.rateLimitTotal,
             startedUsec: engine?.startedMicroseconds ?? 0
         )
     }

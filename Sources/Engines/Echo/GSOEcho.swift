@@ -38,7 +38,8 @@ public final class GSOEcho: EngineLoop {
     private let residence: ResidenceHistogram
     private let trace: TraceSink?
     private let reply: ReplyMode
-    /// The loop and reflection guard, asked for each buffer (a GRO train has one source).
+    /// The loop and reflection guard, asked for each buffer (a GRO train has one source), which
+    /// counts the train's datagrams in `policy_drops` when it is not to be echoed.
     private let sourceGuard: SourceGuard
     /// `--buffer`: each datagram is cut at this many bytes, as on every backend.
     private let bufferLimit: Int
@@ -196,7 +197,11 @@ public final class GSOEcho: EngineLoop {
         for index in 0..<received {
             let datagram = receiving.datagram(at: index)
             let segmentSize = receiving.segmentSize(at: index)
-            let isDenied = sourceGuard.denies(port: datagram.source.port)
+            let isDenied = !sourceGuard.admits(
+                datagram.source,
+                at: receivedAt,
+                datagrams: UInt64(SegmentTrains.segmentCount(length: datagram.byteCount, segmentSize: segmentSize))
+            )
             let train = trains.fill(
                 index,
                 datagram: datagram,
@@ -206,9 +211,7 @@ public final class GSOEcho: EngineLoop {
             )
             counters.rxDatagrams.increment(by: UInt64(train.segments))
             counters.rxBytes.increment(by: UInt64(train.bytes))
-            if isDenied {
-                counters.policyDrops.increment(by: UInt64(train.segments))
-            } else {
+            if !isDenied {
                 counters.unanswered.increment(by: UInt64(train.segments - train.answered))
             }
             if train.segments > 1 {

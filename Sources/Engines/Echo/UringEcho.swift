@@ -163,7 +163,7 @@ public final class UringEcho: EngineLoop {
             )
         }
         // A datagram without a readable source cannot be answered anyway: the send fails.
-        if let source = message.source, !sourceGuard.admits(source) {
+        if let source = message.source, !sourceGuard.admits(source, at: now) {
             ring.recycleBuffer(message.bufferID)
             return
         }

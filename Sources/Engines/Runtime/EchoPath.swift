@@ -124,9 +124,14 @@ public final class EchoPath {
     /// Makes the reply to the datagram in `bytes` from `source` in place (`--reply`): `true`
     /// when it gets one; otherwise counts it in `policy_drops` (a denied source port: the
     /// guard, asked first) or `unanswered`.
+    /// `now` is read only when a rate limit applies: a batch passes the time it read once.
     @inline(__always)
-    func makeReply(in bytes: UnsafeMutableRawBufferPointer, from source: SocketAddress) -> Bool {
-        guard sourceGuard.admits(source) else { return false }
+    func makeReply(
+        in bytes: UnsafeMutableRawBufferPointer,
+        from source: SocketAddress,
+        at now: @autoclosure () -> UInt64 = MonotonicClock.nanoseconds()
+    ) -> Bool {
+        guard sourceGuard.admits(source, at: now()) else { return false }
         if reply.makeReply(in: bytes) { return true }
         counters.unanswered.increment()
         trace?("no reply (--reply \(reply.rawValue)).")
@@ -237,7 +242,7 @@ public final class EchoPath {
             // Unanswered ones left gaps: this datagram is `unanswered` slots after the tail.
             let slot = isFull ? scratchSlot(index) : queue.freeSlot(unanswered)
             let bytes = UnsafeMutableRawBufferPointer(rebasing: slot[..<datagram.byteCount])
-            guard makeReply(in: bytes, from: datagram.source) else {
+            guard makeReply(in: bytes, from: datagram.source, at: receivedAt) else {
                 unanswered += 1
                 continue
             }

@@ -102,6 +102,14 @@ struct SegmentTrains {
         var truncated: Int
     }
 
+    /// The datagrams a buffer of `length` bytes holds: a train of `segmentSize` ones when the
+    /// kernel gave a size (`UDP_GRO`), else one.
+    static func segmentCount(length: Int, segmentSize: Int?) -> Int {
+        // A zero-length datagram, or a size no smaller than the buffer, is one datagram.
+        let size = min(segmentSize ?? length, length)
+        return size == 0 ? 1 : (length + size - 1) / size
+    }
+
     /// Takes what buffer `index` received: `datagram`, a train of `segmentSize` datagrams when
     /// the kernel gave one (`UDP_GRO`), one datagram otherwise. Cuts each datagram at `limit`
     /// bytes (`--buffer`, as every backend does), makes each one's reply in place (`--reply`),
@@ -116,9 +124,8 @@ struct SegmentTrains {
         reply: ReplyMode?
     ) -> Filled {
         let length = datagram.byteCount
-        // A zero-length datagram, or a size no smaller than the buffer, is one datagram.
         let size = min(segmentSize ?? length, length)
-        let segments = size == 0 ? 1 : (length + size - 1) / size
+        let segments = Self.segmentCount(length: length, segmentSize: segmentSize)
         let keptSize = min(size, limit)
         var filled = Filled(segments: segments, answered: segments, bytes: length, truncated: 0)
         if reply != .echo || size > limit {

@@ -57,6 +57,9 @@ public final class EngineCounters: Sendable {
     /// Datagrams received but not echoed by a guard (`--deny-source-ports`): neither sent,
     /// dropped nor unanswered.
     public let policyDrops = Counter()
+    /// Of those, the ones over their source prefix's `--rate-limit` or the engine's
+    /// `--rate-limit-total`.
+    public let rateLimited = Counter()
 
     /// Bumped once per loop iteration, idle waits included: proof the loop is alive.
     public let heartbeats = Counter()
@@ -120,7 +123,8 @@ public final class EngineCounters: Sendable {
             groBuffers: groBuffers.value,
             gsoSends: gsoSends.value,
             gsoFallbacks: gsoFallbacks.value,
-            policyDrops: policyDrops.value
+            policyDrops: policyDrops.value,
+            rateLimited: rateLimited.value
         )
     }
 }

@@ -35,6 +35,9 @@ extension ControlProtocol {
           threads: ?int,
           steer: ?string,
           deny_source_ports: ?string,
+          rate_limit: ?string,
+          rate_limit_prefix: ?string,
+          rate_limit_total: ?int,
           started_usec: int
         )
 
@@ -65,7 +68,8 @@ extension ControlProtocol {
           gro_buffers: int,
           gso_sends: int,
           gso_fallbacks: int,
-          policy_drops: int
+          policy_drops: int,
+          rate_limited: int
         )
 
         type Residence (count: int, p50: int, p99: int, p999: int, max: int)

@@ -45,6 +45,10 @@ public struct EngineInfo: Codable, Sendable, Equatable {
     public var steer: String?
     /// An echo engine's `--deny-source-ports`, when given.
     public var denySourcePorts: String?
+    /// An echo engine's `--rate-limit`, `--rate-limit-prefix` and `--rate-limit-total`, when given.
+    public var rateLimit: String?
+    public var rateLimitPrefix: String?
+    public var rateLimitTotal: Int?
     /// When the engine started, microseconds since the Unix epoch.
     public var startedUsec: UInt64
 
@@ -73,6 +77,9 @@ public struct EngineInfo: Codable, Sendable, Equatable {
         threads: Int? = nil,
         steer: String? = nil,
         denySourcePorts: String? = nil,
+        rateLimit: String? = nil,
+        rateLimitPrefix: String? = nil,
+        rateLimitTotal: Int? = nil,
         startedUsec: UInt64
     ) {
         self.name = name
@@ -99,6 +106,9 @@ public struct EngineInfo: Codable, Sendable, Equatable {
         self.threads = threads
         self.steer = steer
         self.denySourcePorts = denySourcePorts
+        self.rateLimit = rateLimit
+        self.rateLimitPrefix = rateLimitPrefix
+        self.rateLimitTotal = rateLimitTotal
         self.startedUsec = startedUsec
     }
 
@@ -108,6 +118,9 @@ public struct EngineInfo: Codable, Sendable, Equatable {
         case dualStack = "dual_stack"
         case threads, steer
         case denySourcePorts = "deny_source_ports"
+        case rateLimit = "rate_limit"
+        case rateLimitPrefix = "rate_limit_prefix"
+        case rateLimitTotal = "rate_limit_total"
         case startedUsec = "started_usec"
     }
 }

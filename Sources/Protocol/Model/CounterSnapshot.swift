@@ -35,6 +35,8 @@ public struct CounterSnapshot: Codable, Sendable, Equatable {
     public var gsoFallbacks: UInt64 = 0
     /// Datagrams a guard did not echo (`--deny-source-ports`).
     public var policyDrops: UInt64 = 0
+    /// Of those, the datagrams over a rate limit (`--rate-limit`, `--rate-limit-total`).
+    public var rateLimited: UInt64 = 0
     /// The loop counters the backend cannot see (their values above are 0 and mean nothing).
     public var absent: Set<LoopCounter> = []
 
@@ -65,6 +67,7 @@ public struct CounterSnapshot: Codable, Sendable, Equatable {
         gsoSends: UInt64 = 0,
         gsoFallbacks: UInt64 = 0,
         policyDrops: UInt64 = 0,
+        rateLimited: UInt64 = 0,
         absent: Set<LoopCounter> = []
     ) {
         self.rxDatagrams = rxDatagrams
@@ -92,6 +95,7 @@ public struct CounterSnapshot: Codable, Sendable, Equatable {
         self.gsoSends = gsoSends
         self.gsoFallbacks = gsoFallbacks
         self.policyDrops = policyDrops
+        self.rateLimited = rateLimited
         self.absent = absent
     }
 
@@ -121,6 +125,7 @@ public struct CounterSnapshot: Codable, Sendable, Equatable {
         case gsoSends = "gso_sends"
         case gsoFallbacks = "gso_fallbacks"
         case policyDrops = "policy_drops"
+        case rateLimited = "rate_limited"
     }
 
     /// `count / rxDatagrams`, or `nil` before the first datagram.
@@ -154,6 +159,7 @@ extension CounterSnapshot {
         [
             (.kernelDrops, \.kernelDrops), (.unanswered, \.unanswered), (.groBuffers, \.groBuffers),
             (.gsoSends, \.gsoSends), (.gsoFallbacks, \.gsoFallbacks), (.policyDrops, \.policyDrops),
+            (.rateLimited, \.rateLimited),
         ]
     }
 

@@ -5,7 +5,7 @@ extension EngineOption {
     /// Every engine option.
     public static let all: [EngineOption] = [
         .backend, .strategy, .bind, .dualStack, .count, .queue, .buffer, .budget, .batch, .threads, .steer, .reply,
-        .denySourcePorts, .interval, .polls, .trace,
+        .denySourcePorts, .rateLimit, .rateLimitPrefix, .rateLimitTotal, .interval, .polls, .trace,
     ]
 
     /// Kinds whose engines have sockets.
@@ -164,7 +164,10 @@ extension EngineOption {
 
     public static let denySourcePorts = EngineOption(
         name: "deny-source-ports",
-        values: .text(syntax: "`default`, `none`, ports and ranges `A-B` by commas (`default,4789`)"),
+        values: .text(
+            syntax: "`default`, `none`, ports and ranges `A-B` by commas (`default,4789`)",
+            example: "default,4789"
+        ),
         valueName: "ports",
         kinds: [.echo],
         kindsPhrase: "echo engines",
@@ -181,6 +184,60 @@ extension EngineOption {
             }
         },
         read: { $0.denySourcePorts.map { .text($0.description) } }
+    )
+
+    public static let rateLimit = EngineOption(
+        name: "rate-limit",
+        values: .text(syntax: "`PPS` or `PPS/BURST`, each 1–100000000", example: "100/20"),
+        valueName: "pps[/burst]",
+        kinds: [.echo],
+        kindsPhrase: "echo engines",
+        backends: nil,
+        defaultDescription: { _ in "off" },
+        help:
+            "Echoes per second to one source prefix (--rate-limit-prefix), as DNS response-rate limiting does: a token bucket of BURST (default PPS) per prefix, in a fixed table of \(RateLimit.tableCapacity) prefixes that spoofed sources can evict from but not grow. Datagrams over it get no echo and are counted in rate_limited and policy_drops. Per loop thread with --threads.",
+        assign: { spec, value throws(Refusal) in
+            guard let text = value.text else { throw .invalid("must be PPS[/BURST], not \(value)") }
+            do throws(RateLimit.ParseError) {
+                spec.rateLimit = try RateLimit(parsing: text)
+            } catch {
+                throw .invalid(error.description)
+            }
+        },
+        read: { $0.rateLimit.map { .text($0.description) } }
+    )
+
+    public static let rateLimitPrefix = EngineOption(
+        name: "rate-limit-prefix",
+        values: .text(syntax: "`V4/V6`, 0–32 and 0–128", example: "24/56"),
+        valueName: "v4/v6",
+        kinds: [.echo],
+        kindsPhrase: "echo engines",
+        backends: nil,
+        defaultDescription: { _ in SourcePrefix.default.description },
+        help:
+            "The prefix lengths --rate-limit groups sources by: one bucket per IPv4 /V4 and per IPv6 /V6 network (24/56 is BIND's RRL default).",
+        assign: { spec, value throws(Refusal) in
+            guard let text = value.text else { throw .invalid("must be V4/V6, not \(value)") }
+            do throws(SourcePrefix.ParseError) {
+                spec.rateLimitPrefix = try SourcePrefix(parsing: text)
+            } catch {
+                throw .invalid(error.description)
+            }
+        },
+        read: { $0.rateLimitPrefix.map { .text($0.description) } }
+    )
+
+    public static let rateLimitTotal = integer(
+        "rate-limit-total",
+        range: RateLimit.range,
+        valueName: "pps",
+        kinds: [.echo],
+        kindsPhrase: "echo engines",
+        defaultText: "off",
+        help:
+            "Echoes per second the engine sends in all, whatever the sources (a bucket of one second's worth); over it, datagrams get no echo and are counted in rate_limited and policy_drops. Per loop thread with --threads.",
+        field: \.rateLimitTotal
     )
 
     public static let interval = EngineOption(

@@ -20,8 +20,8 @@ public struct EngineOption: Sendable, Hashable, CustomStringConvertible {
         /// An address, `HOST:PORT` or `[IPv6]:PORT`.
         case address
         /// A text of the form `syntax` says (`default`, `none` or a list of ports), checked
-        /// when it is stored in a spec.
-        case text(syntax: String)
+        /// when it is stored in a spec; `example` is one it takes (`default,4789`).
+        case text(syntax: String, example: String)
         /// On or off; given means on.
         case flag
     }

@@ -45,6 +45,12 @@ public struct EngineSpec: Codable, Sendable, Equatable {
     /// The source ports an echo engine never answers (`--deny-source-ports`), default
     /// ``SourcePortList/default``.
     public var denySourcePorts: SourcePortList?
+    /// Echoes per second to one source prefix (`--rate-limit PPS[/BURST]`); `nil`: no limit.
+    public var rateLimit: RateLimit?
+    /// How `--rate-limit` groups sources (`--rate-limit-prefix V4/V6`), default /32 and /64.
+    public var rateLimitPrefix: SourcePrefix?
+    /// Echoes per second in all (`--rate-limit-total`); `nil`: no limit.
+    public var rateLimitTotal: Int?
 
     /// `127.0.0.1:2000`, the seed's address.
     public static let defaultBind = SocketAddress(loopbackPort: 2000)
@@ -79,7 +85,10 @@ public struct EngineSpec: Codable, Sendable, Equatable {
         dualStack: Bool? = nil,
         threads: Int? = nil,
         steer: Steer? = nil,
-        denySourcePorts: SourcePortList? = nil
+        denySourcePorts: SourcePortList? = nil,
+        rateLimit: RateLimit? = nil,
+        rateLimitPrefix: SourcePrefix? = nil,
+        rateLimitTotal: Int? = nil
     ) {
         self.kind = kind
         self.backend = backend
@@ -98,6 +107,9 @@ public struct EngineSpec: Codable, Sendable, Equatable {
         self.threads = threads
         self.steer = steer
         self.denySourcePorts = denySourcePorts
+        self.rateLimit = rateLimit
+        self.rateLimitPrefix = rateLimitPrefix
+        self.rateLimitTotal = rateLimitTotal
     }
 
     /// The outgoing queue's capacity: exactly `--queue` datagrams (the seed's `len > 8` test held
@@ -118,6 +130,17 @@ public struct EngineSpec: Codable, Sendable, Equatable {
 
     /// The source ports an echo engine never answers.
     public var effectiveDenySourcePorts: SourcePortList { denySourcePorts ?? .default }
+
+    /// How `--rate-limit` groups sources.
+    public var effectiveRateLimitPrefix: SourcePrefix { rateLimitPrefix ?? .default }
+
+    /// Whether any rate limit applies.
+    public var isRateLimited: Bool { rateLimit != nil || rateLimitTotal != nil }
+
+    /// Whether this is an echo engine that hosts other than this one can reach (a bind outside
+    /// `127.0.0.0/8` and `::1`, the wildcard included) with no rate limit: what the journal
+    /// warns of, since such an engine echoes a spoofed flood at its victim at full speed.
+    public var isExposedWithoutRateLimit: Bool { kind == .echo && !bind.isLoopback && !isRateLimited }
 
     /// Whether the engine's IPv6 sockets also serve IPv4.
     public var isDualStack: Bool { dualStack ?? false }

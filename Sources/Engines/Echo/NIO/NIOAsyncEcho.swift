@@ -176,7 +176,15 @@ private struct EchoTasks: Sendable {
             for try await var envelope in inbound {
                 let receivedAt = MonotonicClock.nanoseconds()
                 _ = limit.receive(&envelope.data, counting: counters, trace: trace, from: envelope.remoteAddress)
-                guard sourceGuard.admits(port: UInt16(truncatingIfNeeded: envelope.remoteAddress.port ?? 0)) else {
+                guard
+                    sourceGuard.admits(
+                        port: UInt16(truncatingIfNeeded: envelope.remoteAddress.port ?? 0),
+                        source: envelope.remoteAddress.withSockAddr { address, _ in
+                            UDPLabOS.SocketAddress(sockaddr: address)
+                        },
+                        at: receivedAt
+                    )
+                else {
                     continue
                 }
                 guard reply == .echo || envelope.data.withUnsafeMutableReadableBytes({ reply.makeReply(in: $0) })

@@ -165,7 +165,13 @@ private final class NIOEchoHandler: ChannelInboundHandler {
         let count = UInt64(
             limit.receive(&envelope.data, counting: counters, trace: trace, from: envelope.remoteAddress)
         )
-        guard sourceGuard.admits(port: UInt16(truncatingIfNeeded: envelope.remoteAddress.port ?? 0)) else { return }
+        guard
+            sourceGuard.admits(
+                port: UInt16(truncatingIfNeeded: envelope.remoteAddress.port ?? 0),
+                source: envelope.remoteAddress.withSockAddr { address, _ in UDPLabOS.SocketAddress(sockaddr: address) },
+                at: cycleStart
+            )
+        else { return }
         guard reply == .echo || envelope.data.withUnsafeMutableReadableBytes({ reply.makeReply(in: $0) }) else {
             counters.unanswered.increment()
             trace?("no reply (--reply \(reply.rawValue)).")
