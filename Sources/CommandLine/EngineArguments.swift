@@ -58,6 +58,18 @@ public struct EngineArguments: ParsableArguments {
     )
     var reply: String?
 
+    @Option(name: .customLong(EngineOption.denySourcePorts.name), help: EngineOption.denySourcePorts.argumentHelp)
+    var denySourcePorts: String?
+
+    @Option(name: .customLong(EngineOption.rateLimit.name), help: EngineOption.rateLimit.argumentHelp)
+    var rateLimit: String?
+
+    @Option(name: .customLong(EngineOption.rateLimitPrefix.name), help: EngineOption.rateLimitPrefix.argumentHelp)
+    var rateLimitPrefix: String?
+
+    @Option(name: .customLong(EngineOption.rateLimitTotal.name), help: EngineOption.rateLimitTotal.argumentHelp)
+    var rateLimitTotal: Int?
+
     @Option(
         name: .customLong(EngineOption.interval.name),
         help: EngineOption.interval.argumentHelp,
@@ -88,6 +100,10 @@ public struct EngineArguments: ParsableArguments {
             (.threads, threads.map(EngineOptionValue.integer)),
             (.steer, steer.map(EngineOptionValue.text)),
             (.reply, reply.map(EngineOptionValue.text)),
+            (.denySourcePorts, denySourcePorts.map(EngineOptionValue.text)),
+            (.rateLimit, rateLimit.map(EngineOptionValue.text)),
+            (.rateLimitPrefix, rateLimitPrefix.map(EngineOptionValue.text)),
+            (.rateLimitTotal, rateLimitTotal.map(EngineOptionValue.integer)),
             (.interval, interval.map { .seconds($0.seconds) }),
             (.polls, polls.map(EngineOptionValue.integer)),
             (.trace, trace ? .flag(true) : nil),

@@ -108,6 +108,7 @@ public enum GeneratedDocs {
             case .seconds(let range): values = "seconds, \(range.text)"
             case .choice(let names): values = names.map { "`\($0)`" }.joined(separator: ", ")
             case .address: values = "`HOST:PORT`, `[IPv6]:PORT`"
+            case .text(let syntax, _): values = syntax
             case .flag: values = "`true`, `false`"
             }
             var applies = applicability(of: option)

@@ -27,7 +27,7 @@ struct RunSummary {
         var lines = [
             "\(signal.map { "\($0): " } ?? "")engine \(spec.kind.rawValue) (\(Self.model(of: spec)))\(Self.place(addresses)) \(engine.state.rawValue) after \(PrintfNumber.fixed(seconds, digits: 1)) s",
             "  rx \(counters.rxDatagrams) datagrams, \(counters.rxBytes) bytes; tx \(counters.txDatagrams) datagrams, \(counters.txBytes) bytes",
-            "  dropped \(counters.dropped), kernel drops \(counters.kernelDrops), truncated \(counters.truncated), errors \(counters.errors), queue high water \(counters.queueHighWater)",
+            "  dropped \(counters.dropped), policy drops \(counters.policyDrops) (rate limited \(counters.rateLimited)), kernel drops \(counters.kernelDrops), truncated \(counters.truncated), errors \(counters.errors), queue high water \(counters.queueHighWater)",
         ]
         if counters.absent.isEmpty {
             lines += [

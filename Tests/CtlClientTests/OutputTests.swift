@@ -44,6 +44,8 @@ struct OutputTests {
             tx bytes                        48000               0
             dropped                            10               0
             unanswered                          0               0
+            policy drops                        0               0
+            rate limited                        0               0
             kernel drops                        0               0
             truncated                           0               0
             errors                              0               0
@@ -76,6 +78,8 @@ struct OutputTests {
             tx bytes                            0        0           48000
             dropped                             0        0              10
             unanswered                          0        0               0
+            policy drops                        0        0               0
+            rate limited                        0        0               0
             kernel drops                        0        0               0
             truncated                           0        0               0
             errors                              0        0               0

@@ -36,6 +36,8 @@ struct EngineOptionTableTests {
             )
         case .flag:
             return Sample(commandLine: ["--\(option.name)"], toml: "true", value: .flag(true))
+        case .text(_, let example):
+            return Sample(commandLine: ["--\(option.name)", example], toml: "\"\(example)\"", value: .text(example))
         }
     }
 

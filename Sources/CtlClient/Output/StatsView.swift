@@ -69,6 +69,8 @@ enum StatsView {
         ("tx bytes", { String($0.counters.txBytes) }),
         ("dropped", { String($0.counters.dropped) }),
         ("unanswered", { String($0.counters.unanswered) }),
+        ("policy drops", { String($0.counters.policyDrops) }),
+        ("rate limited", { String($0.counters.rateLimited) }),
         ("kernel drops", { String($0.counters.kernelDrops) }),
         ("truncated", { String($0.counters.truncated) }),
         ("errors", { String($0.counters.errors) }),

@@ -130,7 +130,7 @@ extension ConfigReader {
         switch option.values {
         case .integer: integer(value, key: option.key, at: line).map(EngineOptionValue.integer)
         case .seconds: seconds(value, key: option.key, at: line).map(EngineOptionValue.seconds)
-        case .choice, .address: string(value, key: option.key, at: line).map(EngineOptionValue.text)
+        case .choice, .address, .text: string(value, key: option.key, at: line).map(EngineOptionValue.text)
         case .flag: boolean(value, key: option.key, at: line).map(EngineOptionValue.flag)
         }
     }

@@ -27,6 +27,20 @@ extension EngineSupervisor {
         return stalled
     }
 
+    /// Warns, at each start, of an echo engine bound where other hosts reach it with no rate
+    /// limit (``EngineSpec/isExposedWithoutRateLimit``): on a real network a spoofed source makes
+    /// such an engine a reflector at full speed. The source-port guard still applies.
+    func warnIfUnlimited(_ row: SupervisedEngine) {
+        guard row.definition.spec.isExposedWithoutRateLimit else { return }
+        logger.log(
+            .engineUnlimited,
+            level: .warning,
+            metadata: metadata(row).merging(["deny_source_ports": "\(row.definition.spec.effectiveDenySourcePorts)"]) {
+                $1
+            }
+        )
+    }
+
     /// Logs, once per engine, that the kernel refused a gso engine's UDP_SEGMENT sends (EIO or
     /// EINVAL: a device without checksum offload, IPsec on the route, `SO_NO_CHECK`), so that it
     /// now echoes datagram by datagram, as quinn-udp and msquic say when they fall back. The

@@ -63,6 +63,7 @@ actor EngineSupervisor {
             }
         }
         logger.log(.engineStarted, level: .notice, metadata: metadata(row))
+        warnIfUnlimited(row)
         return row.info
     }
 
@@ -102,6 +103,7 @@ actor EngineSupervisor {
             row.startFailure = nil
             engines[name] = row
             logger.log(.engineStarted, level: .notice, metadata: metadata(row))
+            warnIfUnlimited(row)
             return row.info
         } catch {
             row.engine = nil
@@ -378,6 +380,7 @@ actor EngineSupervisor {
         do {
             row.engine = try launch(definition)
             logger.log(event, level: .notice, metadata: metadata(row))
+            warnIfUnlimited(row)
         } catch {
             row.startFailure = error.description
             logger.log(.engineFailed, level: .error, metadata: metadata(row).merging(["reason": "\(error)"]) { $1 })
@@ -407,6 +410,8 @@ actor EngineSupervisor {
             "wakeups": "\(counters.value(.wakeups).map(String.init) ?? "n/a")",
             "syscalls": "\(counters.value(.syscalls).map(String.init) ?? "n/a")",
             "kernel_drops": "\(counters.kernelDrops)",
+            "policy_drops": "\(counters.policyDrops)",
+            "rate_limited": "\(counters.rateLimited)",
         ]
         if engine.spec.kind == .echo && engine.spec.backend == .gso {
             metadata["gro_buffers"] = "\(counters.groBuffers)"

@@ -60,6 +60,10 @@ struct SupervisedEngine: Sendable {
             dualStack: spec.dualStack,
             threads: spec.threads,
             steer: spec.steer?.rawValue,
+            denySourcePorts: spec.denySourcePorts?.description,
+            rateLimit: spec.rateLimit?.description,
+            rateLimitPrefix: spec.rateLimitPrefix?.description,
+            rateLimitTotal: spec.rateLimitTotal,
             startedUsec: engine?.startedMicroseconds ?? 0
         )
     }

@@ -38,6 +38,9 @@ public final class GSOEcho: EngineLoop {
     private let residence: ResidenceHistogram
     private let trace: TraceSink?
     private let reply: ReplyMode
+    /// The loop and reflection guard, asked for each buffer (a GRO train has one source), which
+    /// counts the train's datagrams in `policy_drops` when it is not to be echoed.
+    private let sourceGuard: SourceGuard
     /// `--buffer`: each datagram is cut at this many bytes, as on every backend.
     private let bufferLimit: Int
     private let epoll: FileDescriptor
@@ -80,6 +83,7 @@ public final class GSOEcho: EngineLoop {
         self.residence = residence
         self.trace = trace
         reply = spec.effectiveReply
+        sourceGuard = SourceGuard(spec: spec, counters: counters, trace: trace)
         bufferLimit = spec.bufferSize
         let batch = spec.effectiveBatch
         receiving = MessageBatch(capacity: batch, controlMessages: true)
@@ -193,16 +197,23 @@ public final class GSOEcho: EngineLoop {
         for index in 0..<received {
             let datagram = receiving.datagram(at: index)
             let segmentSize = receiving.segmentSize(at: index)
+            let isDenied = !sourceGuard.admits(
+                datagram.source,
+                at: receivedAt,
+                datagrams: UInt64(SegmentTrains.segmentCount(length: datagram.byteCount, segmentSize: segmentSize))
+            )
             let train = trains.fill(
                 index,
                 datagram: datagram,
                 segmentSize: segmentSize,
                 limit: bufferLimit,
-                reply: reply
+                reply: isDenied ? nil : reply
             )
             counters.rxDatagrams.increment(by: UInt64(train.segments))
             counters.rxBytes.increment(by: UInt64(train.bytes))
-            counters.unanswered.increment(by: UInt64(train.segments - train.answered))
+            if !isDenied {
+                counters.unanswered.increment(by: UInt64(train.segments - train.answered))
+            }
             if train.segments > 1 {
                 counters.groBuffers.increment()
             }
@@ -212,7 +223,7 @@ public final class GSOEcho: EngineLoop {
                 let shape = train.segments > 1 ? " (GRO: \(train.segments) of \(segmentSize ?? 0))" : ""
                 let truncation = train.truncated > 0 ? " (\(train.truncated) truncated to \(bufferLimit))" : ""
                 trace("recv \(datagram.byteCount) bytes\(shape) from \(datagram.source.unmappingIPv4)\(truncation).")
-                if train.answered < train.segments {
+                if !isDenied && train.answered < train.segments {
                     trace("no reply to \(train.segments - train.answered) (--reply \(reply.rawValue)).")
                 }
             }

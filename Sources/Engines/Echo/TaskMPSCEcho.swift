@@ -71,7 +71,7 @@ private final class ReaderFuture: TaskFuture {
                 let result = path.receiveCounted(into: bytes)
                 // A datagram that gets no reply (`--reply`) is counted and goes no further.
                 guard case .processed(let datagram?) = result,
-                    !path.makeReply(in: .init(rebasing: bytes[..<datagram.byteCount]))
+                    !path.makeReply(in: .init(rebasing: bytes[..<datagram.byteCount]), from: datagram.source)
                 else { return result }
                 return .processed(nil)
             }

@@ -33,6 +33,8 @@ public final class UringEcho: EngineLoop {
     private let residence: ResidenceHistogram
     private let trace: TraceSink?
     private let reply: ReplyMode
+    /// The loop and reflection guard, asked before each reply is made.
+    private let sourceGuard: SourceGuard
     private let bufferCount: Int
     /// When each buffer's datagram arrived, for its residence time.
     private let receivedAt: UnsafeMutableBufferPointer<UInt64>
@@ -84,6 +86,7 @@ public final class UringEcho: EngineLoop {
         self.residence = residence
         self.trace = trace
         reply = spec.effectiveReply
+        sourceGuard = SourceGuard(spec: spec, counters: counters, trace: trace)
         bufferCount = spec.queueCapacity
         receivedAt = .allocate(capacity: spec.queueCapacity)
         receivedAt.initialize(repeating: 0)
@@ -158,6 +161,11 @@ public final class UringEcho: EngineLoop {
             trace(
                 "recv \(message.payload.count) bytes from \(message.source.map { "\($0.unmappingIPv4)" } ?? "?")\(truncation)."
             )
+        }
+        // A datagram without a readable source cannot be answered anyway: the send fails.
+        if let source = message.source, !sourceGuard.admits(source, at: now) {
+            ring.recycleBuffer(message.bufferID)
+            return
         }
         guard reply.makeReply(in: message.payload) else {
             counters.unanswered.increment()

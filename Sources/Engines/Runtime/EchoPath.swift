@@ -24,6 +24,8 @@ public final class EchoPath {
     private let trace: TraceSink?
     private let tracesPendingWrites: Bool
     private let reply: ReplyMode
+    /// The loop and reflection guard, asked before each reply is made.
+    private let sourceGuard: SourceGuard
     /// Headers for batched receives and sends, when the path was built with a batch capacity.
     private let receiving: MessageBatch?
     private let sending: MessageBatch?
@@ -61,6 +63,7 @@ public final class EchoPath {
         self.trace = trace
         self.tracesPendingWrites = tracesPendingWrites
         self.reply = spec.effectiveReply
+        self.sourceGuard = SourceGuard(spec: spec, counters: counters, trace: trace)
         self.receiving = batchCapacity.map { MessageBatch(capacity: $0) }
         self.sending = batchCapacity.map { MessageBatch(capacity: $0) }
     }
@@ -83,7 +86,7 @@ public final class EchoPath {
             return .wouldBlock
         }
         guard let datagram = received,
-            makeReply(in: UnsafeMutableRawBufferPointer(rebasing: buffer[..<datagram.byteCount]))
+            makeReply(in: UnsafeMutableRawBufferPointer(rebasing: buffer[..<datagram.byteCount]), from: datagram.source)
         else { return .processed(()) }
         if isFull {
             counters.dropped.increment()
@@ -118,10 +121,17 @@ public final class EchoPath {
         trace?("recv \(datagram.byteCount) bytes from \(datagram.source.unmappingIPv4)\(truncation).")
     }
 
-    /// Makes the reply to the datagram in `bytes` in place (`--reply`): `true` when it gets one;
-    /// otherwise counts it in `unanswered`.
+    /// Makes the reply to the datagram in `bytes` from `source` in place (`--reply`): `true`
+    /// when it gets one; otherwise counts it in `policy_drops` (a denied source port: the
+    /// guard, asked first) or `unanswered`.
+    /// `now` is read only when a rate limit applies: a batch passes the time it read once.
     @inline(__always)
-    func makeReply(in bytes: UnsafeMutableRawBufferPointer) -> Bool {
+    func makeReply(
+        in bytes: UnsafeMutableRawBufferPointer,
+        from source: SocketAddress,
+        at now: @autoclosure () -> UInt64 = MonotonicClock.nanoseconds()
+    ) -> Bool {
+        guard sourceGuard.admits(source, at: now()) else { return false }
         if reply.makeReply(in: bytes) { return true }
         counters.unanswered.increment()
         trace?("no reply (--reply \(reply.rawValue)).")
@@ -189,8 +199,8 @@ public final class EchoPath {
     /// Receives up to `limit` datagrams with one `recvmmsg(2)`: straight into the queue's free
     /// slots, at most as many as there are (so nothing is dropped while the queue has room), or,
     /// when the queue is full, a batch into the scratch buffers, each counted in `dropped` and
-    /// discarded as ``receive()`` does. A datagram that gets no reply (`--reply`) is counted in
-    /// `unanswered` and takes no slot: the ones after it move up.
+    /// discarded as ``receive()`` does. A datagram that gets no reply (`--reply`, or a denied
+    /// source port) is counted in `unanswered` (or `policy_drops`) and takes no slot: the ones after it move up.
     ///
     /// - Returns: `.wouldBlock` when no datagram was queued in the kernel; otherwise how many
     ///   were received and whether the socket is drained (fewer came than were asked for: the
@@ -232,7 +242,7 @@ public final class EchoPath {
             // Unanswered ones left gaps: this datagram is `unanswered` slots after the tail.
             let slot = isFull ? scratchSlot(index) : queue.freeSlot(unanswered)
             let bytes = UnsafeMutableRawBufferPointer(rebasing: slot[..<datagram.byteCount])
-            guard makeReply(in: bytes) else {
+            guard makeReply(in: bytes, from: datagram.source, at: receivedAt) else {
                 unanswered += 1
                 continue
             }

@@ -102,25 +102,34 @@ struct SegmentTrains {
         var truncated: Int
     }
 
+    /// The datagrams a buffer of `length` bytes holds: a train of `segmentSize` ones when the
+    /// kernel gave a size (`UDP_GRO`), else one.
+    static func segmentCount(length: Int, segmentSize: Int?) -> Int {
+        // A zero-length datagram, or a size no smaller than the buffer, is one datagram.
+        let size = min(segmentSize ?? length, length)
+        return size == 0 ? 1 : (length + size - 1) / size
+    }
+
     /// Takes what buffer `index` received: `datagram`, a train of `segmentSize` datagrams when
     /// the kernel gave one (`UDP_GRO`), one datagram otherwise. Cuts each datagram at `limit`
     /// bytes (`--buffer`, as every backend does), makes each one's reply in place (`--reply`),
     /// and moves the answered ones up over those that get none, in order, so that the buffer
-    /// again holds a train of one segment size with only its last segment shorter.
+    /// again holds a train of one segment size with only its last segment shorter. A `reply` of
+    /// `nil` answers none (a denied source).
     mutating func fill(
         _ index: Int,
         datagram: ReceivedDatagram,
         segmentSize: Int?,
         limit: Int,
-        reply: ReplyMode
+        reply: ReplyMode?
     ) -> Filled {
         let length = datagram.byteCount
-        // A zero-length datagram, or a size no smaller than the buffer, is one datagram.
         let size = min(segmentSize ?? length, length)
-        let segments = size == 0 ? 1 : (length + size - 1) / size
+        let segments = Self.segmentCount(length: length, segmentSize: segmentSize)
         let keptSize = min(size, limit)
         var filled = Filled(segments: segments, answered: segments, bytes: length, truncated: 0)
         if reply != .echo || size > limit {
+            // `nil`: the source is denied (``SourceGuard``): every segment is counted, none kept.
             let bytes = buffer(index)
             filled.answered = 0
             filled.bytes = 0
@@ -132,7 +141,7 @@ struct SegmentTrains {
                 if cut < end { filled.truncated += 1 }
                 filled.bytes += cut - start
                 let piece = UnsafeMutableRawBufferPointer(rebasing: bytes[start..<cut])
-                guard reply.makeReply(in: piece) else { continue }
+                guard let reply, reply.makeReply(in: piece) else { continue }
                 if kept != start {
                     UnsafeMutableRawBufferPointer(rebasing: bytes[kept..<(kept + cut - start)])
                         .copyMemory(from: UnsafeRawBufferPointer(piece))

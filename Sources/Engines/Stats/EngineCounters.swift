@@ -54,6 +54,12 @@ public final class EngineCounters: Sendable {
     /// Trains of more than one datagram sent datagram by datagram because the kernel refused
     /// `UDP_SEGMENT` (`EIO`, `EINVAL`): the refused one and every one after it (backend gso).
     public let gsoFallbacks = Counter()
+    /// Datagrams received but not echoed by a guard (`--deny-source-ports`): neither sent,
+    /// dropped nor unanswered.
+    public let policyDrops = Counter()
+    /// Of those, the ones over their source prefix's `--rate-limit` or the engine's
+    /// `--rate-limit-total`.
+    public let rateLimited = Counter()
 
     /// Bumped once per loop iteration, idle waits included: proof the loop is alive.
     public let heartbeats = Counter()
@@ -116,7 +122,9 @@ public final class EngineCounters: Sendable {
             timerEvents: timerEvents.value,
             groBuffers: groBuffers.value,
             gsoSends: gsoSends.value,
-            gsoFallbacks: gsoFallbacks.value
+            gsoFallbacks: gsoFallbacks.value,
+            policyDrops: policyDrops.value,
+            rateLimited: rateLimited.value
         )
     }
 }

@@ -34,6 +34,10 @@ extension ControlProtocol {
           dual_stack: ?bool,
           threads: ?int,
           steer: ?string,
+          deny_source_ports: ?string,
+          rate_limit: ?string,
+          rate_limit_prefix: ?string,
+          rate_limit_total: ?int,
           started_usec: int
         )
 
@@ -63,7 +67,9 @@ extension ControlProtocol {
           timer_events: int,
           gro_buffers: int,
           gso_sends: int,
-          gso_fallbacks: int
+          gso_fallbacks: int,
+          policy_drops: int,
+          rate_limited: int
         )
 
         type Residence (count: int, p50: int, p99: int, p999: int, max: int)

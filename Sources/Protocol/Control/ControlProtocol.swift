@@ -15,6 +15,9 @@
 ///   Stats is unchanged, so no bump.
 /// - 1, extended: backend gso; counters `gro_buffers`, `gso_sends`, `gso_fallbacks` (0 on every
 ///   other backend; a client reads them as 0 from a daemon that sends none).
+/// - 1, extended: Start's and EngineInfo's `deny_source_ports`, `rate_limit`,
+///   `rate_limit_prefix`, `rate_limit_total`; counters `policy_drops`, `rate_limited` (read as 0
+///   from a daemon that sends none).
 public enum ControlProtocol {
     /// The varlink interface name; methods are `io.udplab.Start` and so on.
     public static let interface = "io.udplab"

@@ -43,6 +43,12 @@ public struct EngineInfo: Codable, Sendable, Equatable {
     /// An echo engine's `--threads` and `--steer`, when given.
     public var threads: Int?
     public var steer: String?
+    /// An echo engine's `--deny-source-ports`, when given.
+    public var denySourcePorts: String?
+    /// An echo engine's `--rate-limit`, `--rate-limit-prefix` and `--rate-limit-total`, when given.
+    public var rateLimit: String?
+    public var rateLimitPrefix: String?
+    public var rateLimitTotal: Int?
     /// When the engine started, microseconds since the Unix epoch.
     public var startedUsec: UInt64
 
@@ -70,6 +76,10 @@ public struct EngineInfo: Codable, Sendable, Equatable {
         dualStack: Bool? = nil,
         threads: Int? = nil,
         steer: String? = nil,
+        denySourcePorts: String? = nil,
+        rateLimit: String? = nil,
+        rateLimitPrefix: String? = nil,
+        rateLimitTotal: Int? = nil,
         startedUsec: UInt64
     ) {
         self.name = name
@@ -95,6 +105,10 @@ public struct EngineInfo: Codable, Sendable, Equatable {
         self.dualStack = dualStack
         self.threads = threads
         self.steer = steer
+        self.denySourcePorts = denySourcePorts
+        self.rateLimit = rateLimit
+        self.rateLimitPrefix = rateLimitPrefix
+        self.rateLimitTotal = rateLimitTotal
         self.startedUsec = startedUsec
     }
 
@@ -103,6 +117,10 @@ public struct EngineInfo: Codable, Sendable, Equatable {
         case count, queue, buffer, budget, batch, reply, interval, polls, trace
         case dualStack = "dual_stack"
         case threads, steer
+        case denySourcePorts = "deny_source_ports"
+        case rateLimit = "rate_limit"
+        case rateLimitPrefix = "rate_limit_prefix"
+        case rateLimitTotal = "rate_limit_total"
         case startedUsec = "started_usec"
     }
 }

@@ -85,7 +85,7 @@ extension StartMethod.Parameters: Codable {
             case .integer: value = try container.decodeIfPresent(Int.self, forKey: key).map(EngineOptionValue.integer)
             case .seconds:
                 value = try container.decodeIfPresent(Double.self, forKey: key).map(EngineOptionValue.seconds)
-            case .choice, .address:
+            case .choice, .address, .text:
                 value = try container.decodeIfPresent(String.self, forKey: key).map(EngineOptionValue.text)
             case .flag: value = try container.decodeIfPresent(Bool.self, forKey: key).map(EngineOptionValue.flag)
             }

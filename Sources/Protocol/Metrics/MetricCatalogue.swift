@@ -137,6 +137,16 @@ public enum MetricCatalogue {
             "gsoFallbacks",
             "Trains sent datagram by datagram because the kernel refused GSO (gso)."
         ) { $0.gsoFallbacks },
+        counter(
+            "policy_drops",
+            "policyDrops",
+            "Datagrams not echoed by a guard: a denied source port (--deny-source-ports) or a rate limit."
+        ) { $0.policyDrops },
+        counter(
+            "rate_limited",
+            "rateLimited",
+            "Of the policy drops, datagrams over --rate-limit (per source prefix) or --rate-limit-total."
+        ) { $0.rateLimited },
     ]
 
     /// The process collectors' usual metrics.

@@ -33,6 +33,10 @@ public struct CounterSnapshot: Codable, Sendable, Equatable {
     public var gsoSends: UInt64 = 0
     /// Trains sent datagram by datagram because the kernel refused GSO; 0 but on backend gso.
     public var gsoFallbacks: UInt64 = 0
+    /// Datagrams a guard did not echo (`--deny-source-ports`).
+    public var policyDrops: UInt64 = 0
+    /// Of those, the datagrams over a rate limit (`--rate-limit`, `--rate-limit-total`).
+    public var rateLimited: UInt64 = 0
     /// The loop counters the backend cannot see (their values above are 0 and mean nothing).
     public var absent: Set<LoopCounter> = []
 
@@ -62,6 +66,8 @@ public struct CounterSnapshot: Codable, Sendable, Equatable {
         groBuffers: UInt64 = 0,
         gsoSends: UInt64 = 0,
         gsoFallbacks: UInt64 = 0,
+        policyDrops: UInt64 = 0,
+        rateLimited: UInt64 = 0,
         absent: Set<LoopCounter> = []
     ) {
         self.rxDatagrams = rxDatagrams
@@ -88,6 +94,8 @@ public struct CounterSnapshot: Codable, Sendable, Equatable {
         self.groBuffers = groBuffers
         self.gsoSends = gsoSends
         self.gsoFallbacks = gsoFallbacks
+        self.policyDrops = policyDrops
+        self.rateLimited = rateLimited
         self.absent = absent
     }
 
@@ -116,6 +124,8 @@ public struct CounterSnapshot: Codable, Sendable, Equatable {
         case groBuffers = "gro_buffers"
         case gsoSends = "gso_sends"
         case gsoFallbacks = "gso_fallbacks"
+        case policyDrops = "policy_drops"
+        case rateLimited = "rate_limited"
     }
 
     /// `count / rxDatagrams`, or `nil` before the first datagram.
@@ -148,7 +158,8 @@ extension CounterSnapshot {
     private static var laterFields: [(CodingKeys, WritableKeyPath<CounterSnapshot, UInt64>)] {
         [
             (.kernelDrops, \.kernelDrops), (.unanswered, \.unanswered), (.groBuffers, \.groBuffers),
-            (.gsoSends, \.gsoSends), (.gsoFallbacks, \.gsoFallbacks),
+            (.gsoSends, \.gsoSends), (.gsoFallbacks, \.gsoFallbacks), (.policyDrops, \.policyDrops),
+            (.rateLimited, \.rateLimited),
         ]
     }
 

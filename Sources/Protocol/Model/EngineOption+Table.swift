@@ -5,7 +5,7 @@ extension EngineOption {
     /// Every engine option.
     public static let all: [EngineOption] = [
         .backend, .strategy, .bind, .dualStack, .count, .queue, .buffer, .budget, .batch, .threads, .steer, .reply,
-        .interval, .polls, .trace,
+        .denySourcePorts, .rateLimit, .rateLimitPrefix, .rateLimitTotal, .interval, .polls, .trace,
     ]
 
     /// Kinds whose engines have sockets.
@@ -160,6 +160,84 @@ extension EngineOption {
             "What an echo engine sends back: echo (every datagram as received) or sockperf (what sockperf server answers: only a sockperf request with PONG_REQUEST set and WARMUP clear, with its CLIENT flag cleared; other datagrams get no reply and are counted in unanswered, so sockperf ping-pong, under-load and throughput report what they report against sockperf's own server).",
         assign: { $0.reply = $1 },
         read: { $0.reply }
+    )
+
+    public static let denySourcePorts = EngineOption(
+        name: "deny-source-ports",
+        values: .text(
+            syntax: "`default`, `none`, ports and ranges `A-B` by commas (`default,4789`)",
+            example: "default,4789"
+        ),
+        valueName: "ports",
+        kinds: [.echo],
+        kindsPhrase: "echo engines",
+        backends: nil,
+        defaultDescription: { _ in SourcePortList.default.description },
+        help:
+            "Source ports whose datagrams get no echo, counted in policy_drops: the loop and reflection guard. default is the ports of services that answer any datagram (echo 7, daytime 13, qotd 17, chargen 19, time 37, DNS 53, NTP 123, NetBIOS 137-138, SNMP 161-162, CLDAP 389, SSDP 1900, mDNS 5353, memcached 11211, ... and 0), so that an echo cannot loop with them or be reflected at them; none echoes every port; a list such as default,4789 or 7,19,9000-9010 denies those.",
+        assign: { spec, value throws(Refusal) in
+            guard let text = value.text else { throw .invalid("must be a port list, not \(value)") }
+            do throws(SourcePortList.ParseError) {
+                spec.denySourcePorts = try SourcePortList(parsing: text)
+            } catch {
+                throw .invalid(error.description)
+            }
+        },
+        read: { $0.denySourcePorts.map { .text($0.description) } }
+    )
+
+    public static let rateLimit = EngineOption(
+        name: "rate-limit",
+        values: .text(syntax: "`PPS` or `PPS/BURST`, each 1–100000000", example: "100/20"),
+        valueName: "pps[/burst]",
+        kinds: [.echo],
+        kindsPhrase: "echo engines",
+        backends: nil,
+        defaultDescription: { _ in "off" },
+        help:
+            "Echoes per second to one source prefix (--rate-limit-prefix), as DNS response-rate limiting does: a token bucket of BURST (default PPS) per prefix, in a fixed table of \(RateLimit.tableCapacity) prefixes that spoofed sources can evict from but not grow. Datagrams over it get no echo and are counted in rate_limited and policy_drops. Per loop thread with --threads.",
+        assign: { spec, value throws(Refusal) in
+            guard let text = value.text else { throw .invalid("must be PPS[/BURST], not \(value)") }
+            do throws(RateLimit.ParseError) {
+                spec.rateLimit = try RateLimit(parsing: text)
+            } catch {
+                throw .invalid(error.description)
+            }
+        },
+        read: { $0.rateLimit.map { .text($0.description) } }
+    )
+
+    public static let rateLimitPrefix = EngineOption(
+        name: "rate-limit-prefix",
+        values: .text(syntax: "`V4/V6`, 0–32 and 0–128", example: "24/56"),
+        valueName: "v4/v6",
+        kinds: [.echo],
+        kindsPhrase: "echo engines",
+        backends: nil,
+        defaultDescription: { _ in SourcePrefix.default.description },
+        help:
+            "The prefix lengths --rate-limit groups sources by: one bucket per IPv4 /V4 and per IPv6 /V6 network (24/56 is BIND's RRL default).",
+        assign: { spec, value throws(Refusal) in
+            guard let text = value.text else { throw .invalid("must be V4/V6, not \(value)") }
+            do throws(SourcePrefix.ParseError) {
+                spec.rateLimitPrefix = try SourcePrefix(parsing: text)
+            } catch {
+                throw .invalid(error.description)
+            }
+        },
+        read: { $0.rateLimitPrefix.map { .text($0.description) } }
+    )
+
+    public static let rateLimitTotal = integer(
+        "rate-limit-total",
+        range: RateLimit.range,
+        valueName: "pps",
+        kinds: [.echo],
+        kindsPhrase: "echo engines",
+        defaultText: "off",
+        help:
+            "Echoes per second the engine sends in all, whatever the sources (a bucket of one second's worth); over it, datagrams get no echo and are counted in rate_limited and policy_drops. Per loop thread with --threads.",
+        field: \.rateLimitTotal
     )
 
     public static let interval = EngineOption(

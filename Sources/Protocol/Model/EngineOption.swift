@@ -19,6 +19,9 @@ public struct EngineOption: Sendable, Hashable, CustomStringConvertible {
         case choice([String])
         /// An address, `HOST:PORT` or `[IPv6]:PORT`.
         case address
+        /// A text of the form `syntax` says (`default`, `none` or a list of ports), checked
+        /// when it is stored in a spec; `example` is one it takes (`default,4789`).
+        case text(syntax: String, example: String)
         /// On or off; given means on.
         case flag
     }
@@ -89,7 +92,7 @@ public struct EngineOption: Sendable, Hashable, CustomStringConvertible {
         switch values {
         case .integer: "?int"
         case .seconds: "?float"
-        case .choice, .address: "?string"
+        case .choice, .address, .text: "?string"
         case .flag: "?bool"
         }
     }

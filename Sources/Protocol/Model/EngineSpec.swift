@@ -42,6 +42,15 @@ public struct EngineSpec: Codable, Sendable, Equatable {
     public var threads: Int?
     /// How datagrams are spread over the threads (`--steer`), default ``Steer/hash``.
     public var steer: Steer?
+    /// The source ports an echo engine never answers (`--deny-source-ports`), default
+    /// ``SourcePortList/default``.
+    public var denySourcePorts: SourcePortList?
+    /// Echoes per second to one source prefix (`--rate-limit PPS[/BURST]`); `nil`: no limit.
+    public var rateLimit: RateLimit?
+    /// How `--rate-limit` groups sources (`--rate-limit-prefix V4/V6`), default /32 and /64.
+    public var rateLimitPrefix: SourcePrefix?
+    /// Echoes per second in all (`--rate-limit-total`); `nil`: no limit.
+    public var rateLimitTotal: Int?
 
     /// `127.0.0.1:2000`, the seed's address.
     public static let defaultBind = SocketAddress(loopbackPort: 2000)
@@ -75,7 +84,11 @@ public struct EngineSpec: Codable, Sendable, Equatable {
         reply: ReplyMode? = nil,
         dualStack: Bool? = nil,
         threads: Int? = nil,
-        steer: Steer? = nil
+        steer: Steer? = nil,
+        denySourcePorts: SourcePortList? = nil,
+        rateLimit: RateLimit? = nil,
+        rateLimitPrefix: SourcePrefix? = nil,
+        rateLimitTotal: Int? = nil
     ) {
         self.kind = kind
         self.backend = backend
@@ -93,6 +106,10 @@ public struct EngineSpec: Codable, Sendable, Equatable {
         self.dualStack = dualStack
         self.threads = threads
         self.steer = steer
+        self.denySourcePorts = denySourcePorts
+        self.rateLimit = rateLimit
+        self.rateLimitPrefix = rateLimitPrefix
+        self.rateLimitTotal = rateLimitTotal
     }
 
     /// The outgoing queue's capacity: exactly `--queue` datagrams (the seed's `len > 8` test held
@@ -110,6 +127,20 @@ public struct EngineSpec: Codable, Sendable, Equatable {
 
     /// What an echo engine sends back.
     public var effectiveReply: ReplyMode { reply ?? .default }
+
+    /// The source ports an echo engine never answers.
+    public var effectiveDenySourcePorts: SourcePortList { denySourcePorts ?? .default }
+
+    /// How `--rate-limit` groups sources.
+    public var effectiveRateLimitPrefix: SourcePrefix { rateLimitPrefix ?? .default }
+
+    /// Whether any rate limit applies.
+    public var isRateLimited: Bool { rateLimit != nil || rateLimitTotal != nil }
+
+    /// Whether this is an echo engine that hosts other than this one can reach (a bind outside
+    /// `127.0.0.0/8` and `::1`, the wildcard included) with no rate limit: what the journal
+    /// warns of, since such an engine echoes a spoofed flood at its victim at full speed.
+    public var isExposedWithoutRateLimit: Bool { kind == .echo && !bind.isLoopback && !isRateLimited }
 
     /// Whether the engine's IPv6 sockets also serve IPv4.
     public var isDualStack: Bool { dualStack ?? false }

@@ -9,9 +9,9 @@ final class TestClient {
     let socket: UDPSocket
     private var buffer = [UInt8](repeating: 0, count: 65536)
 
-    /// A client bound to an ephemeral port on `127.0.0.1` (or `::1`).
-    init(ipv6: Bool = false) throws {
-        socket = try UDPSocket(binding: try SocketAddress(parsing: ipv6 ? "[::1]:0" : "127.0.0.1:0"))
+    /// A client bound to an ephemeral port on `127.0.0.1` (or `::1`), or to `address`.
+    init(ipv6: Bool = false, binding address: SocketAddress? = nil) throws {
+        socket = try UDPSocket(binding: try address ?? SocketAddress(parsing: ipv6 ? "[::1]:0" : "127.0.0.1:0"))
     }
 
     var address: SocketAddress { socket.localAddress }

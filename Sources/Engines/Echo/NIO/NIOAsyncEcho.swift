@@ -58,6 +58,7 @@ public final class NIOAsyncEcho: EngineLoop {
             residence: residence,
             reply: spec.effectiveReply,
             limit: limit,
+            sourceGuard: SourceGuard(spec: spec, counters: counters, trace: trace),
             trace: trace
         )
         group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
@@ -162,6 +163,7 @@ private struct EchoTasks: Sendable {
     let residence: ResidenceHistogram
     let reply: ReplyMode
     let limit: NIODatagramLimit
+    let sourceGuard: SourceGuard
     let trace: TraceSink?
 
     /// Counts each datagram, makes its reply and queues it; finishes the queue when the inbound
@@ -174,6 +176,17 @@ private struct EchoTasks: Sendable {
             for try await var envelope in inbound {
                 let receivedAt = MonotonicClock.nanoseconds()
                 _ = limit.receive(&envelope.data, counting: counters, trace: trace, from: envelope.remoteAddress)
+                guard
+                    sourceGuard.admits(
+                        port: UInt16(truncatingIfNeeded: envelope.remoteAddress.port ?? 0),
+                        source: envelope.remoteAddress.withSockAddr { address, _ in
+                            UDPLabOS.SocketAddress(sockaddr: address)
+                        },
+                        at: receivedAt
+                    )
+                else {
+                    continue
+                }
                 guard reply == .echo || envelope.data.withUnsafeMutableReadableBytes({ reply.makeReply(in: $0) })
                 else {
                     counters.unanswered.increment()

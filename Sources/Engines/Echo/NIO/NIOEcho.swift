@@ -41,6 +41,7 @@ public final class NIOEcho: EngineLoop {
         group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         let reply = spec.reply ?? .echo
         let limit = NIODatagramLimit(bufferSize: spec.bufferSize)
+        let sourceGuard = SourceGuard(spec: spec, counters: counters, trace: trace)
         let bootstrap = NIOEcho.settingIPv6Only(DatagramBootstrap(group: group), for: spec)
             .channelOption(.recvAllocator, value: limit.allocator)
             // Nothing is read before the engine's thread runs the loop (``run()``): until then the
@@ -55,6 +56,7 @@ public final class NIOEcho: EngineLoop {
                             residence: residence,
                             reply: reply,
                             limit: limit,
+                            sourceGuard: sourceGuard,
                             trace: trace
                         )
                     )
@@ -133,6 +135,7 @@ private final class NIOEchoHandler: ChannelInboundHandler {
     private let residence: ResidenceHistogram
     private let reply: ReplyMode
     private let limit: NIODatagramLimit
+    private let sourceGuard: SourceGuard
     private let trace: TraceSink?
     /// When the current read cycle's first datagram arrived, and how many it has written.
     private var cycleStart: UInt64 = 0
@@ -143,12 +146,14 @@ private final class NIOEchoHandler: ChannelInboundHandler {
         residence: ResidenceHistogram,
         reply: ReplyMode,
         limit: NIODatagramLimit,
+        sourceGuard: SourceGuard,
         trace: TraceSink?
     ) {
         self.counters = counters
         self.residence = residence
         self.reply = reply
         self.limit = limit
+        self.sourceGuard = sourceGuard
         self.trace = trace
     }
 
@@ -160,6 +165,13 @@ private final class NIOEchoHandler: ChannelInboundHandler {
         let count = UInt64(
             limit.receive(&envelope.data, counting: counters, trace: trace, from: envelope.remoteAddress)
         )
+        guard
+            sourceGuard.admits(
+                port: UInt16(truncatingIfNeeded: envelope.remoteAddress.port ?? 0),
+                source: envelope.remoteAddress.withSockAddr { address, _ in UDPLabOS.SocketAddress(sockaddr: address) },
+                at: cycleStart
+            )
+        else { return }
         guard reply == .echo || envelope.data.withUnsafeMutableReadableBytes({ reply.makeReply(in: $0) }) else {
             counters.unanswered.increment()
             trace?("no reply (--reply \(reply.rawValue)).")
