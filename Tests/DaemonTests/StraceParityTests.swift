@@ -50,7 +50,11 @@ struct StraceParityTests {
 
         let summary = Summary(child.stdout)
         let trace = try Trace(contentsOf: tracePath)
-        #expect(trace.lanes.count == 2, "two engine sockets in the trace: \(trace.lanes)")
+        let setsockopts = trace.calls.filter { $0.name == "setsockopt" }.prefix(12).map(\.text)
+        #expect(
+            trace.lanes.count == 2,
+            "two engine sockets in the trace: \(trace.lanes); \(trace.calls.count) calls; setsockopt: \(setsockopts)"
+        )
         #expect(summary.syscalls == trace.countedSyscalls, "\(child.stdout)")
         #expect(summary.wakeups == trace.loopCalls(named: "epoll_wait"), "\(child.stdout)")
         #expect(summary.groBuffers == trace.occurrences(of: "cmsg_type=0x68", in: "recvmmsg"), "UDP_GRO messages")
@@ -148,7 +152,8 @@ private struct Trace {
         var calls: [Call] = []
         for line in try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n") {
             guard let space = line.firstIndex(of: " "), let thread = Int(line[..<space]) else { continue }
-            var rest = String(line[line.index(after: space)...])
+            // strace pads the id to 5 columns ("%-5d "): a shorter one is followed by more spaces.
+            var rest = String(line[line.index(after: space)...].drop { $0 == " " })
             if rest.hasPrefix("<... "), let resumed = rest.range(of: " resumed>") {
                 rest = (pending.removeValue(forKey: thread) ?? "") + rest[resumed.upperBound...]
             } else if rest.hasSuffix(" <unfinished ...>") {
