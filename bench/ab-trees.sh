@@ -13,6 +13,9 @@
 #   --duration S     counted saturation window in seconds (default 2)
 #   --warmup S       saturation warm-up before it, not counted (default 0.5)
 #   --out FILE       raw results, one TSV line per run (default .build/ab-trees.tsv)
+#   --args-a ARGS, --args-b ARGS
+#                    more engine options for side A's or B's server (word-split), e.g. the same
+#                    build twice with --args-b "--rate-limit 1000000": what an option costs
 #
 # Method (as bench/run-bench.sh's saturation step): per round and backend, both builds run once,
 # in the order A B on odd rounds and B A on even ones (so neither side is always second). Each
@@ -31,6 +34,8 @@ duration=2
 warmup=0.5
 out=.build/ab-trees.tsv
 client=""
+args_a=""
+args_b=""
 positional=()
 while [ $# -gt 0 ]; do
     case "$1" in
@@ -40,7 +45,9 @@ while [ $# -gt 0 ]; do
         --duration) duration=$2; shift ;;
         --warmup) warmup=$2; shift ;;
         --out) out=$2; shift ;;
-        -h | --help) sed -n '2,24p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        --args-a) args_a=$2; shift ;;
+        --args-b) args_b=$2; shift ;;
+        -h | --help) awk 'NR > 1 && !/^#/ {exit} NR > 1 {sub(/^# ?/, ""); print}' "$0"; exit 0 ;;
         -*) echo "ab-trees: unknown option $1" >&2; exit 64 ;;
         *) positional+=("$1") ;;
     esac
@@ -86,9 +93,12 @@ bench() {
 
 # run SIDE BIN BACKEND ROUND: one server start, warm-up, counted window, stop; appends a TSV line.
 run() {
-    local side=$1 bin=$2 backend=$3 round=$4 port deadline result eps lost
+    local side=$1 bin=$2 backend=$3 round=$4 port deadline result eps lost extra
+    extra=$args_a
+    [ "$side" = A ] || extra=$args_b
     port=$(free_port)
-    taskset -c 0 "$bin/udplabd" run echo --backend "$backend" --bind 127.0.0.1:"$port" >> "$logs/$side-$backend.log" 2>&1 &
+    # shellcheck disable=SC2086  # the extra options are word-split on purpose
+    taskset -c 0 "$bin/udplabd" run echo --backend "$backend" --bind 127.0.0.1:"$port" $extra >> "$logs/$side-$backend.log" 2>&1 &
     server_pid=$!
     deadline=$((SECONDS + 10))
     until bound "$port"; do
