@@ -2,7 +2,7 @@
 /// as DNS response-rate limiting (BIND's and Knot's RRL, NSD's `rrl-ratelimit`) bounds the
 /// answers to one client network: a token bucket that holds `burst` tokens and gains `pps` a
 /// second; an echo takes one, and a datagram that finds none is not echoed (`rate_limited`).
-public struct RateLimit: Sendable, Hashable, Codable, CustomStringConvertible {
+public struct RateLimit: Sendable, Hashable, TextCodable {
     /// Tokens gained per second.
     public let pps: Int
     /// Tokens the bucket holds: the echoes a quiet prefix may get at once.
@@ -44,19 +44,4 @@ public struct RateLimit: Sendable, Hashable, Codable, CustomStringConvertible {
 
     /// `100` when the burst is the rate, else `100/20`.
     public var description: String { burst == pps ? "\(pps)" : "\(pps)/\(burst)" }
-
-    public init(from decoder: any Decoder) throws {
-        let container = try decoder.singleValueContainer()
-        let text = try container.decode(String.self)
-        do {
-            try self.init(parsing: text)
-        } catch {
-            throw DecodingError.dataCorruptedError(in: container, debugDescription: error.description)
-        }
-    }
-
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.singleValueContainer()
-        try container.encode(description)
-    }
 }

@@ -23,7 +23,7 @@
 /// may be one of the items: `default,4789`, `7,19,9000-9010`. `none` turns the guard off (a
 /// DNS or NTP client's replies are then echoed, as before). The list is kept in the order and
 /// form it was given (``description``) and resolved to a set of ports (``ports``).
-public struct SourcePortList: Sendable, Hashable, CustomStringConvertible {
+public struct SourcePortList: Sendable, Hashable, TextCodable {
     /// The ports denied, sorted, without repeats.
     public let ports: [UInt16]
     /// The list as given, normalised (no spaces): `default`, `none`, `default,4789`.
@@ -78,24 +78,5 @@ public struct SourcePortList: Sendable, Hashable, CustomStringConvertible {
             }
         }
         self.init(ports: denied.sorted(), description: items.joined(separator: ","))
-    }
-}
-
-extension SourcePortList: Codable {
-    /// Read from its text form, as ``init(parsing:)`` reads it.
-    public init(from decoder: any Decoder) throws {
-        let container = try decoder.singleValueContainer()
-        let text = try container.decode(String.self)
-        do {
-            try self.init(parsing: text)
-        } catch {
-            throw DecodingError.dataCorruptedError(in: container, debugDescription: error.description)
-        }
-    }
-
-    /// Written as its text form, ``description``.
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.singleValueContainer()
-        try container.encode(description)
     }
 }

@@ -2,7 +2,7 @@
 /// bucket per IPv4 /`v4` and per IPv6 /`v6` network, /32 and /64 by default (one host; one
 /// IPv6 subnet, which one host may fill with addresses), as BIND's RRL groups by
 /// `ipv4-prefix-length` (24) and `ipv6-prefix-length` (56).
-public struct SourcePrefix: Sendable, Hashable, Codable, CustomStringConvertible {
+public struct SourcePrefix: Sendable, Hashable, TextCodable {
     /// IPv4 prefix length, 0–32.
     public let v4: Int
     /// IPv6 prefix length, 0–128.
@@ -32,19 +32,4 @@ public struct SourcePrefix: Sendable, Hashable, Codable, CustomStringConvertible
 
     /// `32/64`.
     public var description: String { "\(v4)/\(v6)" }
-
-    public init(from decoder: any Decoder) throws {
-        let container = try decoder.singleValueContainer()
-        let text = try container.decode(String.self)
-        do {
-            try self.init(parsing: text)
-        } catch {
-            throw DecodingError.dataCorruptedError(in: container, debugDescription: error.description)
-        }
-    }
-
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.singleValueContainer()
-        try container.encode(description)
-    }
 }
