@@ -76,10 +76,6 @@ int CLinux_probe_udp_segment(int fd) {
     return getsockopt(fd, SOL_UDP, UDP_SEGMENT, &size, &length);
 }
 
-unsigned long CLinux_udp_cmsg_space(void) {
-    return CMSG_SPACE(sizeof(int));
-}
-
 int CLinux_udp_gro_segment_size(const void *header) {
     const struct msghdr *message = header;
     if (message->msg_controllen == 0) return 0;
@@ -109,6 +105,102 @@ unsigned long CLinux_put_udp_segment(void *control, unsigned short segment_size)
     cmsg->cmsg_len = CMSG_LEN(sizeof(uint16_t));
     memcpy(CMSG_DATA(cmsg), &segment_size, sizeof(segment_size));
     return CMSG_SPACE(sizeof(uint16_t));
+}
+
+int CLinux_enable_packet_info(int fd, int ipv6, int dual_stack, int destination, int traffic_class) {
+    int on = 1;
+    if (destination) {
+        int level = ipv6 ? IPPROTO_IPV6 : IPPROTO_IP;
+        int name = ipv6 ? IPV6_RECVPKTINFO : IP_PKTINFO;
+        if (setsockopt(fd, level, name, &on, sizeof(on)) != 0) return -1;
+    }
+    if (traffic_class) {
+        if (ipv6 && setsockopt(fd, IPPROTO_IPV6, IPV6_RECVTCLASS, &on, sizeof(on)) != 0) return -1;
+        if ((!ipv6 || dual_stack) && setsockopt(fd, IPPROTO_IP, IP_RECVTOS, &on, sizeof(on)) != 0) return -1;
+    }
+    return 0;
+}
+
+unsigned long CLinux_control_space(void) {
+    return CMSG_SPACE(sizeof(int)) + CMSG_SPACE(sizeof(struct in6_pktinfo)) + CMSG_SPACE(sizeof(struct in_pktinfo))
+        + 2 * CMSG_SPACE(sizeof(int));
+}
+
+void CLinux_parse_packet_info(const void *header, struct CLinux_packet_info *info) {
+    const struct msghdr *message = header;
+    info->family = 0;
+    info->interface_index = 0;
+    info->traffic_class = -1;
+    if (message->msg_controllen == 0) return;
+    for (struct cmsghdr *cmsg = CMSG_FIRSTHDR((struct msghdr *)message); cmsg != NULL;
+         cmsg = CMSG_NXTHDR((struct msghdr *)message, cmsg)) {
+        if (cmsg->cmsg_level == IPPROTO_IP && cmsg->cmsg_type == IP_PKTINFO
+            && cmsg->cmsg_len >= CMSG_LEN(sizeof(struct in_pktinfo))) {
+            struct in_pktinfo packet;
+            memcpy(&packet, CMSG_DATA(cmsg), sizeof(packet));
+            info->family = AF_INET;
+            info->interface_index = (unsigned int)packet.ipi_ifindex;
+            // ipi_spec_dst: the local address a reply should come from (the destination itself
+            // for a unicast datagram; a local address of the interface for a broadcast one).
+            memcpy(info->address, &packet.ipi_spec_dst, sizeof(packet.ipi_spec_dst));
+        } else if (cmsg->cmsg_level == IPPROTO_IPV6 && cmsg->cmsg_type == IPV6_PKTINFO
+                   && cmsg->cmsg_len >= CMSG_LEN(sizeof(struct in6_pktinfo))) {
+            struct in6_pktinfo packet;
+            memcpy(&packet, CMSG_DATA(cmsg), sizeof(packet));
+            info->family = AF_INET6;
+            info->interface_index = packet.ipi6_ifindex;
+            memcpy(info->address, &packet.ipi6_addr, sizeof(packet.ipi6_addr));
+        } else if (cmsg->cmsg_level == IPPROTO_IP && cmsg->cmsg_type == IP_TOS
+                   && cmsg->cmsg_len >= CMSG_LEN(sizeof(unsigned char))) {
+            // IP_RECVTOS delivers one byte.
+            unsigned char tos;
+            memcpy(&tos, CMSG_DATA(cmsg), sizeof(tos));
+            info->traffic_class = tos;
+        } else if (cmsg->cmsg_level == IPPROTO_IPV6 && cmsg->cmsg_type == IPV6_TCLASS
+                   && cmsg->cmsg_len >= CMSG_LEN(sizeof(int))) {
+            int tclass;
+            memcpy(&tclass, CMSG_DATA(cmsg), sizeof(tclass));
+            info->traffic_class = tclass & 0xff;
+        }
+    }
+}
+
+/// Appends one control message of `length` bytes at `*cursor` and moves the cursor past it.
+static void put_cmsg(unsigned char **cursor, int level, int type, const void *data, size_t length) {
+    struct cmsghdr header = {.cmsg_len = CMSG_LEN(length), .cmsg_level = level, .cmsg_type = type};
+    memset(*cursor, 0, CMSG_SPACE(length));
+    memcpy(*cursor, &header, sizeof(header));
+    memcpy(CMSG_DATA((struct cmsghdr *)*cursor), data, length);
+    *cursor += CMSG_SPACE(length);
+}
+
+unsigned long CLinux_put_reply_control(void *control, const struct CLinux_packet_info *info, int ipv4_peer,
+                                       unsigned short segment_size) {
+    unsigned char *cursor = control;
+    if (segment_size != 0) {
+        put_cmsg(&cursor, SOL_UDP, UDP_SEGMENT, &segment_size, sizeof(segment_size));
+    }
+    if (info->family == AF_INET) {
+        struct in_pktinfo packet = {0};
+        memcpy(&packet.ipi_spec_dst, info->address, sizeof(packet.ipi_spec_dst));
+        put_cmsg(&cursor, IPPROTO_IP, IP_PKTINFO, &packet, sizeof(packet));
+    } else if (info->family == AF_INET6) {
+        struct in6_pktinfo packet = {0};
+        memcpy(&packet.ipi6_addr, info->address, sizeof(packet.ipi6_addr));
+        // An IPv4-mapped source (a dual-stack socket's IPv4 peer) goes out as IPv4: like
+        // IP_PKTINFO, without an interface.
+        if (!IN6_IS_ADDR_V4MAPPED(&packet.ipi6_addr)) packet.ipi6_ifindex = info->interface_index;
+        put_cmsg(&cursor, IPPROTO_IPV6, IPV6_PKTINFO, &packet, sizeof(packet));
+    }
+    if (info->traffic_class >= 0) {
+        int value = info->traffic_class;
+        if (ipv4_peer) {
+            put_cmsg(&cursor, IPPROTO_IP, IP_TOS, &value, sizeof(value));
+        } else {
+            put_cmsg(&cursor, IPPROTO_IPV6, IPV6_TCLASS, &value, sizeof(value));
+        }
+    }
+    return (unsigned long)(cursor - (unsigned char *)control);
 }
 
 int CLinux_attach_reuseport_cpu(int fd, unsigned int group_size) {

@@ -198,6 +198,8 @@ int CURing_parse_message(void *buffer, int res, void *header, CURing_message *ou
     out->length = io_uring_recvmsg_payload_length(message, res, header);
     out->wire_length = message->payloadlen;
     out->flags = message->flags;
+    out->control = (unsigned char *)io_uring_recvmsg_name(message) + ((struct msghdr *)header)->msg_namelen;
+    out->control_length = message->controllen;
     return 0;
 }
 

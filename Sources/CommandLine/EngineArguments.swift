@@ -70,6 +70,9 @@ public struct EngineArguments: ParsableArguments {
     @Option(name: .customLong(EngineOption.rateLimitTotal.name), help: EngineOption.rateLimitTotal.argumentHelp)
     var rateLimitTotal: Int?
 
+    @Flag(name: .customLong(EngineOption.reflectTOS.name), help: EngineOption.reflectTOS.argumentHelp)
+    var reflectTOS = false
+
     @Option(
         name: .customLong(EngineOption.interval.name),
         help: EngineOption.interval.argumentHelp,
@@ -104,6 +107,7 @@ public struct EngineArguments: ParsableArguments {
             (.rateLimit, rateLimit.map(EngineOptionValue.text)),
             (.rateLimitPrefix, rateLimitPrefix.map(EngineOptionValue.text)),
             (.rateLimitTotal, rateLimitTotal.map(EngineOptionValue.integer)),
+            (.reflectTOS, reflectTOS ? .flag(true) : nil),
             (.interval, interval.map { .seconds($0.seconds) }),
             (.polls, polls.map(EngineOptionValue.integer)),
             (.trace, trace ? .flag(true) : nil),

@@ -52,6 +52,11 @@ struct RunSummary {
                     + (counters.gsoFallbacks > 0 ? " (the kernel refused GSO: sending datagram by datagram)" : "")
             )
         }
+        if counters.pktinfoReplies > 0 || counters.tosReflected > 0 {
+            lines.append(
+                "  pktinfo replies \(counters.pktinfoReplies) (sent from the address asked), tos reflected \(counters.tosReflected)"
+            )
+        }
         if spec.effectiveReply != .echo {
             lines.append("  unanswered \(counters.unanswered) (--reply \(spec.effectiveReply.rawValue))")
         }

@@ -9,8 +9,10 @@ import Glibc
 /// straight into its outgoing queue's slots and sends straight from them.
 ///
 /// A batch made with ``init(capacity:controlMessages:)`` `true` also has one control buffer per
-/// message, for UDP GRO and GSO (backend gso): a receive learns each buffer's segment size
-/// (``segmentSize(at:)``), a send may carry one (``prepareSend(_:_:to:segmentSize:)``).
+/// message, for UDP GRO and GSO (backend gso) and packet info (a wildcard bind, `--reflect-tos`):
+/// a receive learns each buffer's segment size (``segmentSize(at:)``) and ``PacketInfo``
+/// (``datagram(at:)``), a send may carry a segment size and a packet info
+/// (``prepareSend(_:_:to:segmentSize:packetInfo:)``).
 public final class MessageBatch {
     /// The most datagrams one call moves.
     public let capacity: Int
@@ -19,7 +21,8 @@ public final class MessageBatch {
     private let headers: UnsafeMutableRawPointer
     private let vectors: UnsafeMutableBufferPointer<iovec>
     private let addresses: UnsafeMutableBufferPointer<sockaddr_storage>
-    /// `controlSize` bytes per message for its UDP_GRO or UDP_SEGMENT control message, or none.
+    /// `controlSize` bytes per message for its control messages (UDP_GRO or UDP_SEGMENT, packet
+    /// info, traffic class), or none.
     private let controls: UnsafeMutableRawPointer?
     private let controlSize: Int
 
@@ -32,12 +35,12 @@ public final class MessageBatch {
 
     /// Allocates headers, vectors and addresses for `capacity` datagrams, each header pointing
     /// at its own vector and address slot, and, with `controlMessages`, a control buffer each
-    /// (room for one UDP_GRO or UDP_SEGMENT message).
+    /// (``PacketInfo/controlSpace`` bytes).
     public init(capacity: Int, controlMessages: Bool = false) {
         // Internal invariant: capacities are `--batch` (validated 1–1024) or constants.
         precondition(capacity > 0)
         self.capacity = capacity
-        controlSize = controlMessages ? Int(CLinux_udp_cmsg_space()) : 0
+        controlSize = controlMessages ? PacketInfo.controlSpace : 0
         if controlMessages {
             let controls = UnsafeMutableRawPointer.allocate(byteCount: capacity * controlSize, alignment: 8)
             controls.initializeMemory(as: UInt8.self, repeating: 0, count: capacity * controlSize)
@@ -105,20 +108,27 @@ public final class MessageBatch {
 
     /// Makes message `index` send `bytes` to `address`: as one datagram, or, with a
     /// `segmentSize` (UDP GSO, only on a batch with control buffers), as a train the kernel cuts
-    /// into datagrams of `segmentSize` bytes, the last one shorter if need be.
+    /// into datagrams of `segmentSize` bytes, the last one shorter if need be; with a
+    /// `packetInfo` (only on a batch with control buffers), from the address and with the
+    /// traffic class it names.
     @inline(__always)
     public func prepareSend(
         _ index: Int,
         _ bytes: UnsafeRawBufferPointer,
         to address: SocketAddress,
-        segmentSize: Int? = nil
+        segmentSize: Int? = nil,
+        packetInfo: PacketInfo = .none
     ) {
         vectors[index] = iovec(iov_base: UnsafeMutableRawPointer(mutating: bytes.baseAddress), iov_len: bytes.count)
         header(index).pointee.msg_namelen = address.store(in: addresses.baseAddress! + index)
-        if let controls, let segmentSize {
+        if let controls, segmentSize != nil || !packetInfo.isEmpty {
             let control = controls + index * controlSize
             header(index).pointee.msg_control = control
-            header(index).pointee.msg_controllen = Int(CLinux_put_udp_segment(control, UInt16(clamping: segmentSize)))
+            header(index).pointee.msg_controllen = packetInfo.writeReplyControl(
+                into: control,
+                to: address,
+                segmentSize: segmentSize ?? 0
+            )
         } else {
             header(index).pointee.msg_control = nil
             header(index).pointee.msg_controllen = 0
@@ -163,7 +173,12 @@ public final class MessageBatch {
         // recvmmsg fills msg_name with a sockaddr of the socket's own family (udp_recvmsg,
         // udpv6_recvmsg), so no datagram can make this nil.
         let source = SocketAddress(addresses[index])!
-        return ReceivedDatagram(wireLength: wireLength, bufferLength: vectors[index].iov_len, source: source)
+        return ReceivedDatagram(
+            wireLength: wireLength,
+            bufferLength: vectors[index].iov_len,
+            source: source,
+            packetInfo: controls == nil ? .none : PacketInfo(message: header(index))
+        )
     }
 
     /// Sends messages `0..<count` on `socket`.

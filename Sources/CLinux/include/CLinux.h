@@ -46,9 +46,6 @@ int CLinux_enable_udp_gro(int fd);
 /// (ENOPROTOOPT where it lacks UDP GSO).
 int CLinux_probe_udp_segment(int fd);
 
-/// The control-buffer bytes one UDP_GRO or UDP_SEGMENT message takes (CMSG_SPACE(int)).
-unsigned long CLinux_udp_cmsg_space(void);
-
 /// The segment size a received message's UDP_GRO control message gives (the kernel writes an
 /// int; a 2-byte value is accepted too), or 0 when it has none: the buffer is one datagram.
 /// `message` is a struct msghdr (void here, so that this header need not include
@@ -58,6 +55,42 @@ int CLinux_udp_gro_segment_size(const void *message);
 /// Writes a UDP_SEGMENT control message of `segment_size` (a uint16_t, as the kernel reads it)
 /// into `control` (at least CLinux_udp_cmsg_space() bytes) and returns its msg_controllen.
 unsigned long CLinux_put_udp_segment(void *control, unsigned short segment_size);
+
+/// How to answer one received datagram from where it arrived (issue 14): the local address it
+/// reached and the interface it came in on (IP_PKTINFO, IPV6_PKTINFO), and its traffic class
+/// (IP_TOS, IPV6_TCLASS: DSCP and ECN). A field the datagram's control messages did not carry
+/// keeps its "none" value: family 0, traffic_class -1.
+struct CLinux_packet_info {
+    /// AF_INET (address holds an in_addr in its first 4 bytes), AF_INET6 (an in6_addr, maybe
+    /// IPv4-mapped on a dual-stack socket), or 0: no packet info.
+    int family;
+    unsigned int interface_index;
+    /// 0–255, or -1: none.
+    int traffic_class;
+    unsigned char address[16];
+};
+
+/// Asks the kernel for packet info (`destination`: IP_PKTINFO, IPV6_RECVPKTINFO) and the traffic
+/// class (`traffic_class`: IP_RECVTOS, IPV6_RECVTCLASS, and IP_RECVTOS too on a dual-stack IPv6
+/// socket, for its IPv4 peers) on every datagram `fd` receives: 0, or -1 with errno.
+int CLinux_enable_packet_info(int fd, int ipv6, int dual_stack, int destination, int traffic_class);
+
+/// The control-buffer bytes a receive needs for everything CLinux_enable_packet_info and UDP_GRO
+/// may deliver, and a send for everything CLinux_put_reply_control and UDP_SEGMENT may write.
+unsigned long CLinux_control_space(void);
+
+/// Reads the packet info and traffic class from a received message's control messages
+/// (`message` is a struct msghdr) into `info`, which starts as "none".
+void CLinux_parse_packet_info(const void *message, struct CLinux_packet_info *info);
+
+/// Writes the control messages that send a reply from `info`'s address (IP_PKTINFO with
+/// ipi_spec_dst and no interface for IPv4, so the routing table still chooses the way out, as
+/// unbound does; IPV6_PKTINFO with the interface for IPv6, which a link-local address needs) with
+/// its traffic class (IP_TOS when `ipv4_peer`, IPV6_TCLASS otherwise), and a UDP_SEGMENT of
+/// `segment_size` when it is not 0, into `control` (CLinux_control_space() bytes). Returns the
+/// msg_controllen, 0 when there is nothing to write.
+unsigned long CLinux_put_reply_control(void *control, const struct CLinux_packet_info *info, int ipv4_peer,
+                                       unsigned short segment_size);
 
 /// setvbuf(stdout, NULL, _IOLBF, 0): Swift 6 cannot touch the global `stdout` safely.
 void CLinux_stdout_line_buffered(void);

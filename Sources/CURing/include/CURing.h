@@ -28,6 +28,9 @@ typedef struct {
     uint32_t wire_length;
     /// recvmsg's msg_flags (MSG_TRUNC).
     uint32_t flags;
+    /// The control messages (packet info, traffic class), when the header asked for room.
+    void *control;
+    uint32_t control_length;
 } CURing_message;
 
 /// Creates a ring with `entries` submission slots. Returns NULL and sets `*error` (an errno)

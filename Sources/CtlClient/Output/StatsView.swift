@@ -31,6 +31,11 @@ enum StatsView {
         for (label, value) in rows {
             table.rows.append([label] + engines.map(value))
         }
+        if engines.contains(where: sentPacketInfo) {
+            for (label, value) in packetInfoRows {
+                table.rows.append([label] + engines.map { value($0.counters) })
+            }
+        }
         if engines.contains(where: isGSO) {
             for (label, value) in offloadRows {
                 table.rows.append([label] + engines.map { isGSO($0) ? value($0.counters) : "-" })
@@ -92,6 +97,18 @@ enum StatsView {
         ("gso sends", { String($0.gsoSends) }),
         ("gso fallbacks", { String($0.gsoFallbacks) }),
     ]
+
+    /// The rows of replies sent with packet info, shown only in a table where an engine sent
+    /// some (a wildcard bind, `--reflect-tos`).
+    private static let packetInfoRows: [(String, @Sendable (CounterSnapshot) -> String)] = [
+        ("pktinfo replies", { String($0.pktinfoReplies) }),
+        ("tos reflected", { String($0.tosReflected) }),
+    ]
+
+    /// Whether `engine` sent replies with packet info.
+    private static func sentPacketInfo(_ engine: EngineStats) -> Bool {
+        engine.counters.pktinfoReplies > 0 || engine.counters.tosReflected > 0
+    }
 
     /// Whether `engine` runs on backend gso.
     private static func isGSO(_ engine: EngineStats) -> Bool {

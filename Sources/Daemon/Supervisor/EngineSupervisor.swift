@@ -412,6 +412,7 @@ actor EngineSupervisor {
             "kernel_drops": "\(counters.kernelDrops)",
             "policy_drops": "\(counters.policyDrops)",
             "rate_limited": "\(counters.rateLimited)",
+            "pktinfo_replies": "\(counters.pktinfoReplies)",
         ]
         if engine.spec.kind == .echo && engine.spec.backend == .gso {
             metadata["gro_buffers"] = "\(counters.groBuffers)"

@@ -64,6 +64,7 @@ struct SupervisedEngine: Sendable {
             rateLimit: spec.rateLimit?.description,
             rateLimitPrefix: spec.rateLimitPrefix?.description,
             rateLimitTotal: spec.rateLimitTotal,
+            reflectTOS: spec.reflectTOS,
             startedUsec: engine?.startedMicroseconds ?? 0
         )
     }

@@ -222,7 +222,9 @@ public final class GSOEcho: EngineLoop {
             if let trace {
                 let shape = train.segments > 1 ? " (GRO: \(train.segments) of \(segmentSize ?? 0))" : ""
                 let truncation = train.truncated > 0 ? " (\(train.truncated) truncated to \(bufferLimit))" : ""
-                trace("recv \(datagram.byteCount) bytes\(shape) from \(datagram.source.unmappingIPv4)\(truncation).")
+                trace(
+                    "recv \(datagram.byteCount) bytes\(shape) from \(datagram.source.unmappingIPv4)\(datagram.packetInfo.traceSuffix("to"))\(truncation)."
+                )
                 if !isDenied && train.answered < train.segments {
                     trace("no reply to \(train.segments - train.answered) (--reply \(reply.rawValue)).")
                 }
@@ -263,8 +265,11 @@ public final class GSOEcho: EngineLoop {
                 }
                 for _ in 0..<message.segments {
                     residence.record(nanoseconds: now &- trains.receivedAt)
+                    counters.countPacketInfo(message.packetInfo)
                 }
-                trace?("sent \(sending.sentByteCount(at: index)) bytes to \(message.address.unmappingIPv4).")
+                trace?(
+                    "sent \(sending.sentByteCount(at: index)) bytes to \(message.address.unmappingIPv4)\(message.packetInfo.traceSuffix("from"))."
+                )
             }
             trains.removeMessages(sent)
         } catch {

@@ -36,6 +36,7 @@ private struct Datagram {
     var bytes: [UInt8]
     var address: SocketAddress
     var receivedAt: UInt64
+    var packetInfo: PacketInfo
 }
 
 /// Reads datagrams and hands them to the channel; holds one back while the channel is full.
@@ -85,7 +86,8 @@ private final class ReaderFuture: TaskFuture {
                 held = Datagram(
                     bytes: Array(buffer[..<datagram.byteCount]),
                     address: datagram.source,
-                    receivedAt: MonotonicClock.nanoseconds()
+                    receivedAt: MonotonicClock.nanoseconds(),
+                    packetInfo: datagram.packetInfo
                 )
             }
         }
@@ -129,7 +131,12 @@ private final class WriterFuture: TaskFuture {
             // Moved out, so the reply is made in place in its only copy (no copy-on-write).
             current = nil
             let result = datagram.bytes.withUnsafeMutableBytes {
-                path.sendCounted($0, to: datagram.address, receivedAt: datagram.receivedAt)
+                path.sendCounted(
+                    $0,
+                    to: datagram.address,
+                    packetInfo: datagram.packetInfo,
+                    receivedAt: datagram.receivedAt
+                )
             }
             guard case .processed = result else {
                 current = datagram

@@ -51,7 +51,8 @@ public final class UringEcho: EngineLoop {
             return try IOUring(
                 bufferCount: spec.queueCapacity,
                 payloadSize: spec.bufferSize,
-                completionBatch: spec.effectiveBatch
+                completionBatch: spec.effectiveBatch,
+                controlMessages: !spec.packetInfoOptions.isEmpty
             )
         } catch {
             guard let reason = error.unavailability else { throw .system(error.error) }
@@ -159,7 +160,7 @@ public final class UringEcho: EngineLoop {
         if let trace {
             let truncation = message.isTruncated ? " (truncated from \(message.wireLength))" : ""
             trace(
-                "recv \(message.payload.count) bytes from \(message.source.map { "\($0.unmappingIPv4)" } ?? "?")\(truncation)."
+                "recv \(message.payload.count) bytes from \(message.source.map { "\($0.unmappingIPv4)" } ?? "?")\(message.packetInfo.traceSuffix("to"))\(truncation)."
             )
         }
         // A datagram without a readable source cannot be answered anyway: the send fails.
@@ -193,9 +194,11 @@ public final class UringEcho: EngineLoop {
             counters.txDatagrams.increment()
             counters.txBytes.increment(by: UInt64(completion.result))
             residence.record(nanoseconds: now &- receivedAt[Int(id)])
+            let packetInfo = ring.replyPacketInfo(id)
+            counters.countPacketInfo(packetInfo)
             if let trace {
                 trace(
-                    "sent \(completion.result) bytes to \(ring.replyDestination(id).map { "\($0.unmappingIPv4)" } ?? "?")."
+                    "sent \(completion.result) bytes to \(ring.replyDestination(id).map { "\($0.unmappingIPv4)" } ?? "?")\(packetInfo.traceSuffix("from"))."
                 )
             }
         } else {

@@ -31,6 +31,7 @@ enum EngineFactory {
             dualStack: spec.isDualStack,
             reusePort: spec.laneCount > 1,
             steersByCPU: lane == 0 && spec.effectiveSteer == .cpu ? spec.laneCount : nil,
+            packetInfo: spec.kind == .echo ? spec.packetInfoOptions : [],
             gauge: gauge
         )
         let built = try build(
@@ -53,6 +54,9 @@ enum EngineFactory {
         let reusePort: Bool
         /// The group size to steer by CPU (`--steer cpu`), on the first lane's socket.
         let steersByCPU: Int?
+        /// What each receive learns besides the datagram (an echo engine on a wildcard address,
+        /// or with `--reflect-tos`): ``UDPSocket/PacketInfoOptions``.
+        let packetInfo: UDPSocket.PacketInfoOptions
         let gauge: KernelDropGauge
     }
 
@@ -298,6 +302,7 @@ enum EngineFactory {
                 binding: address,
                 dualStack: binding.dualStack,
                 reusePort: binding.reusePort,
+                packetInfo: binding.packetInfo,
                 sendGate: sendGate
             )
             if let groupSize = binding.steersByCPU { try socket.steerByCPU(groupSize: groupSize) }

@@ -53,6 +53,9 @@ public final class EchoPath {
         batchCapacity: Int? = nil,
         hasOutgoingQueue: Bool = true
     ) {
+        // Control buffers only where the socket asks for packet info: a specific bind and no
+        // --reflect-tos keep the plain recvmmsg/sendmmsg.
+        let controlMessages = !socket.packetInfoOptions.isEmpty
         self.socket = socket
         self.bufferSize = hasOutgoingQueue ? spec.bufferSize : 0
         self.queue = OutgoingQueue(capacity: hasOutgoingQueue ? spec.queueCapacity : 0, bufferSize: bufferSize)
@@ -64,8 +67,8 @@ public final class EchoPath {
         self.tracesPendingWrites = tracesPendingWrites
         self.reply = spec.effectiveReply
         self.sourceGuard = SourceGuard(spec: spec, counters: counters, trace: trace)
-        self.receiving = batchCapacity.map { MessageBatch(capacity: $0) }
-        self.sending = batchCapacity.map { MessageBatch(capacity: $0) }
+        self.receiving = batchCapacity.map { MessageBatch(capacity: $0, controlMessages: controlMessages) }
+        self.sending = batchCapacity.map { MessageBatch(capacity: $0, controlMessages: controlMessages) }
     }
 
     deinit { scratch.deallocate() }
@@ -93,7 +96,12 @@ public final class EchoPath {
             trace?("outgoing buffers exhausted; dropping packet.")
             return .processed(())
         }
-        queue.commitTail(length: datagram.byteCount, address: datagram.source, receivedAt: MonotonicClock.nanoseconds())
+        queue.commitTail(
+            length: datagram.byteCount,
+            address: datagram.source,
+            receivedAt: MonotonicClock.nanoseconds(),
+            packetInfo: datagram.packetInfo
+        )
         counters.queueHighWater.raise(to: UInt64(queue.count))
         if tracesPendingWrites {
             trace?("total pending writes: \(queue.count)")
@@ -118,7 +126,9 @@ public final class EchoPath {
     /// Prints the seed's `recv N bytes from A.` line for `datagram`, noting a truncation.
     private func traceReceived(_ datagram: ReceivedDatagram) {
         let truncation = datagram.isTruncated ? " (truncated from \(datagram.wireLength))" : ""
-        trace?("recv \(datagram.byteCount) bytes from \(datagram.source.unmappingIPv4)\(truncation).")
+        trace?(
+            "recv \(datagram.byteCount) bytes from \(datagram.source.unmappingIPv4)\(datagram.packetInfo.traceSuffix("to"))\(truncation)."
+        )
     }
 
     /// Makes the reply to the datagram in `bytes` from `source` in place (`--reply`): `true`
@@ -163,32 +173,43 @@ public final class EchoPath {
     ///   or failed with an error, which is counted and the datagram dropped.
     /// - Important: the queue must not be empty.
     func send() -> IOResult<Void> {
-        let (bytes, address, receivedAt) = queue.front
-        guard case .processed = sendCounted(bytes, to: address, receivedAt: receivedAt) else { return .wouldBlock }
+        let (bytes, address, receivedAt, packetInfo) = queue.front
+        guard case .processed = sendCounted(bytes, to: address, packetInfo: packetInfo, receivedAt: receivedAt) else {
+            return .wouldBlock
+        }
         queue.removeFront()
         return .processed(())
     }
 
-    /// Sends the reply in `bytes` (made by ``makeReply(in:)``) to `address`, counting it and its
-    /// residence time since `receivedAt`.
+    /// Sends the reply in `bytes` (made by ``makeReply(in:)``) to `address`, from where its
+    /// request arrived (`packetInfo`, on a wildcard bind or with `--reflect-tos`), counting it and
+    /// its residence time since `receivedAt`.
     ///
     /// - Returns: `.wouldBlock` when the socket's buffer is full; `.processed` when it was sent or
     ///   failed with an error, which is counted (the datagram is then lost).
     func sendCounted(
         _ bytes: UnsafeMutableRawBufferPointer,
         to address: SocketAddress,
+        packetInfo: PacketInfo,
         receivedAt: UInt64
     ) -> IOResult<Void> {
         counters.syscalls.increment()
         do {
-            guard case .processed(let sent) = try socket.send(UnsafeRawBufferPointer(bytes), to: address) else {
+            guard
+                case .processed(let sent) = try socket.send(
+                    UnsafeRawBufferPointer(bytes),
+                    to: address,
+                    packetInfo: packetInfo
+                )
+            else {
                 counters.sendWouldBlock.increment()
                 return .wouldBlock
             }
             counters.txDatagrams.increment()
             counters.txBytes.increment(by: UInt64(sent))
+            counters.countPacketInfo(packetInfo)
             residence.record(nanoseconds: MonotonicClock.nanoseconds() &- receivedAt)
-            trace?("sent \(sent) bytes to \(address.unmappingIPv4).")
+            trace?("sent \(sent) bytes to \(address.unmappingIPv4)\(packetInfo.traceSuffix("from")).")
         } catch {
             counters.errors.increment()
             trace?("sendto \(address.unmappingIPv4): \(error.reason); dropping packet.")
@@ -254,7 +275,12 @@ public final class EchoPath {
             if unanswered > 0 {
                 queue.tail.copyMemory(from: UnsafeRawBufferPointer(bytes))
             }
-            queue.commitTail(length: datagram.byteCount, address: datagram.source, receivedAt: receivedAt)
+            queue.commitTail(
+                length: datagram.byteCount,
+                address: datagram.source,
+                receivedAt: receivedAt,
+                packetInfo: datagram.packetInfo
+            )
             if tracesPendingWrites {
                 trace?("total pending writes: \(queue.count)")
             }
@@ -278,8 +304,8 @@ public final class EchoPath {
         let batch = sending!
         let count = min(queue.count, batch.capacity)
         for index in 0..<count {
-            let (bytes, address, _) = queue[index]
-            batch.prepareSend(index, UnsafeRawBufferPointer(bytes), to: address)
+            let (bytes, address, _, packetInfo) = queue[index]
+            batch.prepareSend(index, UnsafeRawBufferPointer(bytes), to: address, packetInfo: packetInfo)
         }
         counters.syscalls.increment()
         do {
@@ -292,8 +318,12 @@ public final class EchoPath {
                 let byteCount = batch.sentByteCount(at: index)
                 counters.txDatagrams.increment()
                 counters.txBytes.increment(by: UInt64(byteCount))
+                let packetInfo = queue[index].packetInfo
+                counters.countPacketInfo(packetInfo)
                 residence.record(nanoseconds: now &- queue[index].receivedAt)
-                trace?("sent \(byteCount) bytes to \(queue[index].address.unmappingIPv4).")
+                trace?(
+                    "sent \(byteCount) bytes to \(queue[index].address.unmappingIPv4)\(packetInfo.traceSuffix("from"))."
+                )
             }
             queue.removeFront(sent)
         } catch {

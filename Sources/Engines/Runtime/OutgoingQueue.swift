@@ -12,6 +12,8 @@ struct OutgoingQueue: ~Copyable {
         var length = 0
         var address = SocketAddress(loopbackPort: 0)
         var receivedAt: UInt64 = 0
+        /// Where it arrived and how it was marked: what the echo is sent with.
+        var packetInfo = PacketInfo.none
     }
 
     /// The most datagrams the queue holds (exactly: `--queue 8` holds 8).
@@ -54,28 +56,32 @@ struct OutgoingQueue: ~Copyable {
     }
 
     /// Appends the datagram just received into ``tail``.
-    mutating func commitTail(length: Int, address: SocketAddress, receivedAt: UInt64) {
+    mutating func commitTail(length: Int, address: SocketAddress, receivedAt: UInt64, packetInfo: PacketInfo) {
         precondition(!isFull)
         let index = wrapped(head + count)
-        slots[index] = Slot(length: length, address: address, receivedAt: receivedAt)
+        slots[index] = Slot(length: length, address: address, receivedAt: receivedAt, packetInfo: packetInfo)
         count += 1
     }
 
-    /// The oldest datagram: its bytes (mutable, so the reply can be made in place), destination
-    /// and receive time.
+    /// The oldest datagram: its bytes (mutable, so the reply can be made in place), destination,
+    /// receive time and packet info.
     /// - Important: the queue must not be empty.
-    var front: (bytes: UnsafeMutableRawBufferPointer, address: SocketAddress, receivedAt: UInt64) {
-        self[0]
-    }
+    var front: Entry { self[0] }
+
+    /// A waiting datagram, as ``front`` and the subscript give it.
+    typealias Entry = (
+        bytes: UnsafeMutableRawBufferPointer, address: SocketAddress, receivedAt: UInt64, packetInfo: PacketInfo
+    )
 
     /// The datagram `offset` places behind the oldest, for a batch send.
     /// - Important: `offset` must be less than ``count``.
-    subscript(offset: Int) -> (bytes: UnsafeMutableRawBufferPointer, address: SocketAddress, receivedAt: UInt64) {
+    subscript(offset: Int) -> Entry {
         precondition(offset < count)
         let index = wrapped(head + offset)
         let slot = slots[index]
         return (
-            UnsafeMutableRawBufferPointer(rebasing: buffer(of: index)[..<slot.length]), slot.address, slot.receivedAt
+            UnsafeMutableRawBufferPointer(rebasing: buffer(of: index)[..<slot.length]), slot.address, slot.receivedAt,
+            slot.packetInfo
         )
     }
 

@@ -23,6 +23,8 @@ struct SegmentTrains {
         /// The last datagram of a train sent datagram by datagram because GSO was refused.
         var endsFallbackTrain: Bool
         var address: SocketAddress
+        /// Where its request arrived: what the reply is sent with.
+        var packetInfo: PacketInfo
         /// Where sending resumes after it: a buffer and its next segment.
         var nextBuffer: Int
         var nextSegment: Int
@@ -36,6 +38,8 @@ struct SegmentTrains {
     private let segmentSizes: UnsafeMutableBufferPointer<Int>
     private let answered: UnsafeMutableBufferPointer<Int>
     private let sources: UnsafeMutableBufferPointer<SocketAddress>
+    /// Per buffer: where its datagrams arrived (``PacketInfo/none`` on the fast path).
+    private let packetInfos: UnsafeMutableBufferPointer<PacketInfo>
     private let messages: UnsafeMutableBufferPointer<Message>
     /// Buffers filled by the last receive.
     private var count = 0
@@ -58,6 +62,8 @@ struct SegmentTrains {
         let nowhere = SocketAddress(loopbackPort: 0)
         sources = .allocate(capacity: capacity)
         sources.initialize(repeating: nowhere)
+        packetInfos = .allocate(capacity: capacity)
+        packetInfos.initialize(repeating: .none)
         messages = .allocate(capacity: messageCapacity)
         messages.initialize(
             repeating: Message(
@@ -65,6 +71,7 @@ struct SegmentTrains {
                 isSegmented: false,
                 endsFallbackTrain: false,
                 address: nowhere,
+                packetInfo: .none,
                 nextBuffer: 0,
                 nextSegment: 0
             )
@@ -78,6 +85,7 @@ struct SegmentTrains {
         segmentSizes.deallocate()
         answered.deallocate()
         sources.deallocate()
+        packetInfos.deallocate()
         messages.deallocate()
     }
 
@@ -156,6 +164,7 @@ struct SegmentTrains {
         segmentSizes[index] = keptSize
         answered[index] = filled.answered
         sources[index] = datagram.source
+        packetInfos[index] = datagram.packetInfo
         return filled
     }
 
@@ -185,16 +194,28 @@ struct SegmentTrains {
             let bytes = self.buffer(buffer)
             var message = messages[laidOut]
             message.address = sources[buffer]
+            message.packetInfo = packetInfos[buffer]
             if segmenting && left > 1 {
                 let train = UnsafeRawBufferPointer(rebasing: bytes[start..<lengths[buffer]])
-                batch.prepareSend(laidOut, train, to: sources[buffer], segmentSize: size)
+                batch.prepareSend(
+                    laidOut,
+                    train,
+                    to: sources[buffer],
+                    segmentSize: size,
+                    packetInfo: packetInfos[buffer]
+                )
                 message.segments = left
                 message.isSegmented = true
                 message.endsFallbackTrain = false
                 next = total
             } else {
                 let end = min(start + size, lengths[buffer])
-                batch.prepareSend(laidOut, UnsafeRawBufferPointer(rebasing: bytes[start..<end]), to: sources[buffer])
+                batch.prepareSend(
+                    laidOut,
+                    UnsafeRawBufferPointer(rebasing: bytes[start..<end]),
+                    to: sources[buffer],
+                    packetInfo: packetInfos[buffer]
+                )
                 message.segments = 1
                 message.isSegmented = false
                 message.endsFallbackTrain = !segmenting && total > 1 && next + 1 == total

@@ -1,4 +1,5 @@
 import Synchronization
+import UDPLabOS
 import UDPLabProtocol
 
 /// The counters of one engine (`DESIGN.md` §3): what each datagram cost, as the loop saw it.
@@ -60,6 +61,10 @@ public final class EngineCounters: Sendable {
     /// Of those, the ones over their source prefix's `--rate-limit` or the engine's
     /// `--rate-limit-total`.
     public let rateLimited = Counter()
+    /// Echoes sent with `IP_PKTINFO`/`IPV6_PKTINFO` from the address their request reached.
+    public let pktinfoReplies = Counter()
+    /// Echoes sent with their request's traffic class (`--reflect-tos`).
+    public let tosReflected = Counter()
 
     /// Bumped once per loop iteration, idle waits included: proof the loop is alive.
     public let heartbeats = Counter()
@@ -124,7 +129,17 @@ public final class EngineCounters: Sendable {
             gsoSends: gsoSends.value,
             gsoFallbacks: gsoFallbacks.value,
             policyDrops: policyDrops.value,
-            rateLimited: rateLimited.value
+            rateLimited: rateLimited.value,
+            pktinfoReplies: pktinfoReplies.value,
+            tosReflected: tosReflected.value
         )
+    }
+
+    /// Counts an echo just sent with `packetInfo`: from its request's address, with its
+    /// request's traffic class, or neither (the fast path: two compares).
+    @inline(__always)
+    public func countPacketInfo(_ packetInfo: PacketInfo) {
+        if packetInfo.hasDestination { pktinfoReplies.increment() }
+        if packetInfo.trafficClass != nil { tosReflected.increment() }
     }
 }

@@ -80,6 +80,9 @@ public final class IOUring {
         public let wireLength: Int
         /// `MSG_TRUNC` was set: the datagram did not fit.
         public let isTruncated: Bool
+        /// Where it arrived and how it was marked, on a ring set up with room for control
+        /// messages; otherwise ``PacketInfo/none``.
+        public let packetInfo: PacketInfo
 
         /// The sender, decoded (for trace lines).
         public var source: SocketAddress? { IOUring.address(name, length: nameLength) }
@@ -96,16 +99,29 @@ public final class IOUring {
     /// One `sendmsg` header and I/O vector per buffer: a reply is sent from where it was received.
     private let sendHeaders: UnsafeMutableBufferPointer<msghdr>
     private let sendVectors: UnsafeMutableBufferPointer<iovec>
+    /// Per buffer: `controlSize` bytes for the reply's control messages, and its packet info.
+    private let controlSize: Int
+    private let sendControls: UnsafeMutableRawPointer?
+    private let replyPacketInfos: UnsafeMutableBufferPointer<PacketInfo>
     private let completions: UnsafeMutableBufferPointer<CURing_completion>
 
     /// Sets up a ring and registers `bufferCount` receive buffers for payloads of up to
     /// `payloadSize` bytes.
     ///
-    /// - Parameter completionBatch: the most completions one ``reap()`` returns.
+    /// - Parameters:
+    ///   - completionBatch: the most completions one ``reap()`` returns.
+    ///   - controlMessages: room in each buffer for control messages (``PacketInfo``), for a
+    ///     socket that asks for them (a wildcard bind, `--reflect-tos`); each reply is then sent
+    ///     with its request's packet info.
     /// - Throws: ``SetupFailure``: `io_uring_setup` failing (`ENOSYS` without io_uring, `EPERM`
     ///   where it is disabled: `kernel.io_uring_disabled`, a seccomp filter), or
     ///   `io_uring_register_buf_ring` (`EINVAL` before Linux 5.19).
-    public init(bufferCount: Int, payloadSize: Int, completionBatch: Int) throws(SetupFailure) {
+    public init(
+        bufferCount: Int,
+        payloadSize: Int,
+        completionBatch: Int,
+        controlMessages: Bool = false
+    ) throws(SetupFailure) {
         // Room to submit a reply from every buffer, the receive, the poll and two cancellations.
         var entries = 1
         while entries < bufferCount + 4 { entries <<= 1 }
@@ -117,12 +133,23 @@ public final class IOUring {
         let headerLength = 16  // struct io_uring_recvmsg_out
         // Exactly `payloadSize` bytes of room for the payload, so that truncation is as on the
         // other backends; each buffer starts 16-byte aligned.
-        let bufferSize = headerLength + nameLength + payloadSize
+        controlSize = controlMessages ? PacketInfo.controlSpace : 0
+        let bufferSize = headerLength + nameLength + controlSize + payloadSize
         bufferStride = (bufferSize + 15) / 16 * 16
         buffers = .allocate(byteCount: bufferCount * bufferStride, alignment: 16)
         receiveHeader = .allocate(capacity: 1)
         receiveHeader.initialize(to: msghdr())
         receiveHeader.pointee.msg_namelen = socklen_t(nameLength)
+        receiveHeader.pointee.msg_controllen = controlSize
+        if controlMessages {
+            let controls = UnsafeMutableRawPointer.allocate(byteCount: bufferCount * controlSize, alignment: 8)
+            controls.initializeMemory(as: UInt8.self, repeating: 0, count: bufferCount * controlSize)
+            sendControls = controls
+        } else {
+            sendControls = nil
+        }
+        replyPacketInfos = .allocate(capacity: bufferCount)
+        replyPacketInfos.initialize(repeating: .none)
         sendHeaders = .allocate(capacity: bufferCount)
         sendVectors = .allocate(capacity: bufferCount)
         sendVectors.initialize(repeating: iovec())
@@ -154,6 +181,8 @@ public final class IOUring {
         receiveHeader.deallocate()
         sendHeaders.deallocate()
         sendVectors.deallocate()
+        sendControls?.deallocate()
+        replyPacketInfos.deallocate()
         completions.deallocate()
     }
 
@@ -183,7 +212,9 @@ public final class IOUring {
             nameLength: parsed.name_length,
             payload: UnsafeMutableRawBufferPointer(start: parsed.payload, count: Int(parsed.length)),
             wireLength: Int(parsed.wire_length),
-            isTruncated: parsed.flags & UInt32(MSG_TRUNC) != 0
+            isTruncated: parsed.flags & UInt32(MSG_TRUNC) != 0,
+            packetInfo: controlSize == 0
+                ? .none : PacketInfo(control: parsed.control, length: Int(parsed.control_length))
         )
     }
 
@@ -197,6 +228,15 @@ public final class IOUring {
         sendVectors[index].iov_len = message.payload.count
         sendHeaders[index].msg_name = message.name
         sendHeaders[index].msg_namelen = message.nameLength
+        replyPacketInfos[index] = message.packetInfo
+        if let sendControls, !message.packetInfo.isEmpty, let peer = message.source {
+            let control = sendControls + index * controlSize
+            sendHeaders[index].msg_control = control
+            sendHeaders[index].msg_controllen = message.packetInfo.writeReplyControl(into: control, to: peer)
+        } else {
+            sendHeaders[index].msg_control = nil
+            sendHeaders[index].msg_controllen = 0
+        }
         return CURing_prepare_sendmsg(ring, socket.descriptor.rawValue, sendHeaders.baseAddress! + index, userData) == 0
     }
 
@@ -205,6 +245,9 @@ public final class IOUring {
         let header = sendHeaders[Int(id)]
         return header.msg_name.flatMap { Self.address($0, length: header.msg_namelen) }
     }
+
+    /// The packet info the reply from buffer `id` went with (for counting and trace lines).
+    public func replyPacketInfo(_ id: UInt16) -> PacketInfo { replyPacketInfos[Int(id)] }
 
     /// Decodes the `sockaddr` of `length` bytes at `name`.
     private static func address(_ name: UnsafeRawPointer, length: UInt32) -> SocketAddress? {

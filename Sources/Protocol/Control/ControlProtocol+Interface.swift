@@ -38,6 +38,7 @@ extension ControlProtocol {
           rate_limit: ?string,
           rate_limit_prefix: ?string,
           rate_limit_total: ?int,
+          reflect_tos: ?bool,
           started_usec: int
         )
 
@@ -69,7 +70,9 @@ extension ControlProtocol {
           gso_sends: int,
           gso_fallbacks: int,
           policy_drops: int,
-          rate_limited: int
+          rate_limited: int,
+          pktinfo_replies: int,
+          tos_reflected: int
         )
 
         type Residence (count: int, p50: int, p99: int, p999: int, max: int)
@@ -99,7 +102,7 @@ extension ControlProtocol {
         type StrategyInfo (name: string, summary: string, mirrors: string)
 
         # Starts an engine and, unless transient, saves it to engines.json; replies once it is bound.
-        # The options are udplabctl start's (udplabctl(1)), dual_stack for --dual-stack; interval is
+        # The options are udplabctl start's (udplabctl(1)), dual_stack for --dual-stack, reflect_tos for --reflect-tos; interval is
         # in seconds. The daemon rejects an option its kind or backend does not take (InvalidSpec).
         method Start(
         \(StartMethod.Parameters.interfaceFields)

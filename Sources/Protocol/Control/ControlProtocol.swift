@@ -18,6 +18,8 @@
 /// - 1, extended: Start's and EngineInfo's `deny_source_ports`, `rate_limit`,
 ///   `rate_limit_prefix`, `rate_limit_total`; counters `policy_drops`, `rate_limited` (read as 0
 ///   from a daemon that sends none).
+/// - 1, extended: Start's and EngineInfo's `reflect_tos`; counters `pktinfo_replies`,
+///   `tos_reflected` (read as 0 from a daemon that sends none).
 public enum ControlProtocol {
     /// The varlink interface name; methods are `io.udplab.Start` and so on.
     public static let interface = "io.udplab"

@@ -49,6 +49,8 @@ public struct EngineInfo: Codable, Sendable, Equatable {
     public var rateLimit: String?
     public var rateLimitPrefix: String?
     public var rateLimitTotal: Int?
+    /// `true` when an echo engine reflects its requests' traffic class (`--reflect-tos`); absent otherwise.
+    public var reflectTOS: Bool?
     /// When the engine started, microseconds since the Unix epoch.
     public var startedUsec: UInt64
 
@@ -80,6 +82,7 @@ public struct EngineInfo: Codable, Sendable, Equatable {
         rateLimit: String? = nil,
         rateLimitPrefix: String? = nil,
         rateLimitTotal: Int? = nil,
+        reflectTOS: Bool? = nil,
         startedUsec: UInt64
     ) {
         self.name = name
@@ -109,6 +112,7 @@ public struct EngineInfo: Codable, Sendable, Equatable {
         self.rateLimit = rateLimit
         self.rateLimitPrefix = rateLimitPrefix
         self.rateLimitTotal = rateLimitTotal
+        self.reflectTOS = reflectTOS
         self.startedUsec = startedUsec
     }
 
@@ -121,6 +125,7 @@ public struct EngineInfo: Codable, Sendable, Equatable {
         case rateLimit = "rate_limit"
         case rateLimitPrefix = "rate_limit_prefix"
         case rateLimitTotal = "rate_limit_total"
+        case reflectTOS = "reflect_tos"
         case startedUsec = "started_usec"
     }
 }

@@ -147,6 +147,16 @@ public enum MetricCatalogue {
             "rateLimited",
             "Of the policy drops, datagrams over --rate-limit (per source prefix) or --rate-limit-total."
         ) { $0.rateLimited },
+        counter(
+            "pktinfo_replies",
+            "pktinfoReplies",
+            "Echoes sent from the address their request reached (IP_PKTINFO/IPV6_PKTINFO, a wildcard bind)."
+        ) { $0.pktinfoReplies },
+        counter(
+            "tos_reflected",
+            "tosReflected",
+            "Echoes sent with their request's traffic class, DSCP and ECN (--reflect-tos)."
+        ) { $0.tosReflected },
     ]
 
     /// The process collectors' usual metrics.

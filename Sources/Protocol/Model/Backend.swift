@@ -100,7 +100,9 @@ public enum Backend: String, CaseIterable, Codable, Sendable {
                 refuses: [
                     .queue: "SwiftNIO's channel buffers its own writes",
                     .threads: "SwiftNIO runs its own event loops", .steer: "SwiftNIO runs its own event loops",
-                ]
+                    .reflectTOS: Self.nioTrafficClass,
+                ],
+                refusesWildcardBind: Self.nioPacketInfo
             )
         case .nioAsync:
             // Replies leave in batches of up to NIO's maxMessagesPerRead, so a deeper queue pays
@@ -114,7 +116,9 @@ public enum Backend: String, CaseIterable, Codable, Sendable {
                 refuses: [
                     .budget: "it reads as many datagrams per readiness event as --queue holds",
                     .threads: "SwiftNIO runs its own event loops", .steer: "SwiftNIO runs its own event loops",
-                ]
+                    .reflectTOS: Self.nioTrafficClass,
+                ],
+                refusesWildcardBind: Self.nioPacketInfo
             )
         case .uring:
             // io_uring reports completions, not readiness; like an edge backend, it is told once
@@ -142,6 +146,17 @@ public enum Backend: String, CaseIterable, Codable, Sendable {
             )
         }
     }
+
+    /// Why the SwiftNIO backends cannot reflect a traffic class: NIO reads and writes only its
+    /// ECN bits (`AddressedEnvelope.Metadata.ecnState`), never the DSCP.
+    private static let nioTrafficClass =
+        "SwiftNIO 2.101 carries only the ECN bits of a datagram's traffic class, not its DSCP"
+
+    /// Why the SwiftNIO backends refuse a wildcard bind: NIO reads a datagram's destination
+    /// (`NIOPacketInfo`) but cannot send from it, so its replies would leave from whichever
+    /// address the route picks, not the one the client asked.
+    private static let nioPacketInfo =
+        "SwiftNIO 2.101 cannot send a reply from the address a request reached (it writes no IP_PKTINFO), so on a multi-homed host its replies would come from the wrong address; bind a specific address, or use another backend"
 
     /// The loop counters this backend cannot see: all of them where udplab does not run the loop
     /// (``BackendTraits/observesLoop``), none elsewhere. They are reported absent, never as 0.

@@ -23,6 +23,9 @@ public struct BackendTraits: Sendable {
     public let queueHoldsBatch: Bool
     /// Options it refuses even on an echo engine, and why.
     public let refuses: [EngineOption: String]
+    /// Why it refuses a wildcard `--bind` (`0.0.0.0`, `[::]`), where it could not reply from the
+    /// address each request reached; `nil`: it replies from that address (`IP_PKTINFO`).
+    public let refusesWildcardBind: String?
 
     public init(
         summary: String,
@@ -33,7 +36,8 @@ public struct BackendTraits: Sendable {
         budgetRange: (range: ClosedRange<Int>, why: String)? = nil,
         defaultQueue: Int = 8,
         queueHoldsBatch: Bool = false,
-        refuses: [EngineOption: String] = [:]
+        refuses: [EngineOption: String] = [:],
+        refusesWildcardBind: String? = nil
     ) {
         self.summary = summary
         self.mirrors = mirrors
@@ -45,5 +49,6 @@ public struct BackendTraits: Sendable {
         self.defaultQueue = defaultQueue
         self.queueHoldsBatch = queueHoldsBatch
         self.refuses = refuses
+        self.refusesWildcardBind = refusesWildcardBind
     }
 }

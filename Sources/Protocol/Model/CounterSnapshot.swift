@@ -37,6 +37,11 @@ public struct CounterSnapshot: Codable, Sendable, Equatable {
     public var policyDrops: UInt64 = 0
     /// Of those, the datagrams over a rate limit (`--rate-limit`, `--rate-limit-total`).
     public var rateLimited: UInt64 = 0
+    /// Echoes sent from the address their request reached (`IP_PKTINFO`, `IPV6_PKTINFO`): an
+    /// engine on a wildcard address.
+    public var pktinfoReplies: UInt64 = 0
+    /// Echoes sent with their request's traffic class (`--reflect-tos`).
+    public var tosReflected: UInt64 = 0
     /// The loop counters the backend cannot see (their values above are 0 and mean nothing).
     public var absent: Set<LoopCounter> = []
 
@@ -68,6 +73,8 @@ public struct CounterSnapshot: Codable, Sendable, Equatable {
         gsoFallbacks: UInt64 = 0,
         policyDrops: UInt64 = 0,
         rateLimited: UInt64 = 0,
+        pktinfoReplies: UInt64 = 0,
+        tosReflected: UInt64 = 0,
         absent: Set<LoopCounter> = []
     ) {
         self.rxDatagrams = rxDatagrams
@@ -96,6 +103,8 @@ public struct CounterSnapshot: Codable, Sendable, Equatable {
         self.gsoFallbacks = gsoFallbacks
         self.policyDrops = policyDrops
         self.rateLimited = rateLimited
+        self.pktinfoReplies = pktinfoReplies
+        self.tosReflected = tosReflected
         self.absent = absent
     }
 
@@ -126,6 +135,8 @@ public struct CounterSnapshot: Codable, Sendable, Equatable {
         case gsoFallbacks = "gso_fallbacks"
         case policyDrops = "policy_drops"
         case rateLimited = "rate_limited"
+        case pktinfoReplies = "pktinfo_replies"
+        case tosReflected = "tos_reflected"
     }
 
     /// `count / rxDatagrams`, or `nil` before the first datagram.
@@ -159,7 +170,7 @@ extension CounterSnapshot {
         [
             (.kernelDrops, \.kernelDrops), (.unanswered, \.unanswered), (.groBuffers, \.groBuffers),
             (.gsoSends, \.gsoSends), (.gsoFallbacks, \.gsoFallbacks), (.policyDrops, \.policyDrops),
-            (.rateLimited, \.rateLimited),
+            (.rateLimited, \.rateLimited), (.pktinfoReplies, \.pktinfoReplies), (.tosReflected, \.tosReflected),
         ]
     }
 

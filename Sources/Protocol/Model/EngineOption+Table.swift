@@ -5,7 +5,7 @@ extension EngineOption {
     /// Every engine option.
     public static let all: [EngineOption] = [
         .backend, .strategy, .bind, .dualStack, .count, .queue, .buffer, .budget, .batch, .threads, .steer, .reply,
-        .denySourcePorts, .rateLimit, .rateLimitPrefix, .rateLimitTotal, .interval, .polls, .trace,
+        .denySourcePorts, .rateLimit, .rateLimitPrefix, .rateLimitTotal, .reflectTOS, .interval, .polls, .trace,
     ]
 
     /// Kinds whose engines have sockets.
@@ -238,6 +238,16 @@ extension EngineOption {
         help:
             "Echoes per second the engine sends in all, whatever the sources (a bucket of one second's worth); over it, datagrams get no echo and are counted in rate_limited and policy_drops. Per loop thread with --threads.",
         field: \.rateLimitTotal
+    )
+
+    public static let reflectTOS = flag(
+        "reflect-tos",
+        kinds: [.echo],
+        kindsPhrase: "echo engines",
+        help:
+            "Send each echo with its request's traffic class, DSCP and ECN bits (read with IP_RECVTOS/IPV6_RECVTCLASS, sent with IP_TOS/IPV6_TCLASS), as TWAMP reflectors do; counted in tos_reflected.",
+        assign: { $0.reflectTOS = $1 ? true : nil },
+        read: { $0.reflectsTOS }
     )
 
     public static let interval = EngineOption(

@@ -60,6 +60,14 @@ extension EngineSpec {
                 )
             )
         }
+        if isFine(.bind), kind == .echo, bind.isUnspecified, let reason = backend.traits.refusesWildcardBind {
+            problems.append(
+                Problem(
+                    option: .bind,
+                    message: "--bind \(bind) does not apply to backend \(backend.rawValue): \(reason)"
+                )
+            )
+        }
         if isFine(.steer), steer == .cpu, laneCount < 2 {
             problems.append(Problem(option: .steer, message: "--steer cpu needs --threads 2 or more"))
         }

@@ -51,6 +51,9 @@ public struct EngineSpec: Codable, Sendable, Equatable {
     public var rateLimitPrefix: SourcePrefix?
     /// Echoes per second in all (`--rate-limit-total`); `nil`: no limit.
     public var rateLimitTotal: Int?
+    /// Whether each echo carries its request's traffic class, DSCP and ECN (`--reflect-tos`);
+    /// `nil` or `false`: the socket's default (0).
+    public var reflectTOS: Bool?
 
     /// `127.0.0.1:2000`, the seed's address.
     public static let defaultBind = SocketAddress(loopbackPort: 2000)
@@ -88,7 +91,8 @@ public struct EngineSpec: Codable, Sendable, Equatable {
         denySourcePorts: SourcePortList? = nil,
         rateLimit: RateLimit? = nil,
         rateLimitPrefix: SourcePrefix? = nil,
-        rateLimitTotal: Int? = nil
+        rateLimitTotal: Int? = nil,
+        reflectTOS: Bool? = nil
     ) {
         self.kind = kind
         self.backend = backend
@@ -110,6 +114,7 @@ public struct EngineSpec: Codable, Sendable, Equatable {
         self.rateLimit = rateLimit
         self.rateLimitPrefix = rateLimitPrefix
         self.rateLimitTotal = rateLimitTotal
+        self.reflectTOS = reflectTOS
     }
 
     /// The outgoing queue's capacity: exactly `--queue` datagrams (the seed's `len > 8` test held
@@ -144,6 +149,19 @@ public struct EngineSpec: Codable, Sendable, Equatable {
 
     /// Whether the engine's IPv6 sockets also serve IPv4.
     public var isDualStack: Bool { dualStack ?? false }
+
+    /// Whether each echo carries its request's traffic class.
+    public var reflectsTOS: Bool { reflectTOS ?? false }
+
+    /// What an echo engine's sockets learn of each datagram to answer it: its destination on a
+    /// wildcard bind (a specific bind is the source already; its fast path asks for nothing), its
+    /// traffic class with `--reflect-tos`.
+    public var packetInfoOptions: UDPSocket.PacketInfoOptions {
+        var options: UDPSocket.PacketInfoOptions = []
+        if bind.isUnspecified { options.insert(.destination) }
+        if reflectsTOS { options.insert(.trafficClass) }
+        return options
+    }
 
     /// The receive buffer size in bytes.
     public var bufferSize: Int { buffer ?? (kind == .multisocket ? Self.multisocketBuffer : Self.defaultBuffer) }
