@@ -96,17 +96,6 @@ int CLinux_udp_gro_segment_size(const void *header) {
     return 0;
 }
 
-unsigned long CLinux_put_udp_segment(void *control, unsigned short segment_size) {
-    struct msghdr message = {.msg_control = control, .msg_controllen = CMSG_SPACE(sizeof(uint16_t))};
-    memset(control, 0, CMSG_SPACE(sizeof(uint16_t)));
-    struct cmsghdr *cmsg = CMSG_FIRSTHDR(&message);
-    cmsg->cmsg_level = SOL_UDP;
-    cmsg->cmsg_type = UDP_SEGMENT;
-    cmsg->cmsg_len = CMSG_LEN(sizeof(uint16_t));
-    memcpy(CMSG_DATA(cmsg), &segment_size, sizeof(segment_size));
-    return CMSG_SPACE(sizeof(uint16_t));
-}
-
 int CLinux_enable_packet_info(int fd, int ipv6, int dual_stack, int destination, int traffic_class) {
     int on = 1;
     if (destination) {

@@ -47,28 +47,7 @@ extension UDPSocket {
         segmentSize: Int,
         to address: SocketAddress
     ) throws(SystemError) -> IOResult<Int> {
-        var storage = sockaddr_storage()
-        let addressLength = address.store(in: &storage)
-        var vector = iovec(iov_base: UnsafeMutableRawPointer(mutating: bytes.baseAddress), iov_len: bytes.count)
-        // CMSG_SPACE(sizeof(uint16_t)) is 24 bytes on Linux; 32 leave room on any ABI.
-        var control: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
-        let descriptor = descriptor.rawValue
-        return try withUnsafeMutablePointer(to: &storage) { name throws(SystemError) in
-            try withUnsafeMutablePointer(to: &vector) { vector throws(SystemError) in
-                try withUnsafeMutableBytes(of: &control) { control throws(SystemError) in
-                    var message = msghdr()
-                    message.msg_name = UnsafeMutableRawPointer(name)
-                    message.msg_namelen = addressLength
-                    message.msg_iov = vector
-                    message.msg_iovlen = 1
-                    message.msg_control = control.baseAddress
-                    message.msg_controllen = Int(
-                        CLinux_put_udp_segment(control.baseAddress!, UInt16(clamping: segmentSize))
-                    )
-                    return try nonBlockingCall("sendmsg(UDP_SEGMENT)") { sendmsg(descriptor, &message, 0) }
-                }
-            }
-        }
+        try sendMessage(bytes, to: address, packetInfo: .none, segmentSize: segmentSize)
     }
 }
 

@@ -203,11 +203,13 @@ public struct UDPSocket: ~Copyable, Sendable {
 }
 
 extension UDPSocket {
-    /// Sends `bytes` to `address` with `sendmsg(2)` and `packetInfo`'s control messages.
-    private func sendMessage(
+    /// Sends `bytes` to `address` with `sendmsg(2)` and the control messages of `packetInfo`
+    /// and, when not 0, a `UDP_SEGMENT` of `segmentSize` (a GSO train).
+    func sendMessage(
         _ bytes: UnsafeRawBufferPointer,
         to address: SocketAddress,
-        packetInfo: PacketInfo
+        packetInfo: PacketInfo,
+        segmentSize: Int = 0
     ) throws(SystemError) -> IOResult<Int> {
         var storage = sockaddr_storage()
         let addressLength = address.store(in: &storage)
@@ -223,7 +225,11 @@ extension UDPSocket {
                     message.msg_iov = vector
                     message.msg_iovlen = 1
                     message.msg_control = control.baseAddress
-                    message.msg_controllen = packetInfo.writeReplyControl(into: control.baseAddress!, to: address)
+                    message.msg_controllen = packetInfo.writeReplyControl(
+                        into: control.baseAddress!,
+                        to: address,
+                        segmentSize: segmentSize
+                    )
                     return try nonBlockingCall("sendmsg") { sendmsg(descriptor, &message, 0) }
                 }
             }

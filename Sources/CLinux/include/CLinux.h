@@ -52,10 +52,6 @@ int CLinux_probe_udp_segment(int fd);
 /// <sys/socket.h>, whose declarations belong to SwiftGlibc).
 int CLinux_udp_gro_segment_size(const void *message);
 
-/// Writes a UDP_SEGMENT control message of `segment_size` (a uint16_t, as the kernel reads it)
-/// into `control` (at least CLinux_udp_cmsg_space() bytes) and returns its msg_controllen.
-unsigned long CLinux_put_udp_segment(void *control, unsigned short segment_size);
-
 /// How to answer one received datagram from where it arrived (issue 14): the local address it
 /// reached and the interface it came in on (IP_PKTINFO, IPV6_PKTINFO), and its traffic class
 /// (IP_TOS, IPV6_TCLASS: DSCP and ECN). A field the datagram's control messages did not carry

@@ -318,12 +318,10 @@ public final class EchoPath {
                 let byteCount = batch.sentByteCount(at: index)
                 counters.txDatagrams.increment()
                 counters.txBytes.increment(by: UInt64(byteCount))
-                let packetInfo = queue[index].packetInfo
+                let (_, address, receivedAt, packetInfo) = queue[index]
                 counters.countPacketInfo(packetInfo)
-                residence.record(nanoseconds: now &- queue[index].receivedAt)
-                trace?(
-                    "sent \(byteCount) bytes to \(queue[index].address.unmappingIPv4)\(packetInfo.traceSuffix("from"))."
-                )
+                residence.record(nanoseconds: now &- receivedAt)
+                trace?("sent \(byteCount) bytes to \(address.unmappingIPv4)\(packetInfo.traceSuffix("from")).")
             }
             queue.removeFront(sent)
         } catch {
