@@ -107,6 +107,8 @@ struct SourceGuardTests {
         try client.send(Array("probe b".utf8), to: b.localAddress)
         #expect(try client.expectDatagram() == Array("probe b".utf8))
         #expect(b.counterSnapshot().rxDatagrams == 1, "only the probe: A sent B nothing")
+        // A counts an echo once its send returns, which may be after the client has it.
+        try waitUntil("A counts the probe's echo") { a.counters.txDatagrams.value >= 1 }
         #expect(a.counterSnapshot().txDatagrams == 1, "only the probe's echo")
         try waitUntil("A counts the forged datagram") { a.counters.policyDrops.value == 1 }
         #expect(a.counterSnapshot().rxDatagrams == 2, "the forged datagram and the probe")

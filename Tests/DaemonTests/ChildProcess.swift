@@ -122,7 +122,9 @@ final class ChildProcess: Sendable {
         // The pipes may still hold the last lines: wait until their readers reach end of file.
         // (A grandchild that keeps a pipe open, such as a daemon started in the background, holds
         // it open past the deadline: what was read by then is what there is.)
-        let drained = DispatchTime.now() + 5
+        // 20 s: a reply of a few hundred KiB read in 4 KiB handler calls while the whole suite runs
+        // in parallel took longer than 5 s (LargeReplyTests saw a cut `udplabctl list`).
+        let drained = DispatchTime.now() + 20
         _ = stdoutClosed.wait(timeout: drained)
         _ = stderrClosed.wait(timeout: drained)
         return process.terminationStatus
