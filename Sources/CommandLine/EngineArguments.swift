@@ -73,6 +73,19 @@ public struct EngineArguments: ParsableArguments {
     @Flag(name: .customLong(EngineOption.reflectTOS.name), help: EngineOption.reflectTOS.argumentHelp)
     var reflectTOS = false
 
+    @Option(name: .customLong(EngineOption.consumerBind.name), help: EngineOption.consumerBind.argumentHelp)
+    var consumerBind: String?
+
+    @Option(name: .customLong(EngineOption.maxConsumers.name), help: EngineOption.maxConsumers.argumentHelp)
+    var maxConsumers: Int?
+
+    @Option(
+        name: .customLong(EngineOption.consumerTimeout.name),
+        help: EngineOption.consumerTimeout.argumentHelp,
+        transform: { text throws(OptionDuration.Refusal) in try OptionDuration(parsing: text, for: .consumerTimeout) }
+    )
+    var consumerTimeout: OptionDuration?
+
     @Option(
         name: .customLong(EngineOption.interval.name),
         help: EngineOption.interval.argumentHelp,
@@ -108,6 +121,9 @@ public struct EngineArguments: ParsableArguments {
             (.rateLimitPrefix, rateLimitPrefix.map(EngineOptionValue.text)),
             (.rateLimitTotal, rateLimitTotal.map(EngineOptionValue.integer)),
             (.reflectTOS, reflectTOS ? .flag(true) : nil),
+            (.consumerBind, consumerBind.map(EngineOptionValue.text)),
+            (.maxConsumers, maxConsumers.map(EngineOptionValue.integer)),
+            (.consumerTimeout, consumerTimeout.map { .seconds($0.seconds) }),
             (.interval, interval.map { .seconds($0.seconds) }),
             (.polls, polls.map(EngineOptionValue.integer)),
             (.trace, trace ? .flag(true) : nil),

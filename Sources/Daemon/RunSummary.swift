@@ -7,7 +7,7 @@ import UDPLabProtocol
 ///
 /// Lines that would say nothing are left out: wakeups and syscalls only where the backend can see
 /// them (not on nio, nio-async), polls only when the engine polled futures, timer
-/// events only for a mixed engine, GRO/GSO counts only on backend gso, per-socket receive counts only for a multisocket one.
+/// events only for a mixed engine, GRO/GSO counts only on backend gso, per-socket receive counts only for an engine with several sockets, consumers only for a relay.
 struct RunSummary {
     let engine: Engine
     let signal: ProcessSignal?
@@ -69,6 +69,17 @@ struct RunSummary {
                 lines.append("  rx on \(address): \(count) datagrams")
             }
         }
+        if spec.kind == .relay {
+            let consumers = engine.relayConsumers?.current ?? []
+            lines.append(
+                "  consumers \(consumers.count), ignored \(counters.consumerIgnored), refused \(counters.consumersRefused) (--max-consumers \(spec.effectiveMaxConsumers)), expired \(counters.consumersExpired)"
+            )
+            for consumer in consumers {
+                lines.append(
+                    "  consumer \(consumer.address): relayed \(consumer.relayed.value), dropped \(consumer.dropped.value), queue high water \(consumer.queueHighWater.value)"
+                )
+            }
+        }
         if residence.count > 0 {
             lines.append(
                 "  residence µs: p50 \(microseconds(residence.p50)) p99 \(microseconds(residence.p99)) p99.9 \(microseconds(residence.p999)) max \(microseconds(residence.max))"
@@ -89,6 +100,7 @@ struct RunSummary {
         case .mixed: "timer every \(text(of: spec.effectiveInterval))"
         case .notify: "notified every \(text(of: spec.effectiveInterval)), completes after \(spec.effectivePolls) polls"
         case .empty: "nothing registered"
+        case .relay: "backend \(spec.backend.rawValue), consumers on \(spec.effectiveConsumerBind?.description ?? "-")"
         }
     }
 

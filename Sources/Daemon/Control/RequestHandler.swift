@@ -151,7 +151,7 @@ struct RequestHandler: CallHandler {
                 let traits = backend.traits
                 return BackendsMethod.Backend(
                     name: backend.rawValue,
-                    kinds: [EngineKind.echo.rawValue],
+                    kinds: [EngineKind.echo.rawValue] + (traits.refusesRelay == nil ? [EngineKind.relay.rawValue] : []),
                     trigger: traits.trigger == .level ? "level" : "edge",
                     mirrors: traits.mirrors,
                     summary: traits.summary,

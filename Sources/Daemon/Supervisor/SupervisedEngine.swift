@@ -65,6 +65,9 @@ struct SupervisedEngine: Sendable {
             rateLimitPrefix: spec.rateLimitPrefix?.description,
             rateLimitTotal: spec.rateLimitTotal,
             reflectTOS: spec.reflectTOS,
+            consumerBind: spec.kind == .relay ? spec.effectiveConsumerBind?.description : nil,
+            maxConsumers: spec.maxConsumers,
+            consumerTimeout: spec.consumerTimeout,
             startedUsec: engine?.startedMicroseconds ?? 0
         )
     }
@@ -82,7 +85,17 @@ struct SupervisedEngine: Sendable {
             startedUsec: engine?.startedMicroseconds ?? 0,
             counters: engine?.counterSnapshot() ?? EngineCounters().snapshot(),
             residenceNs: engine?.residenceSummary() ?? .empty,
-            sockets: socketStats
+            sockets: socketStats,
+            consumers: engine?.relayConsumers.map { consumers in
+                consumers.current.map { consumer in
+                    ConsumerStats(
+                        address: consumer.address.description,
+                        relayed: consumer.relayed.value,
+                        dropped: consumer.dropped.value,
+                        queueHighWater: consumer.queueHighWater.value
+                    )
+                }
+            }
         )
     }
 

@@ -40,6 +40,8 @@ public final class Engine: Sendable {
     public let localAddress: SocketAddress
     /// Datagrams received per socket (one entry per socket; several for multisocket).
     public let sockets: SocketCounters
+    /// A relay engine's registered consumers; `nil` for other kinds.
+    public let relayConsumers: RelayConsumers?
     /// When the engine started, in microseconds since the Unix epoch.
     public let startedMicroseconds: UInt64
 
@@ -48,9 +50,10 @@ public final class Engine: Sendable {
         (.starting, nil, 0, false)
     )
 
-    private init(spec: EngineSpec, sockets: SocketCounters, lanes: [Lane]) {
+    private init(spec: EngineSpec, sockets: SocketCounters, relayConsumers: RelayConsumers?, lanes: [Lane]) {
         self.spec = spec
         self.sockets = sockets
+        self.relayConsumers = relayConsumers
         self.lanes = lanes
         self.localAddress = sockets.addresses.first ?? spec.bind
         self.startedMicroseconds = MonotonicClock.realtimeMicroseconds()
@@ -92,6 +95,7 @@ public final class Engine: Sendable {
         var loops: [any EngineLoop] = []
         var addresses: [SocketAddress] = []
         var multisocketCounters: SocketCounters?
+        var relayConsumers: RelayConsumers?
         for index in 0..<spec.laneCount {
             let lane: Lane
             do {
@@ -120,11 +124,12 @@ public final class Engine: Sendable {
             loops.append(product.loop)
             addresses.append(contentsOf: product.sockets.addresses)
             multisocketCounters = product.sockets
+            relayConsumers = product.relayConsumers
         }
         let sockets =
             lanes.count == 1
             ? (multisocketCounters ?? SocketCounters(addresses: addresses)) : SocketCounters(addresses: addresses)
-        let engine = Engine(spec: spec, sockets: sockets, lanes: lanes)
+        let engine = Engine(spec: spec, sockets: sockets, relayConsumers: relayConsumers, lanes: lanes)
         do throws(SystemError) {
             try engine.launch(loops, onExit: onExit, beforeLoop: beforeLoop)
         } catch {

@@ -10,6 +10,8 @@ enum EngineFactory {
     struct Product {
         let loop: any EngineLoop
         let sockets: SocketCounters
+        /// A relay engine's consumers; `nil` for other kinds.
+        let relayConsumers: RelayConsumers?
     }
 
     /// Binds lane `lane`'s sockets at `bind` (the spec's address, or for a later `--threads` lane
@@ -34,6 +36,16 @@ enum EngineFactory {
             packetInfo: spec.kind == .echo ? spec.packetInfoOptions : [],
             gauge: gauge
         )
+        if spec.kind == .relay {
+            return try relay(
+                spec,
+                binding: binding,
+                control: control,
+                counters: counters,
+                trace: trace,
+                sendGate: sendGate
+            )
+        }
         let built = try build(
             spec,
             binding: binding,
@@ -43,7 +55,7 @@ enum EngineFactory {
             trace: trace,
             sendGate: sendGate
         )
-        return Product(loop: built.loop, sockets: built.sockets)
+        return Product(loop: built.loop, sockets: built.sockets, relayConsumers: nil)
     }
 
     /// How a lane's sockets are bound.
@@ -101,7 +113,71 @@ enum EngineFactory {
                 try EmptyLoop(control: control, counters: counters, trace: trace)
             }
             return (loop, SocketCounters(addresses: []))
+        case .relay:
+            // Built by relay(…); make(…) never comes here with one.
+            throw .invalidSpec("kind relay is built apart")
         }
+    }
+
+    /// A relay engine: its producer and consumer sockets, one ``RelayPath``, and the loop of its
+    /// backend (``EngineSpec/problems()`` has refused the backends that have none).
+    private static func relay(
+        _ spec: EngineSpec,
+        binding: Binding,
+        control: LoopControl,
+        counters: EngineCounters,
+        trace: TraceSink?,
+        sendGate: SendGate?
+    ) throws(EngineError) -> Product {
+        guard let consumerAddress = spec.effectiveConsumerBind else {
+            throw .invalidSpec("--bind \(spec.bind) leaves no next port for the consumers: give --consumer-bind")
+        }
+        let producerSocket = try bind(binding.address, binding, sendGate: nil)
+        // The consumer socket sends every relayed datagram: the test seam's gate is on it.
+        let consumerSocket = try bind(consumerAddress, binding, sendGate: sendGate)
+        let sockets = SocketCounters(addresses: [producerSocket.localAddress, consumerSocket.localAddress])
+        let consumers = RelayConsumers()
+        let path = RelayPath(
+            producerSocket: producerSocket,
+            consumerSocket: consumerSocket,
+            spec: spec,
+            counters: counters,
+            consumers: consumers,
+            sockets: sockets,
+            trace: trace,
+            batchCapacity: spec.backend == .mmsg ? spec.effectiveBatch : nil
+        )
+        let budget = spec.effectiveBudget
+        let loop: any EngineLoop
+        switch spec.backend {
+        case .select:
+            loop = try SelectRelay(path: path, control: control, counters: counters, budget: budget)
+        case .poll:
+            loop = PollRelay(path: path, control: control, counters: counters, budget: budget)
+        case .epollLevel:
+            loop = try setUp { () throws(SystemError) in
+                try EpollLevelRelay(path: path, control: control, counters: counters, budget: budget)
+            }
+        case .epollEdge, .mmsg:
+            loop = try setUp { () throws(SystemError) in
+                try EpollEdgeRelay(path: path, control: control, counters: counters, budget: budget)
+            }
+        case .reactorLevel:
+            loop = try setUp { () throws(SystemError) in
+                try ReactorLevelRelay(path: path, control: control, counters: counters, budget: budget)
+            }
+        case .reactorEdge:
+            loop = try setUp { () throws(SystemError) in
+                try ReactorEdgeRelay(path: path, control: control, counters: counters, budget: budget)
+            }
+        case .task:
+            loop = try setUp { () throws(SystemError) in
+                try TaskRelay(path: path, control: control, counters: counters, budget: budget)
+            }
+        case .flipflop, .taskMPSC, .nio, .nioAsync, .uring, .gso:
+            throw .invalidSpec("backend \(spec.backend.rawValue) does not run kind relay")
+        }
+        return Product(loop: loop, sockets: sockets, relayConsumers: consumers)
     }
 
     /// An echo engine: NIO's two backends and uring bind their own way; the others share an

@@ -65,6 +65,12 @@ public final class EngineCounters: Sendable {
     public let pktinfoReplies = Counter()
     /// Echoes sent with their request's traffic class (`--reflect-tos`).
     public let tosReflected = Counter()
+    /// Relay: datagrams from consumers that were neither `1` nor `0`.
+    public let consumerIgnored = Counter()
+    /// Relay: registrations refused at `--max-consumers`.
+    public let consumersRefused = Counter()
+    /// Relay: consumers forgotten after `--consumer-timeout`.
+    public let consumersExpired = Counter()
 
     /// Bumped once per loop iteration, idle waits included: proof the loop is alive.
     public let heartbeats = Counter()
@@ -131,7 +137,10 @@ public final class EngineCounters: Sendable {
             policyDrops: policyDrops.value,
             rateLimited: rateLimited.value,
             pktinfoReplies: pktinfoReplies.value,
-            tosReflected: tosReflected.value
+            tosReflected: tosReflected.value,
+            consumerIgnored: consumerIgnored.value,
+            consumersRefused: consumersRefused.value,
+            consumersExpired: consumersExpired.value
         )
     }
 

@@ -28,6 +28,8 @@ public final class ReactorExecutor {
     /// Sources registered for writability since a blocked send, by token (their descriptors).
     private var watchedWrites: [Token: DescriptorNumber] = [:]
     private var nextToken = 0
+    /// Tasks to notify at a time, in ``MonotonicClock`` nanoseconds (``notify(_:after:)``).
+    private var timers: [(deadline: UInt64, notifier: Notifier)] = []
 
     public init(counters: EngineCounters, control: LoopControl) throws(SystemError) {
         self.counters = counters
@@ -76,6 +78,32 @@ public final class ReactorExecutor {
         return token
     }
 
+    /// Notifies `context`'s task after `delay`: the executor's one kind of timer, for a task that
+    /// has something due then (a relay consumer's expiry). Every call adds one.
+    public func notify(_ context: TaskContext, after delay: Duration) {
+        let deadline = MonotonicClock.nanoseconds() &+ UInt64(clamping: delay.nanoseconds)
+        timers.append((deadline, context.notifier))
+    }
+
+    /// How long the next wait may block: until the soonest timer, or for ever without one.
+    private var waitTimeout: Duration? {
+        guard let soonest = timers.map(\.deadline).min() else { return nil }
+        let now = MonotonicClock.nanoseconds()
+        // Rounded up to the millisecond epoll counts in, so a timer is never early.
+        return soonest <= now ? .zero : .nanoseconds(Int64(clamping: soonest - now + 999_999))
+    }
+
+    /// Notifies the tasks whose timers are due.
+    private func fireTimers() {
+        guard !timers.isEmpty else { return }
+        let now = MonotonicClock.nanoseconds()
+        timers.removeAll { timer in
+            guard timer.deadline <= now else { return false }
+            timer.notifier.notify()
+            return true
+        }
+    }
+
     /// Runs until a stop is requested or, when `completing` is given, until that task's
     /// future is ready.
     ///
@@ -100,8 +128,9 @@ public final class ReactorExecutor {
 
     /// One turn: wait for events, record I/O readiness, poll the notified tasks.
     func turn(completing: Token? = nil) throws(SystemError) -> TurnOutcome {
-        try reactor.poll(events, timeout: nil)
+        try reactor.poll(events, timeout: waitTimeout)
         if control.shouldStop() { return .stopped }
+        fireTimers()
         for event in events {
             if let cache = sources[event.token] {
                 cache.record(event.readiness)

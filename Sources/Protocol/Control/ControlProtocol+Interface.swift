@@ -39,6 +39,9 @@ extension ControlProtocol {
           rate_limit_prefix: ?string,
           rate_limit_total: ?int,
           reflect_tos: ?bool,
+          consumer_bind: ?string,
+          max_consumers: ?int,
+          consumer_timeout: ?float,
           started_usec: int
         )
 
@@ -72,7 +75,10 @@ extension ControlProtocol {
           policy_drops: int,
           rate_limited: int,
           pktinfo_replies: int,
-          tos_reflected: int
+          tos_reflected: int,
+          consumer_ignored: int,
+          consumers_refused: int,
+          consumers_expired: int
         )
 
         type Residence (count: int, p50: int, p99: int, p999: int, max: int)
@@ -81,7 +87,12 @@ extension ControlProtocol {
         # thread: the --threads lane whose socket this is (its sockets share one address).
         type SocketStats (address: string, rx_datagrams: int, thread: ?int)
 
+        # One consumer of a relay engine: relayed, sent to it; dropped, lost in the relay (its
+        # queue of --queue was full, or the send failed); queue_high_water, most owed at once.
+        type ConsumerStats (address: string, relayed: int, dropped: int, queue_high_water: int)
+
         # sockets: per-socket receive counts, in socket order; empty unless the engine has more than one.
+        # consumers: a relay engine's registered consumers, in registration order (absent for other kinds).
         type EngineStats (
           name: string,
           kind: string,
@@ -92,7 +103,8 @@ extension ControlProtocol {
           started_usec: int,
           counters: Counters,
           residence_ns: Residence,
-          sockets: []SocketStats
+          sockets: []SocketStats,
+          consumers: ?[]ConsumerStats
         )
 
         type BackendInfo (name: string, kinds: []string, trigger: string, mirrors: string, summary: string, available: bool)

@@ -20,6 +20,9 @@
 ///   from a daemon that sends none).
 /// - 1, extended: Start's and EngineInfo's `reflect_tos`; counters `pktinfo_replies`,
 ///   `tos_reflected` (read as 0 from a daemon that sends none).
+/// - 1, extended: kind `relay`; Start's and EngineInfo's `consumer_bind`, `max_consumers`,
+///   `consumer_timeout`; counters `consumer_ignored`, `consumers_refused`, `consumers_expired`
+///   (read as 0 from a daemon that sends none); EngineStats' `consumers`.
 public enum ControlProtocol {
     /// The varlink interface name; methods are `io.udplab.Start` and so on.
     public static let interface = "io.udplab"

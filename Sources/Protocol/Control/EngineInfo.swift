@@ -51,6 +51,11 @@ public struct EngineInfo: Codable, Sendable, Equatable {
     public var rateLimitTotal: Int?
     /// `true` when an echo engine reflects its requests' traffic class (`--reflect-tos`); absent otherwise.
     public var reflectTOS: Bool?
+    /// A relay engine's `--consumer-bind` in force (the default included), `--max-consumers` and
+    /// `--consumer-timeout` in seconds, when given; absent for other kinds.
+    public var consumerBind: String?
+    public var maxConsumers: Int?
+    public var consumerTimeout: Double?
     /// When the engine started, microseconds since the Unix epoch.
     public var startedUsec: UInt64
 
@@ -83,6 +88,9 @@ public struct EngineInfo: Codable, Sendable, Equatable {
         rateLimitPrefix: String? = nil,
         rateLimitTotal: Int? = nil,
         reflectTOS: Bool? = nil,
+        consumerBind: String? = nil,
+        maxConsumers: Int? = nil,
+        consumerTimeout: Double? = nil,
         startedUsec: UInt64
     ) {
         self.name = name
@@ -113,6 +121,9 @@ public struct EngineInfo: Codable, Sendable, Equatable {
         self.rateLimitPrefix = rateLimitPrefix
         self.rateLimitTotal = rateLimitTotal
         self.reflectTOS = reflectTOS
+        self.consumerBind = consumerBind
+        self.maxConsumers = maxConsumers
+        self.consumerTimeout = consumerTimeout
         self.startedUsec = startedUsec
     }
 
@@ -126,6 +137,9 @@ public struct EngineInfo: Codable, Sendable, Equatable {
         case rateLimitPrefix = "rate_limit_prefix"
         case rateLimitTotal = "rate_limit_total"
         case reflectTOS = "reflect_tos"
+        case consumerBind = "consumer_bind"
+        case maxConsumers = "max_consumers"
+        case consumerTimeout = "consumer_timeout"
         case startedUsec = "started_usec"
     }
 }

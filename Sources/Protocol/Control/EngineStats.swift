@@ -16,6 +16,8 @@ public struct EngineStats: Codable, Sendable, Equatable {
     /// Datagrams received per socket, in socket order; empty unless the engine has more than one
     /// socket (with one, `counters.rx_datagrams` says it all).
     public var sockets: [SocketStats]
+    /// A relay engine's registered consumers, in registration order; `nil` for other kinds.
+    public var consumers: [ConsumerStats]?
 
     public init(
         name: String,
@@ -27,7 +29,8 @@ public struct EngineStats: Codable, Sendable, Equatable {
         startedUsec: UInt64,
         counters: CounterSnapshot,
         residenceNs: ResidenceSummary,
-        sockets: [SocketStats]
+        sockets: [SocketStats],
+        consumers: [ConsumerStats]? = nil
     ) {
         self.name = name
         self.kind = kind
@@ -39,10 +42,11 @@ public struct EngineStats: Codable, Sendable, Equatable {
         self.counters = counters
         self.residenceNs = residenceNs
         self.sockets = sockets
+        self.consumers = consumers
     }
 
     enum CodingKeys: String, CodingKey {
-        case name, kind, backend, strategy, state, address, counters, sockets
+        case name, kind, backend, strategy, state, address, counters, sockets, consumers
         case startedUsec = "started_usec"
         case residenceNs = "residence_ns"
     }

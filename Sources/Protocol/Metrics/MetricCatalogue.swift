@@ -157,6 +157,21 @@ public enum MetricCatalogue {
             "tosReflected",
             "Echoes sent with their request's traffic class, DSCP and ECN (--reflect-tos)."
         ) { $0.tosReflected },
+        counter(
+            "consumer_ignored",
+            "consumerIgnored",
+            "Datagrams a relay's consumers sent that were neither 1 (register) nor 0 (leave)."
+        ) { $0.consumerIgnored },
+        counter(
+            "consumers_refused",
+            "consumersRefused",
+            "Relay registrations ignored because --max-consumers were registered."
+        ) { $0.consumersRefused },
+        counter(
+            "consumers_expired",
+            "consumersExpired",
+            "Relay consumers forgotten after --consumer-timeout without registering again."
+        ) { $0.consumersExpired },
     ]
 
     /// The process collectors' usual metrics.

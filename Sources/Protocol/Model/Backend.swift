@@ -63,7 +63,8 @@ public enum Backend: String, CaseIterable, Codable, Sendable {
                 mirrors: "tokio-core examples/echo-udp",
                 trigger: .edge,
                 defaultQueue: 1,
-                refuses: [.queue: "it holds exactly one pending datagram"]
+                refuses: [.queue: "it holds exactly one pending datagram"],
+                refusesRelay: Self.echoOnly
             )
         case .task:
             BackendTraits(
@@ -75,7 +76,8 @@ public enum Backend: String, CaseIterable, Codable, Sendable {
             BackendTraits(
                 summary: "task executor: reader and writer joined by a channel",
                 mirrors: "echo-tokio-mpsc",
-                trigger: .edge
+                trigger: .edge,
+                refusesRelay: Self.echoOnly
             )
         case .mmsg:
             BackendTraits(
@@ -102,7 +104,8 @@ public enum Backend: String, CaseIterable, Codable, Sendable {
                     .threads: "SwiftNIO runs its own event loops", .steer: "SwiftNIO runs its own event loops",
                     .reflectTOS: Self.nioTrafficClass,
                 ],
-                refusesWildcardBind: Self.nioPacketInfo
+                refusesWildcardBind: Self.nioPacketInfo,
+                refusesRelay: Self.nioRelay
             )
         case .nioAsync:
             // Replies leave in batches of up to NIO's maxMessagesPerRead, so a deeper queue pays
@@ -118,7 +121,8 @@ public enum Backend: String, CaseIterable, Codable, Sendable {
                     .threads: "SwiftNIO runs its own event loops", .steer: "SwiftNIO runs its own event loops",
                     .reflectTOS: Self.nioTrafficClass,
                 ],
-                refusesWildcardBind: Self.nioPacketInfo
+                refusesWildcardBind: Self.nioPacketInfo,
+                refusesRelay: Self.nioRelay
             )
         case .uring:
             // io_uring reports completions, not readiness; like an edge backend, it is told once
@@ -128,7 +132,8 @@ public enum Backend: String, CaseIterable, Codable, Sendable {
                 mirrors: "(none: io_uring completions)",
                 trigger: .edge,
                 queueHoldsBatch: true,
-                refuses: [.budget: "it has no readiness events to budget"]
+                refuses: [.budget: "it has no readiness events to budget"],
+                refusesRelay: "udplab has no io_uring relay yet"
             )
         case .gso:
             // Each --batch buffer is 64 KiB (a GRO train), each datagram in it cut at --buffer;
@@ -142,10 +147,17 @@ public enum Backend: String, CaseIterable, Codable, Sendable {
                         "its queue is the --batch GRO buffers; datagrams wait in the kernel while replies are blocked",
                     .budget:
                         "one receive may bring up to 128 datagrams per buffer, so a datagram budget cannot be kept",
-                ]
+                ],
+                refusesRelay: Self.echoOnly
             )
         }
     }
+
+    /// Why a backend that is one echo program's shape runs no relay.
+    private static let echoOnly = "it is the shape of one echo program"
+
+    /// Why the SwiftNIO backends run no relay: udplab's relay is its own loops' lesson.
+    private static let nioRelay = "SwiftNIO runs its own loop, and the relay is a lesson in udplab's"
 
     /// Why the SwiftNIO backends cannot reflect a traffic class: NIO reads and writes only its
     /// ECN bits (`AddressedEnvelope.Metadata.ecnState`), never the DSCP.

@@ -26,6 +26,8 @@ public struct BackendTraits: Sendable {
     /// Why it refuses a wildcard `--bind` (`0.0.0.0`, `[::]`), where it could not reply from the
     /// address each request reached; `nil`: it replies from that address (`IP_PKTINFO`).
     public let refusesWildcardBind: String?
+    /// Why it cannot run a relay engine; `nil`: it can (the readiness backends, task and mmsg).
+    public let refusesRelay: String?
 
     public init(
         summary: String,
@@ -37,7 +39,8 @@ public struct BackendTraits: Sendable {
         defaultQueue: Int = 8,
         queueHoldsBatch: Bool = false,
         refuses: [EngineOption: String] = [:],
-        refusesWildcardBind: String? = nil
+        refusesWildcardBind: String? = nil,
+        refusesRelay: String? = nil
     ) {
         self.summary = summary
         self.mirrors = mirrors
@@ -50,5 +53,6 @@ public struct BackendTraits: Sendable {
         self.queueHoldsBatch = queueHoldsBatch
         self.refuses = refuses
         self.refusesWildcardBind = refusesWildcardBind
+        self.refusesRelay = refusesRelay
     }
 }

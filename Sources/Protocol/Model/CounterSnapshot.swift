@@ -42,6 +42,12 @@ public struct CounterSnapshot: Codable, Sendable, Equatable {
     public var pktinfoReplies: UInt64 = 0
     /// Echoes sent with their request's traffic class (`--reflect-tos`).
     public var tosReflected: UInt64 = 0
+    /// Datagrams a relay's consumers sent that were neither `1` nor `0` (or `0` from no consumer).
+    public var consumerIgnored: UInt64 = 0
+    /// Relay registrations ignored because `--max-consumers` were registered.
+    public var consumersRefused: UInt64 = 0
+    /// Relay consumers forgotten after `--consumer-timeout` without a registration.
+    public var consumersExpired: UInt64 = 0
     /// The loop counters the backend cannot see (their values above are 0 and mean nothing).
     public var absent: Set<LoopCounter> = []
 
@@ -75,6 +81,9 @@ public struct CounterSnapshot: Codable, Sendable, Equatable {
         rateLimited: UInt64 = 0,
         pktinfoReplies: UInt64 = 0,
         tosReflected: UInt64 = 0,
+        consumerIgnored: UInt64 = 0,
+        consumersRefused: UInt64 = 0,
+        consumersExpired: UInt64 = 0,
         absent: Set<LoopCounter> = []
     ) {
         self.rxDatagrams = rxDatagrams
@@ -105,6 +114,9 @@ public struct CounterSnapshot: Codable, Sendable, Equatable {
         self.rateLimited = rateLimited
         self.pktinfoReplies = pktinfoReplies
         self.tosReflected = tosReflected
+        self.consumerIgnored = consumerIgnored
+        self.consumersRefused = consumersRefused
+        self.consumersExpired = consumersExpired
         self.absent = absent
     }
 
@@ -137,6 +149,9 @@ public struct CounterSnapshot: Codable, Sendable, Equatable {
         case rateLimited = "rate_limited"
         case pktinfoReplies = "pktinfo_replies"
         case tosReflected = "tos_reflected"
+        case consumerIgnored = "consumer_ignored"
+        case consumersRefused = "consumers_refused"
+        case consumersExpired = "consumers_expired"
     }
 
     /// `count / rxDatagrams`, or `nil` before the first datagram.
@@ -171,6 +186,8 @@ extension CounterSnapshot {
             (.kernelDrops, \.kernelDrops), (.unanswered, \.unanswered), (.groBuffers, \.groBuffers),
             (.gsoSends, \.gsoSends), (.gsoFallbacks, \.gsoFallbacks), (.policyDrops, \.policyDrops),
             (.rateLimited, \.rateLimited), (.pktinfoReplies, \.pktinfoReplies), (.tosReflected, \.tosReflected),
+            (.consumerIgnored, \.consumerIgnored), (.consumersRefused, \.consumersRefused),
+            (.consumersExpired, \.consumersExpired),
         ]
     }
 

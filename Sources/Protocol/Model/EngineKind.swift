@@ -10,6 +10,9 @@ public enum EngineKind: String, CaseIterable, Codable, Sendable {
     case notify
     /// A reactor with nothing registered, blocked until stopped.
     case empty
+    /// Relays each producer datagram to every registered consumer: the seed's planned
+    /// producer–consumer relay.
+    case relay
 
     /// One line for `--help` and `backends`.
     public var summary: String {
@@ -19,6 +22,7 @@ public enum EngineKind: String, CaseIterable, Codable, Sendable {
         case .mixed: "one socket plus timer events every --interval, one reactor"
         case .notify: "one future re-notified every --interval until --polls"
         case .empty: "a reactor with nothing registered, blocked until stopped"
+        case .relay: "relay each datagram to every consumer that sent 1 (0 leaves)"
         }
     }
 
@@ -30,6 +34,15 @@ public enum EngineKind: String, CaseIterable, Codable, Sendable {
         case .mixed: "mio-mixed"
         case .notify: "future-notify"
         case .empty: "mio-empty"
+        case .relay: "the seed's planned producer–consumer relay (never written there)"
+        }
+    }
+
+    /// Whether its engines run on a chosen `--backend` (the others run on udplab's reactor).
+    public var hasBackend: Bool {
+        switch self {
+        case .echo, .relay: true
+        case .multisocket, .mixed, .notify, .empty: false
         }
     }
 }

@@ -5,20 +5,23 @@ extension EngineOption {
     /// Every engine option.
     public static let all: [EngineOption] = [
         .backend, .strategy, .bind, .dualStack, .count, .queue, .buffer, .budget, .batch, .threads, .steer, .reply,
-        .denySourcePorts, .rateLimit, .rateLimitPrefix, .rateLimitTotal, .reflectTOS, .interval, .polls, .trace,
+        .denySourcePorts, .rateLimit, .rateLimitPrefix, .rateLimitTotal, .reflectTOS, .consumerBind, .maxConsumers,
+        .consumerTimeout, .interval, .polls, .trace,
     ]
 
     /// Kinds whose engines have sockets.
-    private static let socketKinds: Set<EngineKind> = [.echo, .multisocket, .mixed]
+    private static let socketKinds: Set<EngineKind> = [.echo, .multisocket, .mixed, .relay]
+    /// Kinds whose engines run on a chosen `--backend`.
+    private static let backendKinds = Set(EngineKind.allCases.filter(\.hasBackend))
 
     public static let backend = choice(
         "backend",
         Backend.self,
-        kinds: [.echo],
-        kindsPhrase: "echo engines (other kinds run on udplab's reactor)",
+        kinds: backendKinds,
+        kindsPhrase: "echo and relay engines (other kinds run on udplab's reactor)",
         defaultText: Backend.default.rawValue,
         help:
-            "The I/O model of an echo engine: \(Backend.allCases.map(\.rawValue).joined(separator: ", ")): udplabctl backends says what each is and which seed program it mirrors.",
+            "The I/O model of an echo or relay engine: \(Backend.allCases.map(\.rawValue).joined(separator: ", ")) (a relay: \(Backend.allCases.filter { $0.traits.refusesRelay == nil }.map(\.rawValue).joined(separator: ", "))): udplabctl backends says what each is and which seed program it mirrors.",
         assign: { $0.backend = $1 },
         read: { $0.backend == .default ? nil : $0.backend }
     )
@@ -79,13 +82,13 @@ extension EngineOption {
     public static let queue = integer(
         "queue",
         range: 1...4096,
-        kinds: [.echo],
-        kindsPhrase: "echo engines",
+        kinds: backendKinds,
+        kindsPhrase: "echo and relay engines",
         defaultDescription: { queue in
             perBackend(queue) { traits in traits.queueHoldsBatch ? "at least --batch" : String(traits.defaultQueue) }
         },
         help:
-            "Outgoing queue capacity in datagrams: exactly N wait, and a datagram that finds the queue full is dropped and counted (the seed's len > 8 check held 9). On nio-async the reader waits for room instead; on uring it is the number of receive buffers, and datagrams wait in the kernel.",
+            "Outgoing queue capacity in datagrams: exactly N wait, and a datagram that finds the queue full is dropped and counted (the seed's len > 8 check held 9). On nio-async the reader waits for room instead; on uring it is the number of receive buffers, and datagrams wait in the kernel. A relay engine gives each consumer a queue of N: when its datagrams cannot be sent as fast as they come, it loses its own oldest, counted in its dropped.",
         field: \.queue
     )
 
@@ -105,19 +108,19 @@ extension EngineOption {
     public static let budget = integer(
         "budget",
         range: 0...1_000_000,
-        kinds: [.echo],
-        kindsPhrase: "echo engines",
+        kinds: backendKinds,
+        kindsPhrase: "echo and relay engines",
         defaultDescription: { budget in perBackend(budget) { String($0.defaultBudget) } },
         help:
-            "Datagrams handled per readiness event before yielding; 0 drains until would-block. On nio it is NIO's maxMessagesPerRead, 1–1024.",
+            "Datagrams handled per readiness event before yielding (a relay: per socket, producers' and consumers'); 0 drains until would-block. On nio it is NIO's maxMessagesPerRead, 1–1024.",
         field: \.budget
     )
 
     public static let batch = integer(
         "batch",
         range: 1...1024,
-        kinds: [.echo],
-        kindsPhrase: "echo engines with backend mmsg, uring or gso",
+        kinds: backendKinds,
+        kindsPhrase: "echo and relay engines with backend mmsg, uring or gso",
         backends: [.mmsg, .uring, .gso],
         defaultText: String(EngineSpec.defaultBatch),
         help:
@@ -248,6 +251,55 @@ extension EngineOption {
             "Send each echo with its request's traffic class, DSCP and ECN bits (read with IP_RECVTOS/IPV6_RECVTCLASS, sent with IP_TOS/IPV6_TCLASS), as TWAMP reflectors do; counted in tos_reflected.",
         assign: { $0.reflectTOS = $1 ? true : nil },
         read: { $0.reflectsTOS }
+    )
+
+    public static let consumerBind = EngineOption(
+        name: "consumer-bind",
+        values: .address,
+        valueName: "host:port",
+        kinds: [.relay],
+        kindsPhrase: "relay engines",
+        backends: nil,
+        defaultDescription: { _ in "--bind's host, the next port" },
+        help:
+            "Where a relay engine's consumers register (the datagram 1), leave (0) and are sent every datagram that reaches --bind, numeric HOST:PORT; anything else a consumer sends is counted in consumer_ignored.",
+        assign: { spec, value throws(Refusal) in
+            guard let text = value.text else { throw .invalid("must be an address, not \(value)") }
+            do {
+                spec.consumerBind = try SocketAddress(parsing: text)
+            } catch {
+                throw .invalid("\(error)")
+            }
+        },
+        read: { $0.consumerBind.map { .text($0.description) } }
+    )
+
+    public static let maxConsumers = integer(
+        "max-consumers",
+        range: 1...4096,
+        kinds: [.relay],
+        kindsPhrase: "relay engines",
+        defaultText: String(EngineSpec.defaultMaxConsumers),
+        help:
+            "Consumers a relay engine holds at most; a registration beyond them is ignored and counted in consumers_refused.",
+        field: \.maxConsumers
+    )
+
+    public static let consumerTimeout = EngineOption(
+        name: "consumer-timeout",
+        values: .seconds(0.01...86400),
+        valueName: "duration",
+        kinds: [.relay],
+        kindsPhrase: "relay engines",
+        backends: nil,
+        defaultDescription: { _ in "off" },
+        help:
+            "Forget a relay consumer that has not registered again for this long (UDP has no disconnect; a consumer keeps its place by sending 1 again), counted in consumers_expired: 30s, 2m.",
+        assign: { spec, value throws(Refusal) in
+            guard let seconds = value.seconds else { throw .invalid("must be a duration, not \(value)") }
+            spec.consumerTimeout = seconds
+        },
+        read: { $0.consumerTimeout.map(EngineOptionValue.seconds) }
     )
 
     public static let interval = EngineOption(

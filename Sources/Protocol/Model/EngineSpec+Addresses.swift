@@ -1,18 +1,27 @@
 import UDPLabOS
 
 extension EngineSpec {
-    /// The ports the engine binds on its host: `--bind`'s port, or `--count` ports from it
-    /// (multisocket); `nil` for a kind that binds nothing, or port 0 (the kernel picks free ones,
-    /// so they never collide).
-    public var boundPorts: ClosedRange<Int>? {
-        guard socketCount > 0, bind.port != 0 else { return nil }
-        return Int(bind.port)...(Int(bind.port) + socketCount - 1)
+    /// The host addresses the engine binds, each with its ports: `--bind`'s port, `--count`
+    /// ports from it (multisocket), or a relay's `--bind` and `--consumer-bind`; empty for a kind
+    /// that binds nothing, and without port 0 (the kernel picks free ones, so they never collide).
+    public var boundRanges: [(host: SocketAddress, ports: ClosedRange<Int>)] {
+        var ranges: [(host: SocketAddress, ports: ClosedRange<Int>)] = []
+        if kind == .relay {
+            for address in [bind, effectiveConsumerBind].compactMap({ $0 }) where address.port != 0 {
+                ranges.append((address, Int(address.port)...Int(address.port)))
+            }
+        } else if socketCount > 0, bind.port != 0 {
+            ranges.append((bind, Int(bind.port)...(Int(bind.port) + socketCount - 1)))
+        }
+        return ranges
     }
 
-    /// The addresses as a user reads them: `127.0.0.1:2000`, or `127.0.0.1:2000–2009` for several.
+    /// The addresses as a user reads them: `127.0.0.1:2000`, `127.0.0.1:2000–2009` for several,
+    /// or a relay's `127.0.0.1:2000 and 127.0.0.1:2001`.
     public var boundDescription: String {
-        guard let ports = boundPorts, ports.count > 1 else { return bind.description }
-        return "\(bind)–\(ports.upperBound)"
+        if kind == .relay, let consumers = effectiveConsumerBind { return "\(bind) and \(consumers)" }
+        guard let range = boundRanges.first, range.ports.count > 1 else { return bind.description }
+        return "\(bind)–\(range.ports.upperBound)"
     }
 
     /// Whether this engine and `other` would bind a common address, so that the second to start
@@ -20,10 +29,12 @@ extension EngineSpec {
     /// the wildcard of the other's family, or one is a dual-stack `[::]` (which also binds every
     /// IPv4 address).
     public func sharesAddress(with other: EngineSpec) -> Bool {
-        guard let ports = boundPorts, let otherPorts = other.boundPorts, ports.overlaps(otherPorts) else {
-            return false
+        boundRanges.contains { mine in
+            other.boundRanges.contains { theirs in
+                mine.ports.overlaps(theirs.ports)
+                    && Self.hostsOverlap(mine.host, dualStack: isDualStack, theirs.host, dualStack: other.isDualStack)
+            }
         }
-        return Self.hostsOverlap(bind, dualStack: isDualStack, other.bind, dualStack: other.isDualStack)
     }
 
     /// Whether sockets bound to hosts `a` and `b` (with `IPV6_V6ONLY` off where `dualStack`)

@@ -68,8 +68,49 @@ extension EngineSpec {
                 )
             )
         }
+        if kind == .relay, isFine(.backend), let reason = backend.traits.refusesRelay {
+            let relays = Backend.allCases.filter { $0.traits.refusesRelay == nil }.map(\.rawValue)
+            problems.append(
+                Problem(
+                    option: .backend,
+                    message:
+                        "backend \(backend.rawValue) does not run kind relay: \(reason); a relay runs on \(relays.joined(separator: ", "))"
+                )
+            )
+        }
+        if kind == .relay, isFine(.consumerBind), isFine(.bind) {
+            if let consumers = effectiveConsumerBind {
+                if consumers.port != 0, bind.port != 0, consumers.port == bind.port,
+                    Self.hostsOverlap(bind, dualStack: isDualStack, consumers, dualStack: isDualStack)
+                {
+                    problems.append(
+                        Problem(
+                            option: consumerBind == nil ? .bind : .consumerBind,
+                            message:
+                                "--consumer-bind \(consumers) is --bind's own address: producers and consumers need a socket each"
+                        )
+                    )
+                }
+            } else {
+                problems.append(
+                    Problem(
+                        option: .bind,
+                        message: "--bind \(bind) leaves no next port for the consumers: give --consumer-bind"
+                    )
+                )
+            }
+        }
         if isFine(.steer), steer == .cpu, laneCount < 2 {
             problems.append(Problem(option: .steer, message: "--steer cpu needs --threads 2 or more"))
+        }
+        if isFine(.dualStack), isDualStack, kind == .relay, let consumers = consumerBind, !consumers.isIPv6 {
+            problems.append(
+                Problem(
+                    option: .dualStack,
+                    message:
+                        "--dual-stack needs an IPv6 --consumer-bind too: an IPv4 socket (\(consumers)) cannot receive IPv6"
+                )
+            )
         }
         if isFine(.dualStack), isDualStack, !bind.isIPv6 {
             problems.append(
@@ -88,7 +129,7 @@ extension EngineSpec {
         guard option.kinds.contains(kind) else {
             return "\(option) does not apply to kind \(kind.rawValue): it is for \(option.kindsPhrase)"
         }
-        if kind == .echo {
+        if kind.hasBackend {
             if let backends = option.backends, !backends.contains(backend) {
                 let names = Backend.allCases.filter(backends.contains).map(\.rawValue)
                 let list =
@@ -102,7 +143,7 @@ extension EngineSpec {
         }
         switch (option.values, value) {
         case (.integer(let range, let unit), .integer(let number)):
-            if option == .budget, kind == .echo, let narrowed = backend.traits.budgetRange,
+            if option == .budget, kind.hasBackend, let narrowed = backend.traits.budgetRange,
                 !narrowed.range.contains(number)
             {
                 return

@@ -54,6 +54,14 @@ public struct EngineSpec: Codable, Sendable, Equatable {
     /// Whether each echo carries its request's traffic class, DSCP and ECN (`--reflect-tos`);
     /// `nil` or `false`: the socket's default (0).
     public var reflectTOS: Bool?
+    /// Where a relay engine's consumers register and are sent to (`--consumer-bind`), default
+    /// ``effectiveConsumerBind``.
+    public var consumerBind: SocketAddress?
+    /// Consumers a relay engine holds at most (`--max-consumers`), default 64.
+    public var maxConsumers: Int?
+    /// Seconds after which a relay consumer that has not registered again is forgotten
+    /// (`--consumer-timeout`); `nil`: never, as the seed planned.
+    public var consumerTimeout: Double?
 
     /// `127.0.0.1:2000`, the seed's address.
     public static let defaultBind = SocketAddress(loopbackPort: 2000)
@@ -69,6 +77,8 @@ public struct EngineSpec: Codable, Sendable, Equatable {
     /// Seconds between a mixed engine's timer events, and a notify engine's notifications, by default.
     public static let mixedInterval = 3.0
     public static let notifyInterval = 1.0
+    /// Consumers a relay engine holds at most by default.
+    public static let defaultMaxConsumers = 64
 
     /// A spec with the given choices; `nil` options take their defaults.
     public init(
@@ -92,7 +102,10 @@ public struct EngineSpec: Codable, Sendable, Equatable {
         rateLimit: RateLimit? = nil,
         rateLimitPrefix: SourcePrefix? = nil,
         rateLimitTotal: Int? = nil,
-        reflectTOS: Bool? = nil
+        reflectTOS: Bool? = nil,
+        consumerBind: SocketAddress? = nil,
+        maxConsumers: Int? = nil,
+        consumerTimeout: Double? = nil
     ) {
         self.kind = kind
         self.backend = backend
@@ -115,6 +128,9 @@ public struct EngineSpec: Codable, Sendable, Equatable {
         self.rateLimitPrefix = rateLimitPrefix
         self.rateLimitTotal = rateLimitTotal
         self.reflectTOS = reflectTOS
+        self.consumerBind = consumerBind
+        self.maxConsumers = maxConsumers
+        self.consumerTimeout = consumerTimeout
     }
 
     /// The outgoing queue's capacity: exactly `--queue` datagrams (the seed's `len > 8` test held
@@ -173,6 +189,7 @@ public struct EngineSpec: Codable, Sendable, Equatable {
     public var socketCount: Int {
         switch kind {
         case .echo, .mixed: 1
+        case .relay: 2
         case .multisocket: count ?? Self.defaultCount
         case .notify, .empty: 0
         }
@@ -193,6 +210,23 @@ public struct EngineSpec: Codable, Sendable, Equatable {
 
     /// How datagrams are spread over the loops.
     public var effectiveSteer: Steer { steer ?? .default }
+
+    /// A relay engine's consumer address: `--consumer-bind`, or `--bind`'s host at the next port
+    /// (port 0 stays 0: the kernel picks; `nil` past port 65535, which ``problems()`` reports).
+    public var effectiveConsumerBind: SocketAddress? {
+        if let consumerBind { return consumerBind }
+        guard bind.port != 0 else { return bind }
+        guard bind.port < UInt16.max else { return nil }
+        return bind.withPort(bind.port + 1)
+    }
+
+    /// Consumers a relay engine holds at most.
+    public var effectiveMaxConsumers: Int { maxConsumers ?? Self.defaultMaxConsumers }
+
+    /// How long a relay consumer stays registered without registering again; `nil`: for ever.
+    public var effectiveConsumerTimeout: Duration? {
+        consumerTimeout.map { .milliseconds(Int64(($0 * 1000).rounded())) }
+    }
 
     /// Datagrams per readiness event; 0 means drain until would-block.
     public var effectiveBudget: Int { budget ?? backend.traits.defaultBudget }
