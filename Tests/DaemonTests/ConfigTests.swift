@@ -347,7 +347,7 @@ struct ConfigTests {
             (
                 "[[engine]]\nname = \"a\"\n\n  colour = \"red\"  # comment\n", 4,
                 "unknown key 'colour' in [[engine]]: use name, kind, backend, strategy, bind, dual_stack, count, queue, buffer, "
-                    + "budget, batch, threads, steer, reply, deny_source_ports, rate_limit, rate_limit_prefix, rate_limit_total, reflect_tos, interval, polls, trace"
+                    + "budget, batch, threads, steer, reply, deny_source_ports, rate_limit, rate_limit_prefix, rate_limit_total, reflect_tos, consumer_bind, max_consumers, consumer_timeout, interval, polls, trace"
             ),
             ("[daemon]\n[daemon.extra]\nx = 1\n", 2, "unknown key 'extra' in [daemon]: use socket,"),
             ("[daemon]\nextra.x = 1\n", 2, "unknown key 'extra' in [daemon]"),

@@ -15,7 +15,7 @@ enum ChangeSummary {
         // A threaded engine's sockets share one address.
         let address = EngineLabels.address(
             kind: engine.kind,
-            address: engine.address,
+            addresses: engine.addresses.isEmpty ? [engine.address] : engine.addresses,
             socketCount: threads.isEmpty ? engine.addresses.count : 1
         )
         return "started \(engine.name) (\(details.joined(separator: ", ")))" + (address == "-" ? "" : " on \(address)")

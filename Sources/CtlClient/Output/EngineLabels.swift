@@ -8,13 +8,18 @@ enum EngineLabels {
     static func model(kind: String, backend: String, strategy: String?) -> String {
         if let strategy { return strategy }
         guard let known = EngineKind(rawValue: kind) else { return backend }
-        return known == .echo ? backend : "-"
+        return known.hasBackend ? backend : "-"
     }
 
-    /// The address, `-` for a kind without sockets (notify, empty), or the first address and how
-    /// many sockets there are when there are several: `127.0.0.1:2010 (10 sockets)`.
-    static func address(kind: String, address: String, socketCount: Int) -> String {
-        if let known = EngineKind(rawValue: kind), EngineSpec(kind: known).socketCount == 0 { return "-" }
+    /// The address, `-` for a kind without sockets (notify, empty), a relay's two
+    /// (`127.0.0.1:2000, consumers 127.0.0.1:2001`), or the first address and how many sockets
+    /// there are when there are several: `127.0.0.1:2010 (10 sockets)`.
+    static func address(kind: String, addresses: [String], socketCount: Int) -> String {
+        guard let address = addresses.first else { return "-" }
+        if let known = EngineKind(rawValue: kind) {
+            if EngineSpec(kind: known).socketCount == 0 { return "-" }
+            if known == .relay, addresses.count == 2 { return "\(address), consumers \(addresses[1])" }
+        }
         return socketCount > 1 ? "\(address) (\(socketCount) sockets)" : address
     }
 }

@@ -15,7 +15,11 @@ enum EngineListView {
                 engine.name,
                 engine.kind,
                 EngineLabels.model(kind: engine.kind, backend: engine.backend, strategy: engine.strategy),
-                EngineLabels.address(kind: engine.kind, address: engine.address, socketCount: engine.addresses.count),
+                EngineLabels.address(
+                    kind: engine.kind,
+                    addresses: engine.addresses.isEmpty ? [engine.address] : engine.addresses,
+                    socketCount: engine.addresses.count
+                ),
                 engine.state,
                 origin,
             ])

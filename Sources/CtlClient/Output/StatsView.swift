@@ -10,7 +10,8 @@ import UDPLabProtocol
 /// engine's backend cannot see (the daemon leaves it out: SwiftNIO's loop counters on `nio` and
 /// `nio-async`) shows ``absent``, in its ratios too, never 0. Engines with several sockets
 /// (multisocket) add one `rx on ADDRESS` row per socket, `-` for the other engines; a table with
-/// a `gso` engine adds its GRO/GSO counts, `-` for the other engines.
+/// a `gso` engine adds its GRO/GSO counts, `-` for the other engines; a table with a relay adds
+/// its consumer counters and one row per consumer (relayed / dropped / queue high water).
 enum StatsView {
     /// Engines per table; more engines continue in another table below.
     static let enginesPerTable = 6
@@ -41,6 +42,20 @@ enum StatsView {
                 table.rows.append([label] + engines.map { isGSO($0) ? value($0.counters) : "-" })
             }
         }
+        if engines.contains(where: { $0.consumers != nil }) {
+            for (label, value) in relayRows {
+                table.rows.append([label] + engines.map { $0.consumers == nil ? "-" : value($0.counters) })
+            }
+            table.rows.append(["consumers"] + engines.map { $0.consumers.map { String($0.count) } ?? "-" })
+            for address in consumerAddresses(of: engines) {
+                let values = engines.map { engine in
+                    engine.consumers?.first { $0.address == address }.map {
+                        "\($0.relayed) / \($0.dropped) / \($0.queueHighWater)"
+                    } ?? "-"
+                }
+                table.rows.append(["consumer \(address) relayed/dropped/high water"] + values)
+            }
+        }
         for label in socketLabels(of: engines) {
             let counts = engines.map { engine in
                 engine.sockets.first { Self.label(of: $0) == label }.map { String($0.rxDatagrams) } ?? "-"
@@ -67,7 +82,17 @@ enum StatsView {
         ("kind", \.kind),
         ("backend", { EngineLabels.model(kind: $0.kind, backend: $0.backend, strategy: $0.strategy) }),
         ("state", \.state),
-        ("address", { EngineLabels.address(kind: $0.kind, address: $0.address, socketCount: 1) }),
+        (
+            "address",
+            { engine in
+                EngineLabels.address(
+                    kind: engine.kind,
+                    addresses: engine.kind == EngineKind.relay.rawValue && engine.sockets.count == 2
+                        ? engine.sockets.map(\.address) : [engine.address],
+                    socketCount: 1
+                )
+            }
+        ),
         ("rx datagrams", { String($0.counters.rxDatagrams) }),
         ("rx bytes", { String($0.counters.rxBytes) }),
         ("tx datagrams", { String($0.counters.txDatagrams) }),
@@ -104,6 +129,19 @@ enum StatsView {
         ("pktinfo replies", { String($0.pktinfoReplies) }),
         ("tos reflected", { String($0.tosReflected) }),
     ]
+
+    /// A relay's engine-wide consumer counters, shown only in a table with a relay engine.
+    private static let relayRows: [(String, @Sendable (CounterSnapshot) -> String)] = [
+        ("consumer ignored", { String($0.consumerIgnored) }),
+        ("consumers refused", { String($0.consumersRefused) }),
+        ("consumers expired", { String($0.consumersExpired) }),
+    ]
+
+    /// Every relay consumer's address in `engines`, each once, in engine and registration order.
+    private static func consumerAddresses(of engines: [EngineStats]) -> [String] {
+        var seen: Set<String> = []
+        return engines.flatMap { $0.consumers ?? [] }.map(\.address).filter { seen.insert($0).inserted }
+    }
 
     /// Whether `engine` sent replies with packet info.
     private static func sentPacketInfo(_ engine: EngineStats) -> Bool {

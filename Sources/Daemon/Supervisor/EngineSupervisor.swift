@@ -424,6 +424,15 @@ actor EngineSupervisor {
             // Each --threads lane's share, in lane order: UDPLAB_THREAD_RX_DATAGRAMS=12719,16227.
             metadata["thread_rx_datagrams"] = "\(engine.laneShares.map(String.init).joined(separator: ","))"
         }
+        if let consumers = engine.relayConsumers?.current {
+            metadata["consumer_ignored"] = "\(counters.consumerIgnored)"
+            metadata["consumers_refused"] = "\(counters.consumersRefused)"
+            metadata["consumers_expired"] = "\(counters.consumersExpired)"
+            // Each consumer, in registration order, relayed/dropped/queue high water:
+            // UDPLAB_CONSUMERS=127.0.0.1:40001=120/0/3,127.0.0.1:40002=120/7/8.
+            metadata["consumers"] =
+                "\(consumers.map { "\($0.address)=\($0.relayed.value)/\($0.dropped.value)/\($0.queueHighWater.value)" }.joined(separator: ","))"
+        }
         return metadata
     }
 }

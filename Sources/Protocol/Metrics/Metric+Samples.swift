@@ -73,6 +73,26 @@ extension Metric {
                     return MetricSample(object: engine.stats.name, labels: labels, value: .count(socket.rxDatagrams))
                 }
             }
+        case .consumer(let read):
+            return snapshot.engines.flatMap { engine in
+                (engine.stats.consumers ?? []).map { consumer in
+                    MetricSample(
+                        object: engine.stats.name,
+                        labels: engine.labels + [MetricLabel("consumer", consumer.address)],
+                        value: .count(read(consumer))
+                    )
+                }
+            }
+        case .consumerCount:
+            return snapshot.engines.compactMap { engine in
+                engine.stats.consumers.map { consumers in
+                    MetricSample(
+                        object: engine.stats.name,
+                        labels: engine.labels,
+                        value: .count(UInt64(consumers.count))
+                    )
+                }
+            }
         case .residence:
             return snapshot.engines.map { engine in
                 MetricSample(object: engine.stats.name, labels: engine.labels, value: .histogram(engine.residence))

@@ -30,6 +30,38 @@ public enum MetricCatalogue {
                 reading: .socketReceived
             ),
             Metric(
+                "udplab_engine_consumers",
+                systemd: "io.udplab.Engine.consumers",
+                .gauge,
+                labels: engineLabels,
+                help: "Consumers a relay engine holds now.",
+                reading: .consumerCount
+            ),
+            Metric(
+                "udplab_engine_consumer_relayed_datagrams_total",
+                systemd: "io.udplab.Engine.consumerRelayedDatagrams",
+                .counter,
+                labels: engineLabels + ["consumer"],
+                help: "Datagrams a relay engine sent to one consumer (label consumer: its address).",
+                reading: .consumer { $0.relayed }
+            ),
+            Metric(
+                "udplab_engine_consumer_dropped_datagrams_total",
+                systemd: "io.udplab.Engine.consumerDroppedDatagrams",
+                .counter,
+                labels: engineLabels + ["consumer"],
+                help: "Datagrams one relay consumer lost in the relay: its --queue was full, or the send failed.",
+                reading: .consumer { $0.dropped }
+            ),
+            Metric(
+                "udplab_engine_consumer_queue_high_water_datagrams",
+                systemd: "io.udplab.Engine.consumerQueueHighWater",
+                .gauge,
+                labels: engineLabels + ["consumer"],
+                help: "Most datagrams that waited for one relay consumer at once.",
+                reading: .consumer { $0.queueHighWater }
+            ),
+            Metric(
                 "udplab_engine_residence_seconds",
                 systemd: "io.udplab.Engine.residenceSeconds",
                 .histogram,

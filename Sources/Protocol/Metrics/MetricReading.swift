@@ -8,6 +8,11 @@ public enum MetricReading: Sendable {
     /// One sample per socket of an engine with several (`Stats`' `sockets`), labelled `socket`
     /// and, for `--threads` lanes, `thread`.
     case socketReceived
+    /// One sample per consumer of a relay engine (`Stats`' `consumers`), labelled `consumer`;
+    /// at most `--max-consumers` per engine, so the series stay bounded.
+    case consumer(@Sendable (ConsumerStats) -> UInt64)
+    /// One sample per relay engine: how many consumers it holds.
+    case consumerCount
     /// One histogram per engine: its residence times.
     case residence
     /// Prometheus: one sample per engine and state, 1 for the engine's state and 0 for the
