@@ -30,8 +30,21 @@ extension EngineSupervisor {
     /// Warns, at each start, of an echo engine bound where other hosts reach it with no rate
     /// limit (``EngineSpec/isExposedWithoutRateLimit``): on a real network a spoofed source makes
     /// such an engine a reflector at full speed. The source-port guard still applies.
+    /// Also warns of a relay whose consumer socket other hosts reach
+    /// (``EngineSpec/isRelayOpenToSpoofing``): a forged registration aims it at a victim.
     func warnIfUnlimited(_ row: SupervisedEngine) {
-        guard row.definition.spec.isExposedWithoutRateLimit else { return }
+        let spec = row.definition.spec
+        if spec.isRelayOpenToSpoofing {
+            logger.log(
+                .relayExposed,
+                level: .warning,
+                metadata: metadata(row).merging([
+                    "consumer_bind": "\(spec.effectiveConsumerBind?.description ?? "")",
+                    "max_consumers": "\(spec.effectiveMaxConsumers)",
+                ]) { $1 }
+            )
+        }
+        guard spec.isExposedWithoutRateLimit else { return }
         logger.log(
             .engineUnlimited,
             level: .warning,

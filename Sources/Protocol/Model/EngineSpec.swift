@@ -163,6 +163,12 @@ public struct EngineSpec: Codable, Sendable, Equatable {
     /// warns of, since such an engine echoes a spoofed flood at its victim at full speed.
     public var isExposedWithoutRateLimit: Bool { kind == .echo && !bind.isLoopback && !isRateLimited }
 
+    /// Whether this is a relay engine whose consumer socket other hosts can reach: a forged
+    /// registration makes it send its producers' datagrams to a victim, what the journal warns of.
+    public var isRelayOpenToSpoofing: Bool {
+        kind == .relay && !(effectiveConsumerBind?.isLoopback ?? true)
+    }
+
     /// Whether the engine's IPv6 sockets also serve IPv4.
     public var isDualStack: Bool { dualStack ?? false }
 
