@@ -35,8 +35,10 @@ public final class RelayPath {
     private let bufferSize: Int
     /// The sequence number the next produced datagram gets; slot `sequence % capacity`.
     private var produced: UInt64 = 0
-    /// Where a consumer's datagrams come from, registration messages are read.
+    /// Where consumers' datagrams are read: `--buffer` bytes, as producers' are.
     private let registration: UnsafeMutableRawBufferPointer
+    /// Datagrams owed in all: the sum over consumers of what waits for each.
+    private var owedCount = 0
 
     private var table: [Entry] = []
     /// The table entry whose turn it is to be sent to.
@@ -87,7 +89,7 @@ public final class RelayPath {
         bufferSize = spec.bufferSize
         ring = .allocate(byteCount: capacity * bufferSize, alignment: 16)
         lengths = [Int](repeating: 0, count: capacity)
-        registration = .allocate(byteCount: 2, alignment: 1)
+        registration = .allocate(byteCount: spec.bufferSize, alignment: 16)
         maxConsumers = spec.effectiveMaxConsumers
         timeout = spec.effectiveConsumerTimeout.map { UInt64(clamping: $0.nanoseconds) }
         receiving = batchCapacity.map { MessageBatch(capacity: $0) }
@@ -100,7 +102,7 @@ public final class RelayPath {
     }
 
     /// `true` when some consumer is owed a datagram.
-    var hasPending: Bool { table.contains { $0.cursor < produced } }
+    var hasPending: Bool { owedCount > 0 }
 
     private func slot(_ sequence: UInt64) -> UnsafeMutableRawBufferPointer {
         let start = Int(sequence % UInt64(capacity)) * bufferSize
@@ -207,6 +209,7 @@ public final class RelayPath {
         for index in table.indices {
             if produced - table[index].cursor >= full {
                 table[index].cursor += 1
+                owedCount -= 1
                 table[index].consumer.dropped.increment()
                 counters.dropped.increment()
                 trace?(
@@ -215,6 +218,7 @@ public final class RelayPath {
             }
         }
         produced += 1
+        owedCount += table.count
         for entry in table {
             entry.consumer.queueHighWater.raise(to: produced - entry.cursor)
             counters.queueHighWater.raise(to: produced - entry.cursor)
@@ -274,6 +278,7 @@ public final class RelayPath {
     }
 
     private func remove(at index: Int) {
+        owedCount -= Int(produced - table[index].cursor)
         table.remove(at: index)
         if turn > index { turn -= 1 }
         if turn >= table.count { turn = 0 }
@@ -341,6 +346,7 @@ public final class RelayPath {
             trace?("sendto \(address.unmappingIPv4): \(error.reason); dropping packet.")
         }
         table[index].cursor += 1
+        owedCount -= 1
         turn = index + 1 == table.count ? 0 : index + 1
         return .processed(())
     }
@@ -398,6 +404,7 @@ public final class RelayPath {
             table[failed].consumer.dropped.increment()
             counters.dropped.increment()
             table[failed].cursor += 1
+            owedCount -= 1
             trace?("sendmmsg \(table[failed].consumer.address.unmappingIPv4): \(error.reason); dropping packet.")
             turn = failed + 1 == table.count ? 0 : failed + 1
             return .processed(())
@@ -409,6 +416,7 @@ public final class RelayPath {
             counters.txBytes.increment(by: UInt64(byteCount))
             table[entry].consumer.relayed.increment()
             table[entry].cursor += 1
+            owedCount -= 1
             trace?("sent \(byteCount) bytes to \(table[entry].consumer.address.unmappingIPv4).")
         }
         if sent < sendingEntries.count {
