@@ -78,12 +78,16 @@ struct RunCommand: ParsableCommand {
     }
 
     /// The first line printed: where the engine listens and on what, e.g. `listening on
-    /// 127.0.0.1:2000 (backend reactor-edge)`; every socket of a multisocket engine is listed.
+    /// 127.0.0.1:2000 (backend reactor-edge)`; every socket of a multisocket engine is listed, a
+    /// relay's two by what they are for.
     private static func banner(_ engine: Engine) -> String {
         let model = RunSummary.model(of: engine.spec)
         // A threaded engine's sockets share one address.
         let addresses = engine.spec.laneCount > 1 ? Array(engine.sockets.addresses.prefix(1)) : engine.sockets.addresses
         guard !addresses.isEmpty else { return "running \(engine.spec.kind.rawValue) (\(model))" }
+        if engine.spec.kind == .relay, addresses.count == 2 {
+            return "listening on \(addresses[0]) for producers, \(addresses[1]) for consumers (\(model))"
+        }
         return "listening on \(addresses.map(\.description).joined(separator: ", ")) (\(model))"
     }
 }

@@ -22,8 +22,10 @@ struct RunSummary {
         func microseconds(_ nanoseconds: UInt64) -> String { PrintfNumber.fixed(Double(nanoseconds) / 1000, digits: 1) }
 
         let spec = engine.spec
-        // A threaded engine's sockets share one address.
-        let addresses = spec.laneCount > 1 ? Array(engine.sockets.addresses.prefix(1)) : engine.sockets.addresses
+        // A threaded engine's sockets share one address; a relay's second is on its consumers line.
+        let addresses =
+            spec.laneCount > 1 || spec.kind == .relay
+            ? Array(engine.sockets.addresses.prefix(1)) : engine.sockets.addresses
         var lines = [
             "\(signal.map { "\($0): " } ?? "")engine \(spec.kind.rawValue) (\(Self.model(of: spec)))\(Self.place(addresses)) \(engine.state.rawValue) after \(PrintfNumber.fixed(seconds, digits: 1)) s",
             "  rx \(counters.rxDatagrams) datagrams, \(counters.rxBytes) bytes; tx \(counters.txDatagrams) datagrams, \(counters.txBytes) bytes",
@@ -64,15 +66,15 @@ struct RunSummary {
             for (index, count) in engine.laneShares.enumerated() {
                 lines.append("  rx on thread \(index): \(count) datagrams")
             }
-        } else if addresses.count > 1 {
-            for (address, count) in zip(addresses, engine.sockets.receiveCounts) {
+        } else if engine.sockets.addresses.count > 1 {
+            for (address, count) in zip(engine.sockets.addresses, engine.sockets.receiveCounts) {
                 lines.append("  rx on \(address): \(count) datagrams")
             }
         }
         if spec.kind == .relay {
             let consumers = engine.relayConsumers?.current ?? []
             lines.append(
-                "  consumers \(consumers.count), ignored \(counters.consumerIgnored), refused \(counters.consumersRefused) (--max-consumers \(spec.effectiveMaxConsumers)), expired \(counters.consumersExpired)"
+                "  consumers on \(engine.sockets.addresses.last.map(\.description) ?? "-"): \(consumers.count), ignored \(counters.consumerIgnored), refused \(counters.consumersRefused) (--max-consumers \(spec.effectiveMaxConsumers)), expired \(counters.consumersExpired)"
             )
             for consumer in consumers {
                 lines.append(
@@ -100,7 +102,7 @@ struct RunSummary {
         case .mixed: "timer every \(text(of: spec.effectiveInterval))"
         case .notify: "notified every \(text(of: spec.effectiveInterval)), completes after \(spec.effectivePolls) polls"
         case .empty: "nothing registered"
-        case .relay: "backend \(spec.backend.rawValue), consumers on \(spec.effectiveConsumerBind?.description ?? "-")"
+        case .relay: "backend \(spec.backend.rawValue)"
         }
     }
 
