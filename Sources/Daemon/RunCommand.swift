@@ -20,8 +20,8 @@ struct RunCommand: ParsableCommand {
             Kinds:
             \(EngineKind.allCases.map { "  \($0.rawValue.padded(toLength: 15))\($0.summary)" }.joined(separator: "\n"))
 
-            Backends (--backend, echo engines):
-            \(Backend.allCases.map { "  \($0.rawValue.padded(toLength: 15))\($0.traits.summary)" }.joined(separator: "\n"))
+            Backends (--backend, echo engines; relay engines on those marked *):
+            \(Backend.allCases.map { "  \(($0.rawValue + ($0.traits.refusesRelay == nil ? " *" : "")).padded(toLength: 16))\($0.traits.summary)" }.joined(separator: "\n"))
 
             Strategies (--strategy, multisocket engines):
             \(Strategy.allCases.map { "  \($0.rawValue.padded(toLength: 15))\($0.summary)" }.joined(separator: "\n"))
