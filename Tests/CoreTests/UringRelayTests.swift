@@ -22,7 +22,7 @@ struct UringRelayTests {
         var producers: SocketAddress { engine.sockets.addresses[0] }
         var consumers: SocketAddress { engine.sockets.addresses[1] }
 
-        init(queue: Int? = nil, maxConsumers: Int? = nil, consumerTimeout: Double? = nil) throws {
+        init(queue: Int? = nil, batch: Int? = nil, maxConsumers: Int? = nil, consumerTimeout: Double? = nil) throws {
             let loopback = try SocketAddress(parsing: "127.0.0.1:0")
             engine = try Engine.start(
                 EngineSpec(
@@ -30,6 +30,7 @@ struct UringRelayTests {
                     backend: .uring,
                     bind: loopback,
                     queue: queue,
+                    batch: batch,
                     consumerBind: loopback,
                     maxConsumers: maxConsumers,
                     consumerTimeout: consumerTimeout
@@ -78,9 +79,12 @@ struct UringRelayTests {
         #expect(relay.engine.sockets.receiveCounts == [3, 3])
     }
 
-    @Test("Three consumers each receive every produced datagram, whole and in order")
-    func everyConsumerGetsEverything() throws {
-        let relay = try Relay(queue: 128)
+    @Test(
+        "Three consumers each receive every produced datagram, whole and in order (--batch 1: a round of one, in turn)",
+        arguments: [nil, 1]
+    )
+    func everyConsumerGetsEverything(batch: Int?) throws {
+        let relay = try Relay(queue: 128, batch: batch)
         defer { relay.engine.stop() }
         let producer = try TestClient()
         let clients = try (0..<3).map { _ in try TestClient() }
@@ -105,7 +109,7 @@ struct UringRelayTests {
         }
     }
 
-    @Test("With --queue 2 a burst reaches a consumer whole and in order, but for the oldest it was counted as losing")
+    @Test("With --queue 2 a burst reaches a consumer whole and in order, less the oldest it is counted as losing")
     func smallRingDropsOldest() throws {
         let relay = try Relay(queue: 2)
         defer { relay.engine.stop() }
