@@ -166,6 +166,16 @@ int CURing_submit(CURing *ring, unsigned wait) {
     return io_uring_submit_and_wait(&ring->ring, wait);
 }
 
+int CURing_submit_timeout(CURing *ring, unsigned wait, long long nanoseconds) {
+    struct __kernel_timespec timeout = {
+        .tv_sec = nanoseconds / 1000000000,
+        .tv_nsec = nanoseconds % 1000000000,
+    };
+    // The completion it points to is left on the ring, for CURing_reap.
+    struct io_uring_cqe *completion = NULL;
+    return io_uring_submit_and_wait_timeout(&ring->ring, &completion, wait, &timeout, NULL);
+}
+
 unsigned CURing_reap(CURing *ring, CURing_completion *out, unsigned max) {
     unsigned head;
     unsigned count = 0;

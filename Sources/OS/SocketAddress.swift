@@ -86,7 +86,7 @@ public struct SocketAddress: Sendable, Hashable, CustomStringConvertible {
     /// (`sendmmsg(2)`).
     ///
     /// - Returns: the length of the address written.
-    func store(in storage: UnsafeMutablePointer<sockaddr_storage>) -> socklen_t {
+    package func store(in storage: UnsafeMutablePointer<sockaddr_storage>) -> socklen_t {
         let raw = UnsafeMutableRawPointer(storage)
         switch self.storage {
         case .v4(let address):

@@ -71,6 +71,10 @@ int CURing_prepare_cancel(CURing *ring, uint64_t target, uint64_t user_data);
 /// Returns the number submitted, or -errno.
 int CURing_submit(CURing *ring, unsigned wait);
 
+/// Like CURing_submit, but waits at most `nanoseconds` for the completions (io_uring_enter(2)
+/// with IORING_ENTER_EXT_ARG). Returns 0 or more, -ETIME when the time ran out, or -errno.
+int CURing_submit_timeout(CURing *ring, unsigned wait, long long nanoseconds);
+
 /// Copies up to `max` ready completions into `out` and frees their slots; does not enter the kernel.
 unsigned CURing_reap(CURing *ring, CURing_completion *out, unsigned max);
 

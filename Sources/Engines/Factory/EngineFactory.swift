@@ -132,6 +132,8 @@ enum EngineFactory {
         guard let consumerAddress = spec.effectiveConsumerBind else {
             throw .invalidSpec("--bind \(spec.bind) leaves no next port for the consumers: give --consumer-bind")
         }
+        // The ring first: where io_uring is unavailable, no socket is bound.
+        let ring = spec.backend == .uring ? try UringRelay.makeRing(spec) : nil
         let producerSocket = try bind(binding.address, binding, sendGate: nil)
         // The consumer socket sends every relayed datagram: the test seam's gate is on it.
         let consumerSocket = try bind(consumerAddress, binding, sendGate: sendGate)
@@ -174,7 +176,11 @@ enum EngineFactory {
             loop = try setUp { () throws(SystemError) in
                 try TaskRelay(path: path, control: control, counters: counters, budget: budget)
             }
-        case .flipflop, .taskMPSC, .nio, .nioAsync, .uring, .gso:
+        case .uring:
+            // Internal invariant: the ring was made above for this backend.
+            guard let ring else { throw .invalidSpec("backend uring has no ring") }
+            loop = UringRelay(ring: ring, path: path, spec: spec, control: control, counters: counters, trace: trace)
+        case .flipflop, .taskMPSC, .nio, .nioAsync, .gso:
             throw .invalidSpec("backend \(spec.backend.rawValue) does not run kind relay")
         }
         return Product(loop: loop, sockets: sockets, relayConsumers: consumers)

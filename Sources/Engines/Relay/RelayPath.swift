@@ -201,10 +201,15 @@ public final class RelayPath {
     /// Makes the datagram just received into slot `produced` owed to every consumer; a consumer
     /// a whole ring behind loses its oldest, which that slot held.
     private func commitProduced(_ datagram: ReceivedDatagram) {
+        commitProduced(byteCount: datagram.byteCount, source: datagram.source)
+    }
+
+    /// Makes the `byteCount` bytes just received into slot `produced` owed to every consumer.
+    private func commitProduced(byteCount: Int, source: SocketAddress) {
         if trace != nil {
-            trace?("recv \(datagram.byteCount) bytes from \(datagram.source.unmappingIPv4).")
+            trace?("recv \(byteCount) bytes from \(source.unmappingIPv4).")
         }
-        lengths[Int(produced % UInt64(capacity))] = datagram.byteCount
+        lengths[Int(produced % UInt64(capacity))] = byteCount
         let full = UInt64(capacity)
         for index in table.indices {
             if produced - table[index].cursor >= full {
@@ -237,17 +242,21 @@ public final class RelayPath {
         }
         guard case .processed(let received) = result else { return .wouldBlock }
         guard let datagram = received else { return .processed(()) }
+        consumerSent(firstByte: registration[0], wireLength: datagram.wireLength, from: datagram.source)
+        return .processed(())
+    }
+
+    /// Acts on a consumer's datagram of `wireLength` bytes that starts with `firstByte` (any
+    /// value when it is empty): only exactly `1` or `0` means anything.
+    private func consumerSent(firstByte: UInt8, wireLength: Int, from source: SocketAddress) {
         sockets.countReceive(on: 1)
-        let source = datagram.source
-        let isExact = datagram.wireLength == 1
-        switch isExact ? registration[0] : 0 {
+        switch wireLength == 1 ? firstByte : 0 {
         case UInt8(ascii: "1"): register(source)
         case UInt8(ascii: "0"): leave(source)
         default:
             counters.consumerIgnored.increment()
-            trace?("ignoring \(datagram.wireLength) bytes from consumer \(source.unmappingIPv4).")
+            trace?("ignoring \(wireLength) bytes from consumer \(source.unmappingIPv4).")
         }
-        return .processed(())
     }
 
     private func register(_ source: SocketAddress) {
@@ -426,5 +435,96 @@ public final class RelayPath {
             turn = index
         }
         return .processed(())
+    }
+
+    // MARK: io_uring
+
+    /// A send backend uring has queued (``takeOwedRound(limit:into:)``): its consumer's cursor
+    /// has moved past the datagram, whose slot must stay as it is until the send completes
+    /// (``completeSend(_:result:)`` counts it then).
+    struct QueuedSend {
+        let consumer: RelayConsumer
+        /// The datagram's sequence number: produced datagram `sequence + slotCount` goes into
+        /// the same slot.
+        let sequence: UInt64
+        /// The datagram, in its slot.
+        let bytes: UnsafeRawBufferPointer
+    }
+
+    /// The sequence number the next produced datagram gets.
+    var nextSequence: UInt64 { produced }
+
+    /// Slots in the ring (`--queue`).
+    var slotCount: Int { capacity }
+
+    /// Stores a produced datagram received elsewhere (into an io_uring provided buffer) as the
+    /// next one: copies it into its slot, counts it as ``receiveProduced()`` does, and makes it
+    /// owed to every consumer.
+    ///
+    /// - Important: no queued send may still read that slot (sequence ``nextSequence`` minus
+    ///   ``slotCount``).
+    func commitProduced(copying payload: UnsafeRawBufferPointer, wireLength: Int, from source: SocketAddress) {
+        let target = slot(produced)
+        let byteCount = min(payload.count, target.count)
+        if byteCount > 0 {
+            target.copyMemory(from: UnsafeRawBufferPointer(rebasing: payload[..<byteCount]))
+        }
+        sockets.countReceive(on: 0)
+        counters.rxDatagrams.increment()
+        counters.rxBytes.increment(by: UInt64(byteCount))
+        if wireLength > byteCount { counters.truncated.increment() }
+        commitProduced(byteCount: byteCount, source: source)
+    }
+
+    /// Acts on a consumer's datagram received elsewhere (an io_uring provided buffer), counted
+    /// as ``receiveFromConsumer()`` counts it: read into a buffer of two bytes.
+    func receivedFromConsumer(_ payload: UnsafeRawBufferPointer, wireLength: Int, from source: SocketAddress) {
+        let byteCount = min(payload.count, registration.count)
+        counters.rxDatagrams.increment()
+        counters.rxBytes.increment(by: UInt64(byteCount))
+        if wireLength > byteCount { counters.truncated.increment() }
+        consumerSent(firstByte: payload.first ?? 0, wireLength: wireLength, from: source)
+    }
+
+    /// Takes the next datagram owed to each consumer in turn, round the table once from the one
+    /// whose turn it is, up to `limit`: at most one per consumer, so that a consumer's datagrams
+    /// are never in flight together and arrive in order. Each one's cursor moves past it.
+    func takeOwedRound(limit: Int, into sends: inout [QueuedSend]) {
+        sends.removeAll(keepingCapacity: true)
+        let count = table.count
+        var last: Int?
+        var step = 0
+        while step < count, sends.count < limit {
+            let index = (turn + step) % count
+            let sequence = table[index].cursor
+            if sequence < produced {
+                let bytes = UnsafeRawBufferPointer(
+                    rebasing: slot(sequence)[..<lengths[Int(sequence % UInt64(capacity))]]
+                )
+                sends.append(QueuedSend(consumer: table[index].consumer, sequence: sequence, bytes: bytes))
+                table[index].cursor += 1
+                last = index
+            }
+            step += 1
+        }
+        if let last { turn = last + 1 == count ? 0 : last + 1 }
+    }
+
+    /// Counts a queued send's completion: the bytes sent, or the error (the datagram dropped
+    /// for its consumer), as ``send()`` counts its own.
+    func completeSend(_ send: QueuedSend, result: Result<Int, SystemError>) {
+        let address = send.consumer.address
+        switch result {
+        case .success(let sent):
+            counters.txDatagrams.increment()
+            counters.txBytes.increment(by: UInt64(sent))
+            send.consumer.relayed.increment()
+            trace?("sent \(sent) bytes to \(address.unmappingIPv4).")
+        case .failure(let error):
+            counters.errors.increment()
+            send.consumer.dropped.increment()
+            counters.dropped.increment()
+            trace?("sendmsg \(address.unmappingIPv4): \(error.reason); dropping packet.")
+        }
     }
 }

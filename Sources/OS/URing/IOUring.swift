@@ -8,7 +8,8 @@ import UDPLabOS
 ///
 /// Only what backend `uring` needs: a multishot `recvmsg` that picks a free buffer per datagram
 /// (a provided-buffer ring, Linux 5.19; multishot `recvmsg`, Linux 6.0), a `sendmsg` straight
-/// from that buffer back to the sender, a multishot poll (for the stop waker) and cancellation.
+/// from that buffer back to the sender (echo) or of any bytes to any address (relay), a
+/// multishot poll (for the stop waker), cancellation, and a wait with a time limit.
 /// Every buffer, header and completion slot is allocated here, once.
 /// Set up on one thread, it is then started (``start()``) and used by the one that runs it.
 public final class IOUring {
@@ -32,6 +33,8 @@ public final class IOUring {
         public var hasMore: Bool { CURing_has_more(flags) != 0 }
         /// A receive found no free provided buffer (`ENOBUFS`), which ends a multishot receive.
         public var isOutOfBuffers: Bool { result == -ENOBUFS }
+        /// The request was cancelled (`ECANCELED`): the end of a multishot request at a stop.
+        public var isCancelled: Bool { result == -ECANCELED }
         /// The failure, for a negative result.
         public func error(_ operation: String) -> SystemError? {
             result < 0 ? SystemError(code: -result, operation: operation) : nil
@@ -103,6 +106,9 @@ public final class IOUring {
     private let controlSize: Int
     private let sendControls: UnsafeMutableRawPointer?
     private let replyPacketInfos: UnsafeMutableBufferPointer<PacketInfo>
+    /// Per send header, the destination of a ``queueSend(_:to:header:on:userData:)``; `nil` on a
+    /// ring set up without addressed sends.
+    private let sendAddresses: UnsafeMutableBufferPointer<sockaddr_storage>?
     private let completions: UnsafeMutableBufferPointer<CURing_completion>
 
     /// Sets up a ring and registers `bufferCount` receive buffers for payloads of up to
@@ -113,6 +119,8 @@ public final class IOUring {
     ///   - controlMessages: room in each buffer for control messages (``PacketInfo``), for a
     ///     socket that asks for them (a wildcard bind, `--reflect-tos`); each reply is then sent
     ///     with its request's packet info.
+    ///   - addressedSends: room for the destination of each of the `bufferCount` send headers,
+    ///     for ``queueSend(_:to:header:on:userData:)`` (the relay's sends).
     /// - Throws: ``SetupFailure``: `io_uring_setup` failing (`ENOSYS` without io_uring, `EPERM`
     ///   where it is disabled: `kernel.io_uring_disabled`, a seccomp filter), or
     ///   `io_uring_register_buf_ring` (`EINVAL` before Linux 5.19).
@@ -120,7 +128,8 @@ public final class IOUring {
         bufferCount: Int,
         payloadSize: Int,
         completionBatch: Int,
-        controlMessages: Bool = false
+        controlMessages: Bool = false,
+        addressedSends: Bool = false
     ) throws(SetupFailure) {
         // Room to submit a reply from every buffer, the receive, the poll and two cancellations.
         var entries = 1
@@ -158,6 +167,13 @@ public final class IOUring {
             sendHeaders[index].msg_iov = sendVectors.baseAddress! + index
             sendHeaders[index].msg_iovlen = 1
         }
+        if addressedSends {
+            let addresses = UnsafeMutableBufferPointer<sockaddr_storage>.allocate(capacity: bufferCount)
+            addresses.initialize(repeating: sockaddr_storage())
+            sendAddresses = addresses
+        } else {
+            sendAddresses = nil
+        }
         completions = .allocate(capacity: completionBatch)
         self.ring = ring
         let result = CURing_provide_buffers(
@@ -183,6 +199,7 @@ public final class IOUring {
         sendVectors.deallocate()
         sendControls?.deallocate()
         replyPacketInfos.deallocate()
+        sendAddresses?.deallocate()
         completions.deallocate()
     }
 
@@ -240,6 +257,31 @@ public final class IOUring {
         return CURing_prepare_sendmsg(ring, socket.descriptor.rawValue, sendHeaders.baseAddress! + index, userData) == 0
     }
 
+    /// The send headers: ``queueSend(_:to:header:on:userData:)`` takes one of `0..<sendHeaderCount`.
+    public var sendHeaderCount: Int { sendHeaders.count }
+
+    /// Queues a `sendmsg` of `bytes` to `destination`, with send header `header`: the bytes and
+    /// the header stay in use until the send completes, and no other send may use that header
+    /// meanwhile (nor a reply from buffer `header`).
+    /// - Returns: `false` when the submission queue is full, or on a ring set up without
+    ///   addressed sends.
+    public func queueSend(
+        _ bytes: UnsafeRawBufferPointer,
+        to destination: SocketAddress,
+        header index: Int,
+        on socket: borrowing UDPSocket,
+        userData: UInt64
+    ) -> Bool {
+        guard let sendAddresses, let address = sendAddresses.baseAddress.map({ $0 + index }) else { return false }
+        sendVectors[index].iov_base = UnsafeMutableRawPointer(mutating: bytes.baseAddress)
+        sendVectors[index].iov_len = bytes.count
+        sendHeaders[index].msg_name = UnsafeMutableRawPointer(address)
+        sendHeaders[index].msg_namelen = destination.store(in: address)
+        sendHeaders[index].msg_control = nil
+        sendHeaders[index].msg_controllen = 0
+        return CURing_prepare_sendmsg(ring, socket.descriptor.rawValue, sendHeaders.baseAddress! + index, userData) == 0
+    }
+
     /// Where the reply from buffer `id` went (for trace lines).
     public func replyDestination(_ id: UInt16) -> SocketAddress? {
         let header = sendHeaders[Int(id)]
@@ -282,9 +324,18 @@ public final class IOUring {
     /// Submits what is queued and waits until at least `count` completions are ready: one
     /// `io_uring_enter(2)`. Returns early (`EINTR`, or `EBUSY` while the completion queue
     /// overflows) with nothing lost: the caller reaps and comes back.
-    public func submit(waitingFor count: Int = 0) throws(SystemError) {
-        let result = CURing_submit(ring, UInt32(count))
-        if result >= 0 || result == -EINTR || result == -EBUSY || result == -EAGAIN { return }
+    /// With a `timeout`, it waits at most that long (`ETIME`: returns with nothing lost either).
+    public func submit(waitingFor count: Int = 0, timeout: Duration? = nil) throws(SystemError) {
+        let result: Int32
+        if let timeout {
+            let (seconds, attoseconds) = max(timeout, .zero).components
+            let nanoseconds =
+                seconds >= Int64.max / 1_000_000_000 ? Int64.max : seconds * 1_000_000_000 + attoseconds / 1_000_000_000
+            result = CURing_submit_timeout(ring, UInt32(count), nanoseconds)
+        } else {
+            result = CURing_submit(ring, UInt32(count))
+        }
+        if result >= 0 || result == -EINTR || result == -EBUSY || result == -EAGAIN || result == -ETIME { return }
         throw SystemError(code: -result, operation: "io_uring_enter")
     }
 

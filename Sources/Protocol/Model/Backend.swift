@@ -132,8 +132,7 @@ public enum Backend: String, CaseIterable, Codable, Sendable {
                 mirrors: "(none: io_uring completions)",
                 trigger: .edge,
                 queueHoldsBatch: true,
-                refuses: [.budget: "it has no readiness events to budget"],
-                refusesRelay: "udplab has no io_uring relay yet"
+                refuses: [.budget: "it has no readiness events to budget"]
             )
         case .gso:
             // Each --batch buffer is 64 KiB (a GRO train), each datagram in it cut at --buffer;
