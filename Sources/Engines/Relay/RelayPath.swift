@@ -477,7 +477,7 @@ public final class RelayPath {
     }
 
     /// Acts on a consumer's datagram received elsewhere (an io_uring provided buffer), counted
-    /// as ``receiveFromConsumer()`` counts it: read into a buffer of two bytes.
+    /// as ``receiveFromConsumer()`` counts it: read into a buffer of `--buffer` bytes.
     func receivedFromConsumer(_ payload: UnsafeRawBufferPointer, wireLength: Int, from source: SocketAddress) {
         let byteCount = min(payload.count, registration.count)
         counters.rxDatagrams.increment()
@@ -503,6 +503,7 @@ public final class RelayPath {
                 )
                 sends.append(QueuedSend(consumer: table[index].consumer, sequence: sequence, bytes: bytes))
                 table[index].cursor += 1
+                owedCount -= 1
                 last = index
             }
             step += 1
