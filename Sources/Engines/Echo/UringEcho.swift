@@ -115,6 +115,10 @@ public final class UringEcho: EngineLoop {
             }
             // One clock read per pass, as mmsg reads one per batch.
             let now = MonotonicClock.nanoseconds()
+            // A stop is carried out after the whole pass: the completions after the waker's are
+            // off the ring once the next reap runs, so a reply among them must be counted now,
+            // or shutDown() would wait for it for ever.
+            var isStopping = false
             for index in 0..<count {
                 let completion = ring.completion(index)
                 switch completion.userData & Request.kindMask {
@@ -122,12 +126,13 @@ public final class UringEcho: EngineLoop {
                 case Request.reply: replied(completion, at: now)
                 case Request.waker:
                     isWakerArmed = completion.hasMore
-                    if control.consumeWake(counting: counters) {
-                        try shutDown()
-                        return
-                    }
+                    if control.consumeWake(counting: counters) { isStopping = true }
                 default: break
                 }
+            }
+            if isStopping {
+                try shutDown()
+                return
             }
             if !isWakerArmed { armWaker() }
             if !isReceiveArmed && inFlight < bufferCount { armReceive() }
