@@ -124,7 +124,7 @@ extension EngineOption {
         backends: [.mmsg, .uring, .gso],
         defaultText: String(EngineSpec.defaultBatch),
         help:
-            "Datagrams per recvmmsg/sendmmsg on backend mmsg, completions handled per io_uring_enter on backend uring, or 64 KiB receive buffers per recvmmsg (each one datagram or a GRO train) and messages per sendmmsg on backend gso.",
+            "Datagrams per recvmmsg/sendmmsg on backend mmsg, completions handled per io_uring_enter on backend uring, or 64 KiB receive buffers per recvmmsg (each one datagram or a GRO train) and messages per sendmmsg on backend gso. A relay on uring also sends at most N per round, one to each consumer in turn.",
         field: \.batch
     )
 
