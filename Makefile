@@ -12,9 +12,10 @@ DESTDIR     ?=
 # sockperf: its client against --reply sockperf; strace: a test compares the counters with it;
 # openssh-server: the udplabctl -H tests run their own sshd on 127.0.0.1, never the system's;
 # prometheus: the server and promtool that scrape and check udplabd's /metrics, run by the tests
-# themselves on a free port, not as a service).
+# themselves on a free port, not as a service; socat: the README's relay consumers and producer,
+# which a test runs as the README shows them).
 APT_PACKAGES := libsystemd-dev liburing-dev pkg-config systemd systemd-container python3 python3-venv sockperf ethtool \
-    strace openssh-server prometheus
+    strace openssh-server prometheus socat
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: all deps build release run test lint format docs clean bench-control internals bench venv bench-venv
