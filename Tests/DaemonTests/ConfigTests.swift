@@ -201,10 +201,10 @@ struct ConfigTests {
         let config = try DaemonConfig.parse(uncommented.joined(separator: "\n"), source: "uncommented")
         #expect(
             config.engines.map(\.name.rawValue) == [
-                "echo", "echo-level", "echo6", "echo-mmsg", "multi", "mixed", "notify",
+                "echo", "echo-level", "echo6", "echo-mmsg", "multi", "mixed", "notify", "relay",
             ]
         )
-        #expect(config.engines.map(\.spec.kind) == [.echo, .echo, .echo, .echo, .multisocket, .mixed, .notify])
+        #expect(config.engines.map(\.spec.kind) == [.echo, .echo, .echo, .echo, .multisocket, .mixed, .notify, .relay])
     }
 
     @Test("An empty file is the daemon's defaults and no engine; an empty engine table is an echo engine")
