@@ -287,6 +287,38 @@ struct Pace {
     }
 }
 
+/// The `/proc/self/task` entry of the thread named `name` (as the kernel keeps it: 15 bytes),
+/// or `nil`.
+func task(named name: String) -> String? {
+    let kept = String(decoding: name.utf8.prefix(15), as: UTF8.self)
+    do {
+        let tasks = try Directory(opening: "/proc/self/task")
+        for entry in try tasks.entryNames() {
+            let task = try Directory(opening: tasks.pathOf(entry))
+            guard let comm = try task.contents(of: "comm") else { continue }
+            if String(decoding: comm.filter { $0 != 0x0A }, as: UTF8.self) == kept { return task.path }
+        }
+    } catch {
+        progress("looking for thread \(kept): \(error)")
+    }
+    return nil
+}
+
+/// Nanoseconds the task at `path` has run on a CPU (the first field of its `schedstat`), or `nil`.
+///
+/// The loop's rate per second of its own CPU time is what a budget costs it, whatever share of
+/// the CPU this noisy machine left it in that cell.
+func cpuNanoseconds(ofTask path: String?) -> UInt64? {
+    guard let path else { return nil }
+    do {
+        let task = try Directory(opening: path)
+        guard let bytes = try task.contents(of: "schedstat") else { return nil }
+        return String(decoding: bytes, as: UTF8.self).split(separator: " ").first.flatMap { UInt64($0) }
+    } catch {
+        return nil
+    }
+}
+
 /// One cell's outcome in one round.
 struct Outcome {
     /// The light flow's latencies in nanoseconds, sorted.
@@ -300,6 +332,11 @@ struct Outcome {
     var rate: Double
     /// Produced datagrams received per second (B).
     var received: Double
+    /// The loop thread's CPU seconds per second of the cell; `nil` when unknown.
+    var busy: Double?
+
+    /// `rate` per second of the loop's own CPU time.
+    var ratePerCPU: Double? { busy.flatMap { $0 > 0 ? rate / $0 : nil } }
     /// Flood datagrams sent per second, and those the kernel dropped at the engine's sockets.
     var offered: Double
     var kernelDropped: Double
@@ -342,8 +379,10 @@ enum Experiment: CaseIterable {
     guard waitUntil({ engine.relayConsumers?.current.count == 1 }), waitUntil({ engine.isWaiting }) else {
         throw EngineError.invalidSpec("the engine did not register its consumer in 10 s")
     }
+    let loopTask = task(named: "udplab-\(spec.backend.rawValue)")
     let before = engine.counterSnapshot()
     let beforeCounts = engine.sockets.receiveCounts
+    let beforeCPU = cpuNanoseconds(ofTask: loopTask)
     let start = MonotonicClock.nanoseconds()
     let deadline = start + settings.duration.nanoseconds
     // Flooder 0 on CPU 1, the loop's neighbour; flooder 1 shares CPU 0 with the loop.
@@ -394,6 +433,7 @@ enum Experiment: CaseIterable {
     let elapsed = Double(MonotonicClock.nanoseconds() - start) / 1e9
     let after = engine.counterSnapshot()
     let afterCounts = engine.sockets.receiveCounts
+    let afterCPU = cpuNanoseconds(ofTask: loopTask)
     // The flood ends by itself; a loop draining a flooded socket (budget 0) sees a stop only then.
     for (thread, _) in flooders { thread.join() }
     if !waitUntil({ engine.isWaiting }) { progress("warning: \(variant.backend.rawValue) did not go idle in 10 s") }
@@ -410,6 +450,7 @@ enum Experiment: CaseIterable {
         rate: experiment == .socketStarvation
             ? consumerReceived / elapsed : Double(after.txDatagrams - before.txDatagrams) / elapsed,
         received: producerReceived / elapsed,
+        busy: beforeCPU.flatMap { start in afterCPU.map { Double($0 &- start) / 1e9 / elapsed } },
         offered: Double(flooders.reduce(0) { $0 + $1.1.sent.load(ordering: .relaxed) }) / settings.duration.seconds,
         kernelDropped: Double(after.kernelDrops - before.kernelDrops) / elapsed
     )
@@ -482,9 +523,42 @@ func ratio(_ value: Double?, _ base: Double?) -> String {
     return PrintfNumber.fixed(value / base, digits: 2)
 }
 
-@MainActor func medianRate(_ experiment: Experiment, _ index: Int?) -> Double? {
+/// The median over the rounds of `value`, for the variant at `index` (`nil`: none).
+@MainActor func median(_ experiment: Experiment, _ index: Int?, _ value: (Outcome) -> Double?) -> Double? {
     guard let index else { return nil }
-    return median(outcomes[experiment]![index].map(\.rate))
+    return median(outcomes[experiment]![index].map(value))
+}
+
+/// A column: its title, and its text from the variant's index and its outcomes.
+typealias Column = (title: String, text: (Int, [Outcome]) -> String)
+
+/// One table: a row per variant measured, its backend and budget, then `columns`.
+@MainActor func table(_ experiment: Experiment, _ columns: [Column]) {
+    print("| backend | budget | " + columns.map(\.title).joined(separator: " | ") + " |")
+    print("|---|---|" + String(repeating: "---|", count: columns.count))
+    for (index, variant) in variants.enumerated() {
+        let runs = outcomes[experiment]![index]
+        guard !runs.isEmpty else { continue }
+        let texts = columns.map { $0.text(index, runs) }
+        print("| \(variant.backend.rawValue) | \(variant.budgetLabel) | " + texts.joined(separator: " | ") + " |")
+    }
+}
+
+/// The columns both tables have: the light flow's latencies and losses, the flood's rate, and
+/// the loop's CPU time for it.
+@MainActor func columns(_ experiment: Experiment, light: String, lost: String, rate: String) -> [Column] {
+    func relative(_ value: @escaping (Outcome) -> Double?) -> (Int, [Outcome]) -> String {
+        { index, runs in ratio(median(runs.map(value)), median(experiment, reference(of: variants[index]), value)) }
+    }
+    return [
+        ("\(light) p50 µs", { microseconds(median($1.map { $0.percentile(0.5) })) }),
+        ("\(light) p99 µs", { microseconds(median($1.map { $0.percentile(0.99) })) }),
+        (lost, { percent(median($1.map(\.lossPercent))) }),
+        ("\(rate) k/s", { thousands(median($1.map(\.rate))) }),
+        ("× budget 0", relative(\.rate)),
+        ("loop busy", { percent(median($1.map(\.busy)).map { $0 * 100 }) }),
+        ("per loop CPU-s, × budget 0", relative(\.ratePerCPU)),
+    ]
 }
 
 let flooderCPUs = (0..<settings.flooders).map { String(($0 + 1) % OSThread.onlineCPUs) }.joined(separator: ", ")
@@ -493,42 +567,27 @@ let pinText =
     ? "the loop pinned to CPU 0, the \(settings.flooders == 1 ? "flooder to CPU" : "flooders to CPUs") \(flooderCPUs), the light flow unpinned"
     : "no thread pinned"
 print(
-    "Method: per cell a fresh relay engine (`--queue \(settings.queue)` in B), \(settings.flooders) flooder threads sending 32-byte datagrams\(settings.train > 1 ? " in GSO trains of \(settings.train) (one `UDP_SEGMENT` sendmsg each)" : "") for \(PrintfNumber.significant(settings.duration.seconds, digits: 3)) s; the light flow one datagram every \(settings.interval.microseconds) µs, each awaited for up to \(settings.timeout.milliseconds) ms (no answer: lost, or failed); \(pinText); \(settings.rounds) round\(settings.rounds == 1 ? "" : "s"), each visiting the \(cells.count) cells in a shuffled order; medians over the rounds."
+    "Method: per cell a fresh relay engine (`--queue \(settings.queue)` in B), \(settings.flooders == 1 ? "a flooder thread" : "\(settings.flooders) flooder threads") sending 32-byte datagrams\(settings.train > 1 ? " in GSO trains of \(settings.train) (one `UDP_SEGMENT` sendmsg each)" : "") for \(PrintfNumber.significant(settings.duration.seconds, digits: 3)) s; the light flow one datagram every \(settings.interval.microseconds) µs, each awaited for up to \(settings.timeout.milliseconds) ms (no answer: lost, or failed); \(pinText); \(settings.rounds) round\(settings.rounds == 1 ? "" : "s"), each visiting the \(cells.count) cells in a shuffled order; medians over the rounds."
 )
 print("")
 print(
     "**A. Socket starvation**: the consumer socket flooded with junk; the light flow pings through the producer socket."
 )
 print("")
-print(
-    "| backend | budget | light p50 µs | light p99 µs | light lost | light share | flood served k/s | flood (× budget 0) |"
-)
-print("|---|---|---|---|---|---|---|---|")
-for (index, variant) in variants.enumerated() {
-    let runs = outcomes[.socketStarvation]![index]
-    guard !runs.isEmpty else { continue }
-    let rate = median(runs.map(\.rate))
-    print(
-        "| \(variant.backend.rawValue) | \(variant.budgetLabel) | \(microseconds(median(runs.map { $0.percentile(0.5) }))) | \(microseconds(median(runs.map { $0.percentile(0.99) }))) | \(percent(median(runs.map(\.lossPercent)))) | \(percent(median(runs.map(\.share)).map { $0 * 100 })) | \(thousands(rate)) | \(ratio(rate, medianRate(.socketStarvation, reference(of: variant)))) |"
-    )
-}
+var starvationColumns = columns(.socketStarvation, light: "light", lost: "light lost", rate: "flood served")
+starvationColumns.insert(("light share", { percent(median($1.map(\.share)).map { $0 * 100 }) }), at: 3)
+table(.socketStarvation, starvationColumns)
 print("")
 print(
     "**B. Producer flood against registrations**: the producer socket flooded, relayed to one consumer; the light flow registers fresh consumers."
 )
 print("")
-print(
-    "| backend | budget | registration p50 µs | registration p99 µs | failed | relayed k/s | relayed (× budget 0) | produced k/s |"
+table(
+    .registrations,
+    columns(.registrations, light: "registration", lost: "failed", rate: "relayed") + [
+        ("produced k/s", { thousands(median($1.map(\.received))) })
+    ]
 )
-print("|---|---|---|---|---|---|---|---|")
-for (index, variant) in variants.enumerated() {
-    let runs = outcomes[.registrations]![index]
-    guard !runs.isEmpty else { continue }
-    let rate = median(runs.map(\.rate))
-    print(
-        "| \(variant.backend.rawValue) | \(variant.budgetLabel) | \(microseconds(median(runs.map { $0.percentile(0.5) }))) | \(microseconds(median(runs.map { $0.percentile(0.99) }))) | \(percent(median(runs.map(\.lossPercent)))) | \(thousands(rate)) | \(ratio(rate, medianRate(.registrations, reference(of: variant)))) | \(thousands(median(runs.map(\.received)))) |"
-    )
-}
 print("")
 let all = outcomes.values.flatMap { $0.flatMap { $0 } }
 let offered = median(all.map(\.offered))
