@@ -18,7 +18,7 @@ APT_PACKAGES := libsystemd-dev liburing-dev pkg-config systemd systemd-container
     strace openssh-server prometheus socat
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: all deps build release run test lint format docs clean bench-control internals bench venv bench-venv
+.PHONY: all deps build release run test lint format docs clean bench-control internals starvation bench venv bench-venv
 
 all: build
 
@@ -111,6 +111,14 @@ format:
 ## strategy, measured on live engines → the table in docs/internals.md.
 internals: release
 	bench/internals.sh
+
+## starvation: the starvation experiment (issue 15): one relay loop, one of its two sockets
+## flooded, a light flow on the other, for --budget 0, 1, 8, 32, 128 on epoll-level, epoll-edge,
+## reactor-edge and mmsg, in interleaved rounds → the starvation tables in docs/internals.md
+## (about 6 min; builds only udplab-starvation, in release). STARVATION_FLAGS=--quick: a short
+## check (it writes its tables too: run the full one before committing them).
+starvation: deps
+	bench/starvation.sh $(STARVATION_FLAGS)
 
 ## bench-control: Start/Stop round-trip latency through the control socket → docs/control-latency.md.
 bench-control: release

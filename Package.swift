@@ -9,6 +9,7 @@ let package = Package(
         .executable(name: "udplabctl", targets: ["CtlClient"]),
         .executable(name: "udplab-control-bench", targets: ["ControlRoundTrip"]),
         .executable(name: "udplab-internals", targets: ["Internals"]),
+        .executable(name: "udplab-starvation", targets: ["Starvation"]),
         .executable(name: "udplab-docs", targets: ["DocsTool"]),
     ],
     dependencies: [
@@ -166,6 +167,11 @@ let package = Package(
             name: "Internals",
             dependencies: ["UDPLabOS", "UDPLabProtocol", "UDPLabEngines"],
             path: "Benchmarks/Internals"
+        ),
+        .executableTarget(
+            name: "Starvation",
+            dependencies: ["UDPLabOS", "UDPLabProtocol", "UDPLabEngines"],
+            path: "Benchmarks/Starvation"
         ),
         .testTarget(
             name: "CtlClientTests",
