@@ -110,7 +110,9 @@ extension EngineOption {
         range: 0...1_000_000,
         kinds: backendKinds,
         kindsPhrase: "echo and relay engines",
-        defaultDescription: { budget in perBackend(budget) { String($0.defaultBudget) } },
+        defaultDescription: { budget in
+            perBackend(budget) { String($0.defaultBudget) } + "; a relay \(EngineSpec.relayBudget)"
+        },
         help:
             "Datagrams handled per readiness event before yielding (a relay: per socket, producers' and consumers'); 0 drains until would-block. On nio it is NIO's maxMessagesPerRead, 1–1024.",
         field: \.budget

@@ -52,7 +52,9 @@ extension EngineSpec {
         func isFine(_ option: EngineOption) -> Bool { !problems.contains { $0.option == option } }
         // Multisocket's ports run from the bind port up, also with the default count.
         let countOption: EngineOption = count == nil ? .bind : .count
-        if kind == .multisocket, isFine(countOption), socketCount > 1, bind.port != 0, Int(bind.port) + socketCount - 1 > 65535 {
+        if kind == .multisocket, isFine(countOption), socketCount > 1, bind.port != 0,
+            Int(bind.port) + socketCount - 1 > 65535
+        {
             problems.append(
                 Problem(
                     option: countOption,

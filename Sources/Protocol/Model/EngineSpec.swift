@@ -77,6 +77,11 @@ public struct EngineSpec: Codable, Sendable, Equatable {
     /// Seconds between a mixed engine's timer events, and a notify engine's notifications, by default.
     public static let mixedInterval = 3.0
     public static let notifyInterval = 1.0
+    /// Datagrams a relay serves per socket per readiness event by default: measured
+    /// (docs/internals.md, the starvation experiment), 0 lets a producers' flood that never runs
+    /// dry starve the consumer socket and the relay's own sends, and 32 bounds that for a few
+    /// per cent of throughput.
+    public static let relayBudget = 32
     /// Consumers a relay engine holds at most by default.
     public static let defaultMaxConsumers = 64
 
@@ -235,5 +240,5 @@ public struct EngineSpec: Codable, Sendable, Equatable {
     }
 
     /// Datagrams per readiness event; 0 means drain until would-block.
-    public var effectiveBudget: Int { budget ?? backend.traits.defaultBudget }
+    public var effectiveBudget: Int { budget ?? (kind == .relay ? Self.relayBudget : backend.traits.defaultBudget) }
 }
