@@ -9,9 +9,8 @@ final class ChildProcess: Sendable {
     private let process: Process
     private let output = Output()
     private let exited = DispatchSemaphore(value: 0)
-    /// Signalled when stdout, and stderr, reach end of file (every writer has closed them).
-    private let stdoutClosed = DispatchSemaphore(value: 0)
-    private let stderrClosed = DispatchSemaphore(value: 0)
+    private let stdoutPipe: Pipe
+    private let stderrPipe: Pipe
 
     /// The package's root directory (this file is Tests/DaemonTests/ChildProcess.swift).
     static let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
@@ -44,27 +43,24 @@ final class ChildProcess: Sendable {
         process.standardError = stderrPipe
         let output = self.output
         // One handler call at a time per pipe, in the order the bytes came; bytes, not text, so
-        // that a character split between two reads is whole when read back.
-        let stdoutClosed = self.stdoutClosed
-        stdoutPipe.fileHandleForReading.readabilityHandler = { handle in
-            let data = handle.availableData
-            guard !data.isEmpty else {
-                handle.readabilityHandler = nil
-                stdoutClosed.signal()
-                return
+        // that a character split between two reads is whole when read back. Each call reads and
+        // appends under the output's lock, so that once waitForExit(timeout:) has stopped the
+        // handlers, no call is half done.
+        for (pipe, isStdout) in [(stdoutPipe, true), (stderrPipe, false)] {
+            pipe.fileHandleForReading.readabilityHandler = { handle in
+                output.withLock { captured in
+                    guard !captured.isDrained else { return }
+                    let data = handle.availableData
+                    guard !data.isEmpty else {
+                        handle.readabilityHandler = nil
+                        return
+                    }
+                    if isStdout { captured.stdout += data } else { captured.stderr += data }
+                }
             }
-            output.withLock { $0.stdout += data }
         }
-        let stderrClosed = self.stderrClosed
-        stderrPipe.fileHandleForReading.readabilityHandler = { handle in
-            let data = handle.availableData
-            guard !data.isEmpty else {
-                handle.readabilityHandler = nil
-                stderrClosed.signal()
-                return
-            }
-            output.withLock { $0.stderr += data }
-        }
+        self.stdoutPipe = stdoutPipe
+        self.stderrPipe = stderrPipe
         let exited = self.exited
         process.terminationHandler = { _ in exited.signal() }
         try process.run()
@@ -119,15 +115,30 @@ final class ChildProcess: Sendable {
             process.terminate()
             throw ChildFailure("still running after \(timeout)")
         }
-        // The pipes may still hold the last lines: wait until their readers reach end of file.
-        // (A grandchild that keeps a pipe open, such as a daemon started in the background, holds
-        // it open past the deadline: what was read by then is what there is.)
-        // 20 s: a reply of a few hundred KiB read in 4 KiB handler calls while the whole suite runs
-        // in parallel took longer than 5 s (LargeReplyTests saw a cut `udplabctl list`).
-        let drained = DispatchTime.now() + 20
-        _ = stdoutClosed.wait(timeout: drained)
-        _ = stderrClosed.wait(timeout: drained)
+        // The pipes may still hold the last lines. All the child wrote is in them once it has
+        // exited (a pipe write is done when it returns), so they are read until they are empty,
+        // not until end of file: a process spawned meanwhile by a test running in parallel may
+        // have inherited their write ends and hold them open for as long as it runs.
+        output.withLock { captured in
+            captured.isDrained = true
+            captured.stdout += Self.readAvailable(stdoutPipe.fileHandleForReading.fileDescriptor)
+            captured.stderr += Self.readAvailable(stderrPipe.fileHandleForReading.fileDescriptor)
+        }
+        stdoutPipe.fileHandleForReading.readabilityHandler = nil
+        stderrPipe.fileHandleForReading.readabilityHandler = nil
         return process.terminationStatus
+    }
+
+    /// What can be read from `descriptor` now, without waiting.
+    private static func readAvailable(_ descriptor: Int32) -> Data {
+        _ = fcntl(descriptor, F_SETFL, fcntl(descriptor, F_GETFL) | O_NONBLOCK)
+        var data = Data()
+        var buffer = [UInt8](repeating: 0, count: 65536)
+        while true {
+            let count = buffer.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
+            guard count > 0 else { return data }
+            data.append(contentsOf: buffer[..<count])
+        }
     }
 
     /// Runs `udplabd` with `arguments` to completion.
@@ -148,9 +159,10 @@ final class ChildProcess: Sendable {
 
 /// What a child wrote so far, appended from the pipes' reader threads.
 private final class Output: Sendable {
-    private let text = Mutex((stdout: Data(), stderr: Data()))
+    private let text = Mutex((stdout: Data(), stderr: Data(), isDrained: false))
 
-    func withLock<R>(_ body: (inout (stdout: Data, stderr: Data)) -> R) -> R {
+    /// `isDrained`: the child has exited and its pipes were read to empty; the readers stop.
+    func withLock<R>(_ body: (inout (stdout: Data, stderr: Data, isDrained: Bool)) -> R) -> R {
         text.withLock { body(&$0) }
     }
 }

@@ -68,14 +68,16 @@ struct RunCommandTests {
         #expect(stderr == "udplabd: address \(holder.localAddress) is already in use\n")
     }
 
-    @Test("run --help lists every backend with one line each")
+    @Test("run --help lists every backend with one line each, marking those a relay runs on")
     func helpListsBackends() throws {
         let (status, stdout, _) = try ChildProcess.runUdplabd(["run", "--help"])
         #expect(status == 0)
         for backend in Backend.allCases {
+            // Marked * where a relay runs on it too.
+            let name = backend.rawValue + (backend.traits.refusesRelay == nil ? " *" : "")
             #expect(
                 stdout.contains(
-                    "  \(backend.rawValue.padding(toLength: 15, withPad: " ", startingAt: 0))\(backend.traits.summary)\n"
+                    "  \(name.padding(toLength: 16, withPad: " ", startingAt: 0))\(backend.traits.summary)\n"
                 )
             )
         }
