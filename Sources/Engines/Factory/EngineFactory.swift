@@ -11,7 +11,19 @@ enum EngineFactory {
         let loop: any EngineLoop
         let sockets: SocketCounters
         /// A relay engine's consumers; `nil` for other kinds.
-        let relayConsumers: RelayConsumers?
+        var relayConsumers: RelayConsumers? = nil
+
+        /// What a kind without consumers built.
+        init(_ built: (loop: any EngineLoop, sockets: SocketCounters)) {
+            loop = built.loop
+            sockets = built.sockets
+        }
+
+        init(loop: any EngineLoop, sockets: SocketCounters, relayConsumers: RelayConsumers) {
+            self.loop = loop
+            self.sockets = sockets
+            self.relayConsumers = relayConsumers
+        }
     }
 
     /// Binds lane `lane`'s sockets at `bind` (the spec's address, or for a later `--threads` lane
@@ -36,17 +48,7 @@ enum EngineFactory {
             packetInfo: spec.kind == .echo ? spec.packetInfoOptions : [],
             gauge: gauge
         )
-        if spec.kind == .relay {
-            return try relay(
-                spec,
-                binding: binding,
-                control: control,
-                counters: counters,
-                trace: trace,
-                sendGate: sendGate
-            )
-        }
-        let built = try build(
+        return try build(
             spec,
             binding: binding,
             control: control,
@@ -55,7 +57,6 @@ enum EngineFactory {
             trace: trace,
             sendGate: sendGate
         )
-        return Product(loop: built.loop, sockets: built.sockets, relayConsumers: nil)
     }
 
     /// How a lane's sockets are bound.
@@ -80,26 +81,28 @@ enum EngineFactory {
         residence: ResidenceHistogram,
         trace: TraceSink?,
         sendGate: SendGate?
-    ) throws(EngineError) -> (loop: any EngineLoop, sockets: SocketCounters) {
+    ) throws(EngineError) -> Product {
         switch spec.kind {
         case .echo:
-            return try echo(
-                spec,
-                binding: binding,
-                control: control,
-                counters: counters,
-                residence: residence,
-                trace: trace,
-                sendGate: sendGate
+            return Product(
+                try echo(
+                    spec,
+                    binding: binding,
+                    control: control,
+                    counters: counters,
+                    residence: residence,
+                    trace: trace,
+                    sendGate: sendGate
+                )
             )
         case .multisocket:
-            return try multisocket(spec, binding: binding, control: control, counters: counters, trace: trace)
+            return Product(try multisocket(spec, binding: binding, control: control, counters: counters, trace: trace))
         case .mixed:
             let socket = try bind(binding.address, binding, sendGate: nil)
             let sockets = SocketCounters(addresses: [socket.localAddress])
             do throws(SystemError) {
                 let loop = try MixedLoop(socket: socket, spec: spec, control: control, counters: counters, trace: trace)
-                return (loop, sockets)
+                return Product((loop, sockets))
             } catch {
                 throw .system(error)
             }
@@ -107,15 +110,21 @@ enum EngineFactory {
             let loop = try setUp { () throws(SystemError) in
                 try NotifyLoop(spec: spec, control: control, counters: counters, trace: trace)
             }
-            return (loop, SocketCounters(addresses: []))
+            return Product((loop, SocketCounters(addresses: [])))
         case .empty:
             let loop = try setUp { () throws(SystemError) in
                 try EmptyLoop(control: control, counters: counters, trace: trace)
             }
-            return (loop, SocketCounters(addresses: []))
+            return Product((loop, SocketCounters(addresses: [])))
         case .relay:
-            // Built by relay(…); make(…) never comes here with one.
-            throw .invalidSpec("kind relay is built apart")
+            return try relay(
+                spec,
+                binding: binding,
+                control: control,
+                counters: counters,
+                trace: trace,
+                sendGate: sendGate
+            )
         }
     }
 
