@@ -3,6 +3,8 @@ import Testing
 import UDPLabOS
 import UDPLabProtocol
 
+@testable import Daemon
+
 /// Kind relay through a real `udplabd`: started with `udplabctl start relay`, its consumers and
 /// counters in `udplabctl stats --json`, its consumer address in `udplabctl list`, its options
 /// kept across a restart (engines.json), and a relay declared in the config file.
@@ -164,18 +166,89 @@ struct RelayDaemonTests {
         #expect(try consumers[1].receive() == Array("from the config".utf8))
     }
 
-    @Test("A relay option for an echo engine, or a refusing backend, is refused by udplabctl start")
-    func refusals() throws {
+    @Test(
+        "Start refuses a relay on a backend without one, a relay without a consumer port, relay options for echo",
+        arguments: [
+            (
+                #"{"name":"n","kind":"relay","backend":"nio","bind":"127.0.0.1:0"}"#,
+                "backend nio does not run kind relay: SwiftNIO runs its own loop, and the relay is a lesson in udplab's; a relay runs on select, poll, epoll-level, epoll-edge, reactor-level, reactor-edge, task, mmsg"
+            ),
+            (
+                #"{"name":"top","kind":"relay","bind":"127.0.0.1:65535"}"#,
+                "--bind 127.0.0.1:65535 leaves no next port for the consumers: give --consumer-bind"
+            ),
+            (
+                #"{"name":"same","kind":"relay","bind":"127.0.0.1:5000","consumer_bind":"127.0.0.1:5000"}"#,
+                "--consumer-bind 127.0.0.1:5000 is --bind's own address: producers and consumers need a socket each"
+            ),
+            (
+                #"{"name":"e","kind":"echo","bind":"127.0.0.1:0","max_consumers":3}"#,
+                "--max-consumers does not apply to kind echo: it is for relay engines"
+            ),
+        ]
+    )
+    func refusals(parameters: String, reason: String) throws {
         let daemon = try DaemonHarness()
         try daemon.start()
-        let nio = try daemon.ctl(["start", "relay", "--name", "n", "--backend", "nio", "--bind", "127.0.0.1:0"])
-        #expect(nio.status != 0)
-        #expect(nio.stderr.contains("backend nio does not run kind relay"), "\(nio.stderr)")
-        #expect(nio.stderr.contains("a relay runs on select, poll,"), "\(nio.stderr)")
-        let echo = try daemon.ctl(["start", "echo", "--name", "e", "--bind", "127.0.0.1:0", "--max-consumers", "3"])
-        #expect(echo.status != 0)
-        #expect(echo.stderr.contains("--max-consumers does not apply to kind echo"), "\(echo.stderr)")
+        let reply = try daemon.connect().call(StartMethod.name, parameters)
+        #expect(reply.error == "io.udplab.InvalidSpec")
+        #expect(reply.object["reason"] as? String == reason, "\(reply.object)")
         #expect(try list(daemon).isEmpty)
+    }
+
+    @Test("The config file's relay keys: consumer_bind, max_consumers, consumer_timeout")
+    func configKeys() throws {
+        let config = try DaemonConfig.parse(
+            """
+            [[engine]]
+            name = "r"
+            kind = "relay"
+            backend = "mmsg"
+            bind = "[::1]:3000"
+            consumer_bind = "[::1]:4000"
+            max_consumers = 9
+            consumer_timeout = "90s"
+            queue = 128
+            batch = 16
+            """,
+            source: "test.toml"
+        )
+        let spec = try #require(config.engines.first?.spec)
+        #expect(spec.kind == .relay && spec.backend == .mmsg)
+        #expect(spec.consumerBind == (try SocketAddress(parsing: "[::1]:4000")))
+        #expect(spec.maxConsumers == 9 && spec.consumerTimeout == 90)
+        #expect(spec.queue == 128 && spec.batch == 16)
+    }
+
+    @Test(
+        "A relay's problems in the config file are reported at their line",
+        arguments: [
+            ("[[engine]]\nkind = \"relay\"\nbackend = \"gso\"\n", 3, "backend gso does not run kind relay: "),
+            (
+                "[[engine]]\nkind = \"relay\"\nbind = \"127.0.0.1:65535\"\n", 3,
+                "--bind 127.0.0.1:65535 leaves no next port for the consumers: give --consumer-bind"
+            ),
+            (
+                "[[engine]]\nkind = \"relay\"\nbind = \"127.0.0.1:7000\"\nconsumer_bind = \"127.0.0.1:7000\"\n", 4,
+                "--consumer-bind 127.0.0.1:7000 is --bind's own address"
+            ),
+            (
+                "[[engine]]\nmax_consumers = 3\n", 2,
+                "--max-consumers does not apply to kind echo: it is for relay engines"
+            ),
+            ("[[engine]]\nkind = \"relay\"\ncount = 3\n", 3, "--count does not apply to kind relay"),
+            ("[[engine]]\nkind = \"relay\"\nmax_consumers = 0\n", 3, "--max-consumers 0 is out of range"),
+        ]
+    )
+    func configProblems(text: String, line: Int, message: String) {
+        do {
+            _ = try DaemonConfig.parse(text, source: "test.toml")
+            Issue.record("no problem found in \(text)")
+        } catch {
+            #expect(error.problems.count == 1, "\(error.problems)")
+            #expect(error.problems.first?.line == line, "\(error.problems)")
+            #expect(error.problems.first?.message.hasPrefix(message) == true, "\(error.problems)")
+        }
     }
 
     private func list(_ daemon: DaemonHarness) throws -> [EngineInfo] {
