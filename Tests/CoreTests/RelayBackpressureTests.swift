@@ -155,4 +155,58 @@ struct RelayBackpressureTests {
             #expect(try reader.receive(timeout: .zero) == nil)
         }
     }
+
+    @Test(
+        "Sends go round robin, one per consumer in turn, and a consumer leaving mid-round costs no other its turn",
+        arguments: Backend.relays
+    )
+    func roundRobinTurns(backend: Backend) throws {
+        let gate = SendGate()
+        let engine = try Engine.start(.testRelay(backend), sendGate: gate)
+        defer { engine.stop() }
+        let producer = try TestClient()
+        let a = try TestClient()
+        let b = try TestClient()
+        let c = try TestClient()
+        for consumer in [a, b, c] {
+            try consumer.register(with: engine)
+        }
+        gate.close()
+        let payloads = (0..<4).map { relayPayload($0) }
+        for payload in payloads {
+            try producer.send(payload, to: engine.producerAddress)
+        }
+        try waitUntil("all 4 are received") { engine.sockets.receiveCounts[0] == 4 }
+
+        /// Lets `count` sends through and waits until the engine has counted them.
+        func allow(_ count: Int) throws {
+            let sent = engine.counters.txDatagrams.value
+            gate.allow(count)
+            try waitUntil("\(count) more are sent") { engine.counters.txDatagrams.value == sent + UInt64(count) }
+        }
+        func relayed() -> [UInt64] { engine.relayConsumers?.current.map { $0.relayed.value } ?? [] }
+
+        // 4 sends: a, b, c, then a again; b's turn is next.
+        try allow(4)
+        try waitUntil("a has 2, b and c 1") { relayed() == [2, 1, 1] }
+        // b leaves on its turn: the turn passes to c, not past it.
+        try b.leave(engine)
+        try allow(1)
+        try waitUntil("c has its second") { relayed() == [2, 2] }
+        // a's turn, then c's; c leaves on its turn, the last of the table: the turn wraps to a.
+        try allow(1)
+        try waitUntil("a has its third") { relayed() == [3, 2] }
+        try c.leave(engine)
+        try allow(1)
+        try waitUntil("a has its fourth") { relayed() == [4] }
+
+        try a.expectDatagrams(payloads, "a")
+        try b.expectDatagrams(payloads.prefix(1), "b")
+        try c.expectDatagrams(payloads.prefix(2), "c")
+        for consumer in [a, b, c] {
+            #expect(try consumer.receive(timeout: .zero) == nil)
+        }
+        gate.open()
+        #expect(engine.counters.dropped.value == 0)
+    }
 }

@@ -24,7 +24,9 @@ struct RelayTests {
         try leaving.register(with: engine)
         try staying.register(with: engine)
         try producer.send(relayPayload(0), to: engine.producerAddress)
-        #expect(try leaving.expectDatagram() == relayPayload(0))
+        let first = try #require(try leaving.receive())
+        #expect(first.bytes == relayPayload(0))
+        #expect(first.source == engine.consumerAddress, "relayed from the consumer socket, not the producers'")
         #expect(try staying.expectDatagram() == relayPayload(0))
 
         try leaving.leave(engine)
@@ -134,6 +136,60 @@ struct RelayTests {
         for consumer in consumers {
             #expect(try consumer.receive(timeout: .zero) == nil, "nothing more")
         }
+    }
+
+    @Test(
+        "With --budget 1 or 3 a burst queued in the kernel still reaches both consumers whole, in order",
+        arguments: Backend.relays,
+        [1, 3]
+    )
+    func budgetedBurst(backend: Backend, budget: Int) throws {
+        let engine = try Engine.start(.testRelay(backend, queue: 64, budget: budget))
+        defer { engine.stop() }
+        let producer = try TestClient()
+        let consumers = try (0..<2).map { _ in try TestClient() }
+        for consumer in consumers {
+            try consumer.register(with: engine)
+        }
+        // 60 small datagrams: they fit every receive buffer on the way, whoever reads first.
+        let payloads = (0..<60).map { relayPayload($0) }
+        for payload in payloads {
+            try producer.send(payload, to: engine.producerAddress)
+        }
+        for (index, consumer) in consumers.enumerated() {
+            try consumer.expectDatagrams(payloads, "consumer \(index)")
+        }
+        try waitUntil("both consumers' relayed reach 60") {
+            engine.relayConsumers?.current.allSatisfy { $0.relayed.value == 60 } == true
+        }
+        #expect(engine.counters.dropped.value == 0)
+    }
+
+    @Test(
+        "IPv6: consumers on [::1] register, get every datagram from an IPv6 producer, and leave",
+        arguments: Backend.relays
+    )
+    func ipv6(backend: Backend) throws {
+        let engine = try Engine.start(.testRelay(backend, ipv6: true))
+        defer { engine.stop() }
+        #expect(engine.producerAddress.isIPv6 && engine.consumerAddress.isIPv6)
+        let producer = try TestClient(ipv6: true)
+        let consumers = try (0..<2).map { _ in try TestClient(ipv6: true) }
+        for consumer in consumers {
+            try consumer.register(with: engine)
+        }
+        let payloads = (0..<5).map { relayPayload($0) }
+        for payload in payloads {
+            try producer.send(payload, to: engine.producerAddress)
+        }
+        for (index, consumer) in consumers.enumerated() {
+            let first = try #require(try consumer.receive())
+            #expect(first.bytes == payloads[0])
+            #expect(first.source == engine.consumerAddress, "sent from the consumer socket")
+            try consumer.expectDatagrams(payloads.dropFirst(), "consumer \(index)")
+        }
+        try consumers[0].leave(engine)
+        #expect(engine.consumerAddresses == [consumers[1].address])
     }
 
     // MARK: - --consumer-timeout

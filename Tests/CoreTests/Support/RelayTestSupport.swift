@@ -12,20 +12,23 @@ extension Backend {
 }
 
 extension EngineSpec {
-    /// A relay spec on ephemeral loopback ports: with `--bind` port 0 the consumer socket gets
-    /// port 0 too, so the kernel picks both.
+    /// A relay spec on ephemeral loopback ports (`127.0.0.1`, or `::1`): with `--bind` port 0 the
+    /// consumer socket gets port 0 too, so the kernel picks both.
     static func testRelay(
         _ backend: Backend,
         queue: Int? = nil,
+        budget: Int? = nil,
         trace: Bool = false,
         maxConsumers: Int? = nil,
-        consumerTimeout: Double? = nil
+        consumerTimeout: Double? = nil,
+        ipv6: Bool = false
     ) -> EngineSpec {
         EngineSpec(
             kind: .relay,
             backend: backend,
-            bind: SocketAddress(loopbackPort: 0),
+            bind: try! SocketAddress(parsing: ipv6 ? "[::1]:0" : "127.0.0.1:0"),
             queue: queue,
+            budget: budget,
             trace: trace,
             maxConsumers: maxConsumers,
             consumerTimeout: consumerTimeout
