@@ -260,8 +260,9 @@ struct RelayTests {
     @Test("--trace says who registered, renewed, was refused, left, expired and what was ignored")
     func trace() throws {
         let lines = Mutex<[String]>([])
+        // A timeout of 1 s: the first consumer must outlive the steps before the second leaves.
         let engine = try Engine.start(
-            .testRelay(.epollEdge, trace: true, maxConsumers: 2, consumerTimeout: 0.2),
+            .testRelay(.epollEdge, trace: true, maxConsumers: 2, consumerTimeout: 1),
             trace: { line in lines.withLock { $0.append(line) } }
         )
         defer { engine.stop() }

@@ -14,11 +14,13 @@ struct RelayDaemonTests {
     func startStatsList() throws {
         let daemon = try DaemonHarness()
         try daemon.start()
+        // --consumer-timeout 60m: long enough that no consumer expires while the test runs, even
+        // when a udplabctl run waits long for its pipes on a loaded machine.
         let started = try daemon.ctlJSON(
             [
                 "start", "relay", "--name", "r", "--backend", "reactor-edge", "--bind", "127.0.0.1:0",
                 "--consumer-bind", "127.0.0.1:0", "--queue", "64", "--max-consumers", "5",
-                "--consumer-timeout", "30s",
+                "--consumer-timeout", "60m",
             ],
             as: StartMethod.Reply.self
         )
@@ -76,13 +78,13 @@ struct RelayDaemonTests {
 
         let listed = try #require(try daemon.ctlJSON(["list"], as: ListMethod.Reply.self).engines.first)
         #expect(listed.consumerBind == "127.0.0.1:0", "the consumer address asked for")
-        #expect(listed.maxConsumers == 5 && listed.consumerTimeout == 30 && listed.queue == 64)
+        #expect(listed.maxConsumers == 5 && listed.consumerTimeout == 3600 && listed.queue == 64)
         let (_, rawList, _) = try daemon.ctl(["list", "--json"])
         #expect(rawList.contains("\"consumer_bind\""), "\(rawList)")
 
         // A consumer leaves: the others still get what follows.
         try consumers[1].send(RelayPeer.leave, to: consumerSocket)
-        try eventually("2 consumers are left") { try stats(daemon).consumers?.count == 2 }
+        try eventually("2 consumers are left: \(try stats(daemon))") { try stats(daemon).consumers?.count == 2 }
         try producer.send(Array("after".utf8), to: producers)
         #expect(try consumers[0].receive() == Array("after".utf8))
         #expect(try consumers[2].receive() == Array("after".utf8))
@@ -100,7 +102,7 @@ struct RelayDaemonTests {
         try daemon.start()
         let client = try daemon.connect()
         let parameters =
-            #"{"name":"saved","kind":"relay","backend":"poll","bind":"127.0.0.1:0","consumer_bind":"127.0.0.1:0","max_consumers":7,"consumer_timeout":45.5,"queue":16}"#
+            #"{"name":"saved","kind":"relay","backend":"poll","bind":"127.0.0.1:0","consumer_bind":"127.0.0.1:0","max_consumers":7,"consumer_timeout":4500.5,"queue":16}"#
         let reply = try client.call(StartMethod.name, parameters)
         #expect(reply.error == nil, "\(reply.object)")
         let before = try #require(try list(daemon).first)
@@ -115,7 +117,7 @@ struct RelayDaemonTests {
         #expect(after.name == "saved" && after.kind == "relay" && after.backend == "poll")
         #expect(after.state == "running" && after.origin == "runtime")
         #expect(after.consumerBind == before.consumerBind && after.consumerBind == "127.0.0.1:0")
-        #expect(after.maxConsumers == 7 && after.consumerTimeout == 45.5 && after.queue == 16)
+        #expect(after.maxConsumers == 7 && after.consumerTimeout == 4500.5 && after.queue == 16)
         #expect(after.addresses.count == 2)
 
         // The restored engine relays.
@@ -141,7 +143,7 @@ struct RelayDaemonTests {
             backend = "epoll-level"
             bind = "127.0.0.1:\(producers.port)"
             max_consumers = 2
-            consumer_timeout = "2m"
+            consumer_timeout = "2h"
             queue = 32
             """
         let daemon = try DaemonHarness(config: config)
@@ -151,7 +153,7 @@ struct RelayDaemonTests {
         #expect(listed.name == "cfg" && listed.kind == "relay" && listed.origin == "config")
         #expect(listed.state == "running", "\(listed.failure ?? "")")
         #expect(listed.consumerBind == "127.0.0.1:\(producers.port + 1)", "--bind's next port")
-        #expect(listed.maxConsumers == 2 && listed.consumerTimeout == 120 && listed.queue == 32)
+        #expect(listed.maxConsumers == 2 && listed.consumerTimeout == 7200 && listed.queue == 32)
         #expect(listed.addresses == ["127.0.0.1:\(producers.port)", "127.0.0.1:\(producers.port + 1)"])
 
         let consumerSocket = producers.withPort(producers.port + 1)
@@ -277,10 +279,10 @@ struct RelayDaemonTests {
 
     /// Waits until `condition` holds, checking every 10 ms, for at most 10 s: a wait on what the
     /// daemon reports, not a sleep standing in for it.
-    private func eventually(_ what: String, _ condition: () throws -> Bool) throws {
+    private func eventually(_ what: @autoclosure () throws -> String, _ condition: () throws -> Bool) throws {
         let deadline = ContinuousClock.now + .seconds(10)
         while try !condition() {
-            if ContinuousClock.now >= deadline { throw ChildFailure("timed out waiting until \(what)") }
+            if ContinuousClock.now >= deadline { throw ChildFailure("timed out waiting until \(try what())") }
             Thread.sleep(forTimeInterval: 0.01)
         }
     }
