@@ -56,16 +56,20 @@ struct RelayLimitTests {
     func refusingBackends(backend: Backend) throws {
         let reason = try #require(backend.traits.refusesRelay)
         let message =
-            "backend \(backend.rawValue) does not run kind relay: \(reason); a relay runs on select, poll, epoll-level, epoll-edge, reactor-level, reactor-edge, task, mmsg"
+            "backend \(backend.rawValue) does not run kind relay: \(reason); a relay runs on select, poll, epoll-level, epoll-edge, reactor-level, reactor-edge, task, mmsg, uring"
         let spec = EngineSpec.testRelay(backend)
         #expect(spec.problems() == [EngineSpec.Problem(option: .backend, message: message)])
         #expect(throws: EngineError.invalidSpec(message)) { try Engine.start(spec) }
     }
 
-    @Test("The relay backends are exactly the readiness loops, task and mmsg")
+    @Test("The relay backends are exactly the readiness loops, task, mmsg and uring")
     func relayBackends() {
-        #expect(Backend.relays == [.select, .poll, .epollLevel, .epollEdge, .reactorLevel, .reactorEdge, .task, .mmsg])
-        for backend in Backend.relays {
+        #expect(
+            Backend.allCases.filter { $0.traits.refusesRelay == nil } == [
+                .select, .poll, .epollLevel, .epollEdge, .reactorLevel, .reactorEdge, .task, .mmsg, .uring,
+            ]
+        )
+        for backend in Backend.allCases where backend.traits.refusesRelay == nil {
             #expect(EngineSpec.testRelay(backend).problems().isEmpty, "\(backend)")
         }
     }

@@ -140,7 +140,7 @@ struct RelayTests {
 
     @Test(
         "With --budget 1 or 3 a burst queued in the kernel still reaches both consumers whole, in order",
-        arguments: Backend.relays,
+        arguments: Backend.budgetedRelays,
         [1, 3]
     )
     func budgetedBurst(backend: Backend, budget: Int) throws {

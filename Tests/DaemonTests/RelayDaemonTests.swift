@@ -173,7 +173,7 @@ struct RelayDaemonTests {
         arguments: [
             (
                 #"{"name":"n","kind":"relay","backend":"nio","bind":"127.0.0.1:0"}"#,
-                "backend nio does not run kind relay: SwiftNIO runs its own loop, and the relay is a lesson in udplab's; a relay runs on select, poll, epoll-level, epoll-edge, reactor-level, reactor-edge, task, mmsg"
+                "backend nio does not run kind relay: SwiftNIO runs its own loop, and the relay is a lesson in udplab's; a relay runs on select, poll, epoll-level, epoll-edge, reactor-level, reactor-edge, task, mmsg, uring"
             ),
             (
                 #"{"name":"top","kind":"relay","bind":"127.0.0.1:65535"}"#,

@@ -7,8 +7,18 @@ import Testing
 @testable import UDPLabProtocol
 
 extension Backend {
-    /// The backends that run kind relay; the others refuse it (``BackendTraits/refusesRelay``).
-    static var relays: [Backend] { allCases.filter { $0.traits.refusesRelay == nil } }
+    /// The backends that run kind relay (the others refuse it, ``BackendTraits/refusesRelay``),
+    /// less uring where io_uring cannot be used here (UringRelayTests says so when it skips).
+    static var relays: [Backend] {
+        allCases.filter { $0.traits.refusesRelay == nil && $0.unavailableReason == nil }
+    }
+
+    /// The relay backends whose sends go through the send seam: uring's go through the kernel's
+    /// ring, not ``UDPSocket``, so a gate cannot block them (UringRelayTests covers its ring).
+    static var gatedRelays: [Backend] { relays.filter { $0 != .uring } }
+
+    /// The relay backends that take `--budget` (uring has no readiness events to budget).
+    static var budgetedRelays: [Backend] { relays.filter { $0.traits.refuses[.budget] == nil } }
 }
 
 extension EngineSpec {
