@@ -1,3 +1,4 @@
+import Dispatch
 import Foundation
 import Glibc
 import Testing
@@ -244,7 +245,14 @@ struct GSOBufferTests {
     @Test("While sends would block nothing more is received or dropped; then every datagram goes back, in order")
     func blockedSendsWaitInTheKernel() throws {
         let gate = SendGate()
-        let engine = try Engine.start(EngineSpec(backend: .gso, bind: .init(loopbackPort: 0), batch: 2), sendGate: gate)
+        // The loop starts once all five trains are queued, so that its first receive finds them
+        // (had it woken at the first, it would have held one train when its send blocked).
+        let released = DispatchSemaphore(value: 0)
+        let engine = try Engine.start(
+            EngineSpec(backend: .gso, bind: .init(loopbackPort: 0), batch: 2),
+            sendGate: gate,
+            beforeLoop: { released.wait() }
+        )
         defer { engine.stop() }
         let client = try TestClient()
         gate.close()
@@ -252,6 +260,7 @@ struct GSOBufferTests {
         for train in trains {
             try GSOEchoTests.sendTrain(train, from: client, to: engine.localAddress)
         }
+        released.signal()
         try waitUntil("a send would block") { engine.counters.sendWouldBlock.value > 0 }
         // One batch of two buffers holds 8 datagrams; the other 12 wait in the kernel.
         #expect(engine.counters.rxDatagrams.value == 8)

@@ -107,7 +107,7 @@ struct MmsgTests {
             ),
             (
                 EngineSpec(kind: .mixed, bind: .init(loopbackPort: 0), batch: 8),
-                "--batch does not apply to kind mixed: it is for echo engines with backend mmsg, uring or gso"
+                "--batch does not apply to kind mixed: it is for echo and relay engines with backend mmsg, uring or gso"
             ),
         ]
         for (spec, reason) in cases {

@@ -1,5 +1,7 @@
 import Foundation
 import Glibc
+import UDPLabOS
+import UDPLabProtocol
 
 /// A blocking TCP connection to 127.0.0.1, for the metrics endpoint's tests: it writes exactly
 /// the bytes it is given and reads what comes back (no HTTP library between the test and the
@@ -162,6 +164,33 @@ extension DaemonHarness {
     }
 
     /// Starts echo engine `name` on 127.0.0.1 and returns its port.
+    /// Starts relay engine `name` on free ports, registers one consumer and relays 3 datagrams
+    /// to it, so that every consumer series has a sample.
+    /// - Returns: the consumer's address, as the relay's series label it.
+    func startRelayWithOneConsumer(_ name: String) throws -> String {
+        _ = try ctl(["start", "relay", "--name", name, "--bind", "127.0.0.1:0", "--consumer-bind", "127.0.0.1:0"])
+        guard let engine = try ctlJSON(["list"], as: ListMethod.Reply.self).engines.first(where: { $0.name == name }),
+            engine.addresses.count == 2
+        else { throw ChildFailure("relay \(name) is not listed with two addresses") }
+        let producers = try SocketAddress(parsing: engine.addresses[0])
+        let consumers = try SocketAddress(parsing: engine.addresses[1])
+        let consumer = try UDPSocket(binding: SocketAddress(loopbackPort: 0))
+        let producer = try UDPSocket(binding: SocketAddress(loopbackPort: 0))
+        _ = try [UInt8(ascii: "1")].withUnsafeBytes { try consumer.send($0, to: consumers) }
+        let deadline = ContinuousClock.now + .seconds(10)
+        while try ctlJSON(["stats", name], as: StatsMethod.Reply.self).engines.first?.consumers?.count != 1 {
+            guard ContinuousClock.now < deadline else { throw ChildFailure("the relay never registered its consumer") }
+        }
+        for _ in 0..<3 { _ = try Array("relayed".utf8).withUnsafeBytes { try producer.send($0, to: producers) } }
+        var received = 0
+        var buffer = [UInt8](repeating: 0, count: 64)
+        while received < 3 {
+            guard ContinuousClock.now < deadline else { throw ChildFailure("the consumer got \(received) of 3") }
+            if case .processed = try buffer.withUnsafeMutableBytes({ try consumer.receive(into: $0) }) { received += 1 }
+        }
+        return consumer.localAddress.description
+    }
+
     func startEcho(_ name: String, extra: [String] = []) throws -> UInt16 {
         let (status, stdout, stderr) = try ctl(["start", "echo", "--name", name, "--bind", "127.0.0.1:0"] + extra)
         guard status == 0, let colon = stdout.lastIndex(of: ":"),

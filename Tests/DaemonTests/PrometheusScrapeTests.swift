@@ -101,7 +101,7 @@ final class PrometheusScrapeTests {
         let port = try daemon.startEcho("e1")
         _ = try daemon.startEcho("n1", extra: ["--backend", "nio"])
         _ = try daemon.startEcho("t1", extra: ["--threads", "2"])
-        let consumer = try relayWithOneConsumer(daemon)
+        let consumer = try daemon.startRelayWithOneConsumer("r1")
         let probe = try EchoProbe(port: port)
         for _ in 0..<20 { #expect(probe.echo()) }
         _ = try daemon.ctl(["stats"])
@@ -149,34 +149,6 @@ final class PrometheusScrapeTests {
         #expect(open.body.contains("# TYPE udplab_engine_received_datagrams counter\n"))
         #expect(open.body.contains("udplab_engine_received_datagrams_total{"))
         #expect(try daemon.stop() == 0)
-    }
-
-    /// Starts relay engine r1 on free ports, registers one consumer and relays 3 datagrams to it.
-    /// - Returns: the consumer's address, as the relay's series label it.
-    private func relayWithOneConsumer(_ daemon: DaemonHarness) throws -> String {
-        _ = try daemon.ctl([
-            "start", "relay", "--name", "r1", "--bind", "127.0.0.1:0", "--consumer-bind", "127.0.0.1:0",
-        ])
-        let engine = try #require(
-            try daemon.ctlJSON(["list"], as: ListMethod.Reply.self).engines.first { $0.name == "r1" }
-        )
-        let producers = try SocketAddress(parsing: engine.addresses[0])
-        let consumers = try SocketAddress(parsing: engine.addresses[1])
-        let consumer = try UDPSocket(binding: SocketAddress(loopbackPort: 0))
-        let producer = try UDPSocket(binding: SocketAddress(loopbackPort: 0))
-        _ = try [UInt8(ascii: "1")].withUnsafeBytes { try consumer.send($0, to: consumers) }
-        let deadline = ContinuousClock.now + .seconds(10)
-        while try daemon.ctlJSON(["stats", "r1"], as: StatsMethod.Reply.self).engines.first?.consumers?.count != 1 {
-            guard ContinuousClock.now < deadline else { throw ChildFailure("the relay never registered its consumer") }
-        }
-        for _ in 0..<3 { _ = try Array("relayed".utf8).withUnsafeBytes { try producer.send($0, to: producers) } }
-        var received = 0
-        var buffer = [UInt8](repeating: 0, count: 64)
-        while received < 3 {
-            guard ContinuousClock.now < deadline else { throw ChildFailure("the consumer got \(received) of 3") }
-            if case .processed = try buffer.withUnsafeMutableBytes({ try consumer.receive(into: $0) }) { received += 1 }
-        }
-        return consumer.localAddress.description
     }
 
     /// `promtool check metrics` on `text`: its status and all it printed.

@@ -20,9 +20,11 @@ final class SystemdMetricsTests {
         try daemon.start(extraArguments: ["--metrics-socket", socket])
         let probe = try EchoProbe(port: try daemon.startEcho("e1"))
         for _ in 0..<3 { #expect(probe.echo()) }
+        // A relay with a consumer, so that the per-consumer families have series too.
+        _ = try daemon.startRelayWithOneConsumer("r1")
         let script = ChildProcess.packageRoot.appendingPathComponent("Tests/Varlink/metrics_client.py").path
         let families = MetricCatalogue.all.map(\.systemdName)
-        let (status, stdout, stderr) = try ChildProcess.run(venvPython, [script, socket, "e1"] + families)
+        let (status, stdout, stderr) = try ChildProcess.run(venvPython, [script, socket, "e1:echo,r1:relay"] + families)
         #expect(status == 0, "\(stdout)\(stderr)")
         #expect(try daemon.stop() == 0)
         #expect(!FileManager.default.fileExists(atPath: socket), "the socket file is removed at stop")

@@ -1,8 +1,9 @@
 """Drives udplabd's io.systemd.Metrics socket with the PyPI varlink client.
 
-Usage: metrics_client.py SOCKET ENGINE FAMILY... (every family udplabd declares, by its
-io.systemd.Metrics name). Exits 0 when List and Describe (with more) report every family, the
-engine's series name it as their object, a family is listed alone by name, NoSuchMetric answers
+Usage: metrics_client.py SOCKET NAME:KIND,... FAMILY... (the daemon's engines, the first an echo
+engine that echoed 3 datagrams; every family udplabd declares, by its io.systemd.Metrics name).
+Exits 0 when List and Describe (with more) report every family, the engines' series name them as
+their object, a family is listed alone by name, NoSuchMetric answers
 an unknown one and ExpectedMore a call without more; else prints what differed and exits 1.
 Run by SystemdMetricsTests through `make test`, which installs the client into .venv.
 """
@@ -20,7 +21,9 @@ def check(condition, what):
 
 
 address = "unix:" + sys.argv[1]
-engine = sys.argv[2]
+# The engines, NAME:KIND by commas, the first an echo engine that echoed 3 datagrams.
+engines = dict(pair.split(":") for pair in sys.argv[2].split(","))
+engine = sys.argv[2].split(",")[0].split(":")[0]
 families = sys.argv[3:]
 with varlink.Client(address=address) as client:
     with client.open("org.varlink.service") as service:
@@ -37,22 +40,31 @@ with varlink.Client(address=address) as client:
 
         listed = list(metrics.List(_more=True))
         names = {m["name"] for m in listed}
-        # Every family has series now but the per-socket one (the engine has one socket).
-        missing = [f for f in families if f not in names and f != "io.udplab.Engine.socketReceivedDatagrams"]
+        # Every family has series now (the relay has two sockets and a consumer).
+        missing = [f for f in families if f not in names]
         check(not missing, f"families not listed: {missing}")
         for m in listed:
             check(m["name"].startswith("io.udplab."), f"name {m}")
             check("value" in m, f"value in {m}")
             if m["name"].startswith("io.udplab.Engine."):
-                check(m.get("object") == engine, f"object of {m}")
-                check(m["fields"]["kind"] == "echo", f"fields of {m}")
-        received = [m for m in listed if m["name"] == "io.udplab.Engine.receivedDatagrams"]
+                check(m.get("object") in engines, f"object of {m}")
+                check(m["fields"]["kind"] == engines.get(m.get("object")), f"fields of {m}")
+        received = [
+            m for m in listed if m["name"] == "io.udplab.Engine.receivedDatagrams" and m.get("object") == engine
+        ]
         check(len(received) == 1 and received[0]["value"] == 3, f"receivedDatagrams: {received}")
         state = [m for m in listed if m["name"] == "io.udplab.Engine.state"]
-        check(len(state) == 1 and state[0]["value"] == "running", f"state: {state}")
+        check(
+            sorted(m.get("object") for m in state) == sorted(engines)
+            and all(m["value"] == "running" for m in state),
+            f"state: {state}",
+        )
 
         alone = list(metrics.List(name="io.udplab.Engine.sentDatagrams", _more=True))
-        check([m["name"] for m in alone] == ["io.udplab.Engine.sentDatagrams"], f"List by name: {alone}")
+        check(
+            [m["name"] for m in alone] == ["io.udplab.Engine.sentDatagrams"] * len(engines),
+            f"List by name: {alone}",
+        )
         one = list(metrics.Describe(name="io.udplab.Process.openFds", _more=True))
         check(len(one) == 1 and one[0]["type"] == "gauge", f"Describe by name: {one}")
 
