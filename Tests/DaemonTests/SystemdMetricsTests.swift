@@ -24,7 +24,10 @@ final class SystemdMetricsTests {
         _ = try daemon.startRelayWithOneConsumer("r1")
         let script = ChildProcess.packageRoot.appendingPathComponent("Tests/Varlink/metrics_client.py").path
         let families = MetricCatalogue.all.map(\.systemdName)
-        let (status, stdout, stderr) = try ChildProcess.run(venvPython, [script, socket, "e1:echo,r1:relay"] + families)
+        let (status, stdout, stderr) = try ChildProcess.run(
+            venvPython,
+            [script, socket, "e1:echo,r1:relay"] + families
+        )
         #expect(status == 0, "\(stdout)\(stderr)")
         #expect(try daemon.stop() == 0)
         #expect(!FileManager.default.fileExists(atPath: socket), "the socket file is removed at stop")
