@@ -129,7 +129,7 @@ check "e1 echoes in the activated daemon" eventually 5 echo_ok 7001
 # with a typed error, while every other engine keeps running and nothing saved is lost.
 check "udplabctl start echo --backend uring" udplabctl start echo --name u1 --backend uring --bind 127.0.0.1:7003
 check "u1 echoes" echo_ok 7003
-check "backends: uring available" bash -c 'udplabctl backends --json | grep -q "\"available\":true,\"kinds\":\[\"echo\"\],\"mirrors\":\"(none: io_uring completions)\""'
+check "backends: uring available" bash -c 'udplabctl backends --json | grep -q "\"available\":true,\"kinds\":\[\"echo\",\"relay\"\],\"mirrors\":\"(none: io_uring completions)\""'
 mkdir -p /run/systemd/system/udplabd.service.d
 printf '[Service]\nSystemCallFilter=~io_uring_setup\n' > /run/systemd/system/udplabd.service.d/no-uring.conf
 check "daemon-reload, restart with io_uring_setup filtered out" bash -c 'systemctl daemon-reload && systemctl restart udplabd'
