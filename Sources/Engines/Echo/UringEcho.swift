@@ -157,11 +157,7 @@ public final class UringEcho: EngineLoop {
             if let id = completion.bufferID { ring.recycleBuffer(id) }
             return
         }
-        counters.rxDatagrams.increment()
-        counters.rxBytes.increment(by: UInt64(message.payload.count))
-        if message.isTruncated {
-            counters.truncated.increment()
-        }
+        counters.countReceived(byteCount: message.payload.count, isTruncated: message.isTruncated)
         if let trace {
             let truncation = message.isTruncated ? " (truncated from \(message.wireLength))" : ""
             trace(

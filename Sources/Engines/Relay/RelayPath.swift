@@ -109,6 +109,25 @@ public final class RelayPath {
         return UnsafeMutableRawBufferPointer(rebasing: ring[start..<(start + bufferSize)])
     }
 
+    /// Produced datagram `sequence`, as it lies in its slot.
+    private func datagram(_ sequence: UInt64) -> UnsafeRawBufferPointer {
+        UnsafeRawBufferPointer(rebasing: slot(sequence)[..<lengths[Int(sequence % UInt64(capacity))]])
+    }
+
+    /// Counts a datagram of `byteCount` bytes sent to `consumer`.
+    private func countRelayed(to consumer: RelayConsumer, byteCount: Int) {
+        counters.txDatagrams.increment()
+        counters.txBytes.increment(by: UInt64(byteCount))
+        consumer.relayed.increment()
+        trace?("sent \(byteCount) bytes to \(consumer.address.unmappingIPv4).")
+    }
+
+    /// Counts a datagram `consumer` lost in the relay: its queue was full, or the send failed.
+    private func countLost(by consumer: RelayConsumer) {
+        consumer.dropped.increment()
+        counters.dropped.increment()
+    }
+
     // MARK: Producers
 
     /// Receives one produced datagram into the ring, owed from now on to every consumer.
@@ -130,22 +149,18 @@ public final class RelayPath {
     /// Receives produced datagrams until the socket would block or `budget` came (0: no limit).
     ///
     /// - Returns: `true` when it stopped because the socket would block.
-    func receiveProduced(budget: Int) -> Bool {
-        var received = 0
-        while budget == 0 || received < budget {
-            guard case .processed = receiveProduced() else { return true }
-            received += 1
-        }
-        return false
-    }
+    func receiveProduced(budget: Int) -> Bool { repeatReceive(budget: budget, receiveProduced) }
 
     /// Receives consumers' datagrams until the socket would block or `budget` came (0: no limit).
     ///
     /// - Returns: `true` when it stopped because the socket would block.
-    func receiveFromConsumers(budget: Int) -> Bool {
+    func receiveFromConsumers(budget: Int) -> Bool { repeatReceive(budget: budget, receiveFromConsumer) }
+
+    /// Calls `receive` until it would block or `budget` datagrams came (0: no limit).
+    private func repeatReceive(budget: Int, _ receive: () -> IOResult<Void>) -> Bool {
         var received = 0
         while budget == 0 || received < budget {
-            guard case .processed = receiveFromConsumer() else { return true }
+            guard case .processed = receive() else { return true }
             received += 1
         }
         return false
@@ -190,9 +205,7 @@ public final class RelayPath {
         for index in 0..<count {
             let datagram = batch.datagram(at: index)
             sockets.countReceive(on: 0)
-            counters.rxDatagrams.increment()
-            counters.rxBytes.increment(by: UInt64(datagram.byteCount))
-            if datagram.isTruncated { counters.truncated.increment() }
+            counters.countReceived(byteCount: datagram.byteCount, isTruncated: datagram.isTruncated)
             commitProduced(datagram)
         }
         return .processed((count, count < requested))
@@ -210,24 +223,25 @@ public final class RelayPath {
             trace?("recv \(byteCount) bytes from \(source.unmappingIPv4).")
         }
         lengths[Int(produced % UInt64(capacity))] = byteCount
-        let full = UInt64(capacity)
+        // A consumer a whole ring behind loses its oldest, whose slot the datagram took; then
+        // every consumer is owed it, one pass over the table.
+        var highWater: UInt64 = 0
         for index in table.indices {
-            if produced - table[index].cursor >= full {
+            if produced - table[index].cursor >= UInt64(capacity) {
                 table[index].cursor += 1
                 owedCount -= 1
-                table[index].consumer.dropped.increment()
-                counters.dropped.increment()
+                countLost(by: table[index].consumer)
                 trace?(
                     "queue for consumer \(table[index].consumer.address.unmappingIPv4) full; dropping its oldest packet."
                 )
             }
+            let owed = produced + 1 - table[index].cursor
+            table[index].consumer.queueHighWater.raise(to: owed)
+            highWater = max(highWater, owed)
         }
         produced += 1
         owedCount += table.count
-        for entry in table {
-            entry.consumer.queueHighWater.raise(to: produced - entry.cursor)
-            counters.queueHighWater.raise(to: produced - entry.cursor)
-        }
+        counters.queueHighWater.raise(to: highWater)
     }
 
     // MARK: Consumers
@@ -334,9 +348,7 @@ public final class RelayPath {
     func send() -> IOResult<Void> {
         guard let index = nextOwed() else { return .processed(()) }
         let entry = table[index]
-        let bytes = UnsafeRawBufferPointer(
-            rebasing: slot(entry.cursor)[..<lengths[Int(entry.cursor % UInt64(capacity))]]
-        )
+        let bytes = datagram(entry.cursor)
         let address = entry.consumer.address
         counters.syscalls.increment()
         do {
@@ -344,14 +356,10 @@ public final class RelayPath {
                 counters.sendWouldBlock.increment()
                 return .wouldBlock
             }
-            counters.txDatagrams.increment()
-            counters.txBytes.increment(by: UInt64(sent))
-            entry.consumer.relayed.increment()
-            trace?("sent \(sent) bytes to \(address.unmappingIPv4).")
+            countRelayed(to: entry.consumer, byteCount: sent)
         } catch {
             counters.errors.increment()
-            entry.consumer.dropped.increment()
-            counters.dropped.increment()
+            countLost(by: entry.consumer)
             trace?("sendto \(address.unmappingIPv4): \(error.reason); dropping packet.")
         }
         table[index].cursor += 1
@@ -385,9 +393,7 @@ public final class RelayPath {
         while sendingEntries.count < batch.capacity, idleTurns < table.count {
             if cursors[index] < produced {
                 let sequence = cursors[index]
-                let bytes = UnsafeRawBufferPointer(
-                    rebasing: slot(sequence)[..<lengths[Int(sequence % UInt64(capacity))]]
-                )
+                let bytes = datagram(sequence)
                 batch.prepareSend(sendingEntries.count, bytes, to: table[index].consumer.address)
                 sendingEntries.append(index)
                 cursors[index] += 1
@@ -410,8 +416,7 @@ public final class RelayPath {
             // The first message failed: it is dropped for its consumer, the rest stay owed.
             counters.errors.increment()
             let failed = sendingEntries[0]
-            table[failed].consumer.dropped.increment()
-            counters.dropped.increment()
+            countLost(by: table[failed].consumer)
             table[failed].cursor += 1
             owedCount -= 1
             trace?("sendmmsg \(table[failed].consumer.address.unmappingIPv4): \(error.reason); dropping packet.")
@@ -420,13 +425,9 @@ public final class RelayPath {
         }
         for message in 0..<sent {
             let entry = sendingEntries[message]
-            let byteCount = batch.sentByteCount(at: message)
-            counters.txDatagrams.increment()
-            counters.txBytes.increment(by: UInt64(byteCount))
-            table[entry].consumer.relayed.increment()
+            countRelayed(to: table[entry].consumer, byteCount: batch.sentByteCount(at: message))
             table[entry].cursor += 1
             owedCount -= 1
-            trace?("sent \(byteCount) bytes to \(table[entry].consumer.address.unmappingIPv4).")
         }
         if sent < sendingEntries.count {
             counters.sendWouldBlock.increment()
@@ -470,9 +471,7 @@ public final class RelayPath {
             target.copyMemory(from: UnsafeRawBufferPointer(rebasing: payload[..<byteCount]))
         }
         sockets.countReceive(on: 0)
-        counters.rxDatagrams.increment()
-        counters.rxBytes.increment(by: UInt64(byteCount))
-        if wireLength > byteCount { counters.truncated.increment() }
+        counters.countReceived(byteCount: byteCount, isTruncated: wireLength > byteCount)
         commitProduced(byteCount: byteCount, source: source)
     }
 
@@ -480,9 +479,7 @@ public final class RelayPath {
     /// as ``receiveFromConsumer()`` counts it: read into a buffer of `--buffer` bytes.
     func receivedFromConsumer(_ payload: UnsafeRawBufferPointer, wireLength: Int, from source: SocketAddress) {
         let byteCount = min(payload.count, registration.count)
-        counters.rxDatagrams.increment()
-        counters.rxBytes.increment(by: UInt64(byteCount))
-        if wireLength > byteCount { counters.truncated.increment() }
+        counters.countReceived(byteCount: byteCount, isTruncated: wireLength > byteCount)
         consumerSent(firstByte: payload.first ?? 0, wireLength: wireLength, from: source)
     }
 
@@ -498,9 +495,7 @@ public final class RelayPath {
             let index = (turn + step) % count
             let sequence = table[index].cursor
             if sequence < produced {
-                let bytes = UnsafeRawBufferPointer(
-                    rebasing: slot(sequence)[..<lengths[Int(sequence % UInt64(capacity))]]
-                )
+                let bytes = datagram(sequence)
                 sends.append(QueuedSend(consumer: table[index].consumer, sequence: sequence, bytes: bytes))
                 table[index].cursor += 1
                 owedCount -= 1
@@ -514,18 +509,13 @@ public final class RelayPath {
     /// Counts a queued send's completion: the bytes sent, or the error (the datagram dropped
     /// for its consumer), as ``send()`` counts its own.
     func completeSend(_ send: QueuedSend, result: Result<Int, SystemError>) {
-        let address = send.consumer.address
         switch result {
         case .success(let sent):
-            counters.txDatagrams.increment()
-            counters.txBytes.increment(by: UInt64(sent))
-            send.consumer.relayed.increment()
-            trace?("sent \(sent) bytes to \(address.unmappingIPv4).")
+            countRelayed(to: send.consumer, byteCount: sent)
         case .failure(let error):
             counters.errors.increment()
-            send.consumer.dropped.increment()
-            counters.dropped.increment()
-            trace?("sendmsg \(address.unmappingIPv4): \(error.reason); dropping packet.")
+            countLost(by: send.consumer)
+            trace?("sendmsg \(send.consumer.address.unmappingIPv4): \(error.reason); dropping packet.")
         }
     }
 }

@@ -252,11 +252,7 @@ public final class EchoPath {
         var unanswered = 0
         for index in 0..<received {
             let datagram = batch.datagram(at: index)
-            counters.rxDatagrams.increment()
-            counters.rxBytes.increment(by: UInt64(datagram.byteCount))
-            if datagram.isTruncated {
-                counters.truncated.increment()
-            }
+            counters.countReceived(byteCount: datagram.byteCount, isTruncated: datagram.isTruncated)
             if trace != nil {
                 traceReceived(datagram)
             }

@@ -17,11 +17,7 @@ extension UDPSocket {
                 counters.recvWouldBlock.increment()
                 return .wouldBlock
             }
-            counters.rxDatagrams.increment()
-            counters.rxBytes.increment(by: UInt64(datagram.byteCount))
-            if datagram.isTruncated {
-                counters.truncated.increment()
-            }
+            counters.countReceived(byteCount: datagram.byteCount, isTruncated: datagram.isTruncated)
             return .processed(datagram)
         } catch {
             counters.errors.increment()

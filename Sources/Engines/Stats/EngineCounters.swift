@@ -144,6 +144,15 @@ public final class EngineCounters: Sendable {
         )
     }
 
+    /// Counts a datagram received: `byteCount` bytes kept, truncated when it was longer on the
+    /// wire. Every receive path counts through this, the batched and io_uring ones too.
+    @inline(__always)
+    public func countReceived(byteCount: Int, isTruncated: Bool) {
+        rxDatagrams.increment()
+        rxBytes.increment(by: UInt64(byteCount))
+        if isTruncated { truncated.increment() }
+    }
+
     /// Counts an echo just sent with `packetInfo`: from its request's address, with its
     /// request's traffic class, or neither (the fast path: two compares).
     @inline(__always)
