@@ -139,7 +139,7 @@ enum EngineFactory {
         sendGate: SendGate?
     ) throws(EngineError) -> Product {
         guard let consumerAddress = spec.effectiveConsumerBind else {
-            throw .invalidSpec("--bind \(spec.bind) leaves no next port for the consumers: give --consumer-bind")
+            throw .invalidSpec(spec.noConsumerPort)
         }
         // The ring first: where io_uring is unavailable, no socket is bound.
         let ring = spec.backend == .uring ? try UringRelay.makeRing(spec) : nil

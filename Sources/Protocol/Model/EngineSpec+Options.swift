@@ -34,6 +34,9 @@ extension EngineSpec {
         }
     }
 
+    /// Why a relay on `--bind` port 65535 without `--consumer-bind` cannot start.
+    public var noConsumerPort: String { "--bind \(bind) leaves no next port for the consumers: give --consumer-bind" }
+
     /// Checks every option.
     /// - Throws: ``EngineError/invalidSpec(_:)`` with the first of ``problems()``.
     public func validate() throws(EngineError) {
@@ -97,7 +100,7 @@ extension EngineSpec {
                 problems.append(
                     Problem(
                         option: .bind,
-                        message: "--bind \(bind) leaves no next port for the consumers: give --consumer-bind"
+                        message: noConsumerPort
                     )
                 )
             }
